@@ -12,4 +12,8 @@ if not (digit_version(MMCV_MIN) <= digit_version(mmcv.__version__) <
         f'range mmpretrain 1.2.0 accepts), but found mmcv {mmcv.__version__}. '
         'Install requirements/mmcv.txt.')
 
+# Importing the engine replaces mmengine's local checkpoint loader with the
+# weights-only one, for every tool and config that uses smaug.
+from . import engine  # noqa: E402,F401
+
 __all__ = ['__version__']

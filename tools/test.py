@@ -1,0 +1,43 @@
+"""Test a checkpoint with a config's test loop and metrics (OpenMMLab form).
+
+Examples::
+
+    python tools/test.py configs/smaug_ret_didemo.py ckpt.pth
+    tools/dist_test.sh configs/smaug_ret_msrvtt.py best.pth 4
+"""
+import argparse
+
+from mmengine.config import Config
+from mmengine.fileio import dump
+
+from smaug.engine.command_line import (add_common_arguments,
+                                       apply_common_arguments)
+from smaug.registry import RUNNERS
+
+
+def parse_args():
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(description='Test a smaug model')
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument(
+        '--out', help='dump the computed metrics to this JSON/pickle file')
+    add_common_arguments(parser)
+    return parser.parse_args()
+
+
+def main():
+    """Build the runner from the config, load the checkpoint and test."""
+    args = parse_args()
+    cfg = Config.fromfile(args.config)
+    apply_common_arguments(cfg, args)
+    cfg.load_from = args.checkpoint
+    cfg.resume = False
+    runner = RUNNERS.build(cfg)
+    metrics = runner.test()
+    if args.out is not None:
+        dump(metrics, args.out)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,94 @@
+"""Train a model from a config (OpenMMLab form).
+
+Examples::
+
+    python tools/train.py configs/demo/smaug_tiny_synthetic.py
+    tools/dist_train.sh configs/smaug_pretrain_17m.py 4 --amp
+    python tools/train.py CONFIG --resume                # latest in work_dir
+    python tools/train.py CONFIG --resume work_dirs/x/epoch_3.pth
+"""
+import argparse
+
+import torch
+from mmengine.config import Config
+from mmengine.logging import print_log
+
+from smaug.engine.command_line import (add_common_arguments,
+                                       apply_common_arguments)
+from smaug.registry import RUNNERS
+
+
+def parse_args():
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(description='Train a smaug model')
+    parser.add_argument('config', help='train config file path')
+    parser.add_argument(
+        '--resume', nargs='?', type=str, const='auto',
+        help='resume from this checkpoint, or from the latest checkpoint in '
+        'the work dir when no path is given')
+    parser.add_argument(
+        '--amp', action='store_true',
+        help='mixed precision training (GPU only; ignored on the CPU)')
+    parser.add_argument(
+        '--no-validate', action='store_true',
+        help='skip validation during training')
+    parser.add_argument(
+        '--auto-scale-lr', action='store_true',
+        help='scale the learning rate with the total batch size')
+    add_common_arguments(parser)
+    return parser.parse_args()
+
+
+def enable_amp(cfg):
+    """Switch the optimizer wrapper to AMP when a GPU is present.
+
+    Args:
+        cfg (Config): The config, changed in place.
+    """
+    if not torch.cuda.is_available():
+        print_log('--amp needs a GPU; training in float32 on the CPU.',
+                  logger='current', level='WARNING')
+        return
+    wrapper_type = cfg.optim_wrapper.get('type', 'OptimWrapper')
+    if wrapper_type == 'AmpOptimWrapper':
+        return
+    if wrapper_type != 'OptimWrapper':
+        raise ValueError(f'--amp cannot replace the optim wrapper '
+                         f'{wrapper_type!r}; set AMP in the config instead.')
+    cfg.optim_wrapper.type = 'AmpOptimWrapper'
+    cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+
+
+def apply_train_arguments(cfg, args):
+    """Apply the training-only options to the config.
+
+    Args:
+        cfg (Config): The loaded config, changed in place.
+        args (argparse.Namespace): The parsed command line.
+    """
+    if args.amp:
+        enable_amp(cfg)
+    if args.resume == 'auto':
+        cfg.resume = True
+        cfg.load_from = None
+    elif args.resume is not None:
+        cfg.resume = True
+        cfg.load_from = args.resume
+    if args.no_validate:
+        cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    if args.auto_scale_lr:
+        cfg.setdefault('auto_scale_lr', {})['enable'] = True
+
+
+def main():
+    """Build the runner from the config and train."""
+    args = parse_args()
+    cfg = Config.fromfile(args.config)
+    apply_common_arguments(cfg, args)
+    apply_train_arguments(cfg, args)
+    runner = RUNNERS.build(cfg)
+    runner.train()
+
+
+if __name__ == '__main__':
+    main()
