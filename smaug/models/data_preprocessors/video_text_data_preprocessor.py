@@ -1,0 +1,112 @@
+"""Turns collated clips and captions into model inputs."""
+import torch
+from mmengine.model import BaseDataPreprocessor
+
+from smaug.models.language import build_bert_tokenizer
+from smaug.registry import MODELS
+
+CLIP_MEAN = (0.48145466 * 255, 0.4578275 * 255, 0.40821073 * 255)
+CLIP_STD = (0.26862954 * 255, 0.26130258 * 255, 0.27577711 * 255)
+
+
+@MODELS.register_module()
+class VideoTextDataPreprocessor(BaseDataPreprocessor):
+    """Stacks uint8 clips, normalises them and tokenises their captions.
+
+    Clips arrive as a list of uint8 tensors (K, 3, H, W) and leave as one
+    float tensor (B, K, 3, H, W) on the model's device, normalised with CLIP's
+    mean and std. When every sample's ``text`` is a string (pre-training and
+    retrieval training), the captions are tokenised into ``text``; test items
+    whose ``text`` is a list of captions keep them as strings for the
+    retrieval loop, which embeds all captions once.
+
+    Args:
+        tokenizer (str): A BERT tokenizer folder, ``vocab.txt`` file or hub
+            name (see :func:`smaug.models.language.build_bert_tokenizer`).
+        max_text_len (int): Captions are truncated to this many tokens,
+            [CLS] and [SEP] included.
+        mean (Sequence[float]): Per-channel mean on the 0-255 scale.
+        std (Sequence[float]): Per-channel std on the 0-255 scale.
+    """
+
+    def __init__(self, tokenizer, max_text_len=32, mean=CLIP_MEAN,
+                 std=CLIP_STD):
+        super().__init__()
+        self.tokenizer = build_bert_tokenizer(tokenizer)
+        self.max_text_len = max_text_len
+        self.register_buffer('mean', torch.tensor(mean).view(1, 1, 3, 1, 1),
+                             persistent=False)
+        self.register_buffer('std', torch.tensor(std).view(1, 1, 3, 1, 1),
+                             persistent=False)
+
+    def tokenize(self, texts):
+        """Tokenise captions into padded ids on the model's device.
+
+        Args:
+            texts (list[str]): Captions.
+
+        Returns:
+            dict: ``input_ids`` and ``attention_mask``, both (n, P) long.
+        """
+        encoded = self.tokenizer(
+            list(texts), padding='longest', truncation=True,
+            max_length=self.max_text_len, return_tensors='pt')
+        return dict(input_ids=encoded['input_ids'].to(self.device),
+                    attention_mask=encoded['attention_mask'].to(self.device))
+
+    def special_tokens_mask(self, input_ids):
+        """Mark [CLS], [SEP], [PAD] and other special tokens.
+
+        Args:
+            input_ids (Tensor): Token ids (n, P).
+
+        Returns:
+            Tensor: Bool (n, P), True at special tokens.
+        """
+        special_ids = torch.tensor(self.tokenizer.all_special_ids,
+                                   device=input_ids.device)
+        return torch.isin(input_ids, special_ids)
+
+    def normalize_frames(self, clips):
+        """Stack uint8 clips and normalise them.
+
+        Args:
+            clips (list[Tensor] | Tensor): uint8 clips (K, 3, H, W), all of
+                the same shape.
+
+        Returns:
+            Tensor: Float frames (B, K, 3, H, W).
+        """
+        if isinstance(clips, (list, tuple)):
+            shapes = {tuple(clip.shape) for clip in clips}
+            if len(shapes) > 1:
+                raise ValueError(
+                    f'Clips of one batch must share a shape (frames, '
+                    f'channels, height, width), got {sorted(shapes)}. Use '
+                    'per-corpus batches when corpora differ in frame count.')
+            clips = torch.stack(clips)
+        frames = clips.to(self.device, non_blocking=True).float()
+        return (frames - self.mean) / self.std
+
+    def forward(self, data, training=False):
+        """Prepare one collated batch.
+
+        Args:
+            data (dict): ``inputs`` (clips) and ``data_samples`` from the
+                dataloader.
+            training (bool): Unused; the same processing applies in training
+                and evaluation.
+
+        Returns:
+            dict: ``inputs`` (B, K, 3, H, W), ``data_samples`` and ``text``
+            (tokenised captions, or None when the captions are lists).
+        """
+        data_samples = data.get('data_samples')
+        texts = [sample.text for sample in data_samples or []
+                 if 'text' in sample]
+        tokenized = None
+        if texts and len(texts) == len(data_samples) and all(
+                isinstance(text, str) for text in texts):
+            tokenized = self.tokenize(texts)
+        return dict(inputs=self.normalize_frames(data['inputs']),
+                    data_samples=data_samples, text=tokenized)
