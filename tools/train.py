@@ -50,7 +50,7 @@ def enable_amp(cfg):
                   logger='current', level='WARNING')
         return
     wrapper_type = cfg.optim_wrapper.get('type', 'OptimWrapper')
-    if wrapper_type == 'AmpOptimWrapper':
+    if wrapper_type in ('AmpOptimWrapper', 'AutoAmpOptimWrapper'):
         return
     if wrapper_type != 'OptimWrapper':
         raise ValueError(f'--amp cannot replace the optim wrapper '

@@ -6,6 +6,10 @@ model in DDP with ``device_ids=[LOCAL_RANK]``. Both fail on a CPU machine.
 ``SMAUGRunner`` initialises a gloo process group and wraps without device ids
 when no GPU is present, and leaves the GPU path to mmengine untouched.
 
+A dataloader config may give ``total_batch_size`` instead of ``batch_size``:
+the per-process batch is then ``total_batch_size / world_size``, so a config
+keeps the paper's total batch (and learning rate) on any number of GPUs.
+
 It also writes checkpoints atomically (a crash during a save never leaves a
 truncated file under the final name) and says clearly when ``--resume`` finds
 nothing to resume from.
@@ -16,7 +20,7 @@ import os.path as osp
 
 import torch
 import torch.distributed as torch_dist
-from mmengine.dist import is_distributed
+from mmengine.dist import get_world_size, is_distributed
 from mmengine.device import get_device
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
@@ -80,6 +84,27 @@ class SMAUGRunner(Runner):
         wrapper_cfg.update(model_wrapper_cfg or {})
         return MODEL_WRAPPERS.build(
             wrapper_cfg, default_args=dict(module=model.to(get_device())))
+
+    @staticmethod
+    def build_dataloader(dataloader, seed=None, diff_rank_seed=False):
+        """Build a dataloader, resolving ``total_batch_size`` first.
+
+        Args:
+            dataloader (DataLoader | dict): As for mmengine's Runner.
+            seed (int, optional): Random seed of the sampler.
+            diff_rank_seed (bool): Different seeds on different ranks.
+        """
+        if isinstance(dataloader, dict) and 'total_batch_size' in dataloader:
+            dataloader = dict(dataloader)
+            total = dataloader.pop('total_batch_size')
+            world_size = get_world_size()
+            if total % world_size:
+                raise ValueError(
+                    f'total_batch_size={total} does not split evenly over '
+                    f'{world_size} processes; choose a multiple of '
+                    f'{world_size} or set batch_size (per process).')
+            dataloader['batch_size'] = total // world_size
+        return Runner.build_dataloader(dataloader, seed, diff_rank_seed)
 
     def load_or_resume(self):
         """Resume or load, telling the user when there is nothing to resume."""

@@ -1,0 +1,39 @@
+"""SMAUGRunner's total batch size and the AMP-if-GPU optim wrapper."""
+import pytest
+import torch
+from mmengine.optim import AmpOptimWrapper, OptimWrapper
+
+from smaug.engine import AutoAmpOptimWrapper, SMAUGRunner
+
+
+def toy_dataloader_cfg(**batch):
+    """A dataloader config over a list of numbers."""
+    return dict(dataset=list(range(8)),
+                sampler=dict(type='mmengine.DefaultSampler', shuffle=False),
+                num_workers=0, **batch)
+
+
+def test_total_batch_size_splits_over_processes(monkeypatch):
+    monkeypatch.setattr('smaug.engine.runner.get_world_size', lambda: 4)
+    dataloader = SMAUGRunner.build_dataloader(
+        toy_dataloader_cfg(total_batch_size=128))
+    assert dataloader.batch_size == 32
+
+
+def test_total_batch_size_must_split_evenly(monkeypatch):
+    monkeypatch.setattr('smaug.engine.runner.get_world_size', lambda: 3)
+    with pytest.raises(ValueError, match='total_batch_size=128'):
+        SMAUGRunner.build_dataloader(toy_dataloader_cfg(total_batch_size=128))
+
+
+def test_auto_amp_is_plain_on_cpu_and_amp_on_gpu(monkeypatch):
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.ones(1))], lr=0.1)
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
+    wrapper = AutoAmpOptimWrapper(optimizer=optimizer)
+    assert type(wrapper) is OptimWrapper
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: True)
+    monkeypatch.setattr(AmpOptimWrapper, '__init__',
+                        lambda self, **kwargs: setattr(self, 'kw', kwargs))
+    wrapper = AutoAmpOptimWrapper(optimizer=optimizer)
+    assert isinstance(wrapper, AmpOptimWrapper)
+    assert wrapper.kw['dtype'] == 'bfloat16'
