@@ -1,6 +1,12 @@
 """Re-exports."""
 from .checkpoint_loading import (UntrustedCheckpointError,
                                  load_local_checkpoint)
+from .retrieval_loops import (RetrievalTestLoop, RetrievalValLoop,
+                              gather_rows, merge_rerank_scores)
 from .runner import SMAUGRunner
 
-__all__ = ['SMAUGRunner', 'UntrustedCheckpointError', 'load_local_checkpoint']
+__all__ = [
+    'RetrievalTestLoop', 'RetrievalValLoop', 'SMAUGRunner',
+    'UntrustedCheckpointError', 'gather_rows', 'load_local_checkpoint',
+    'merge_rerank_scores'
+]
