@@ -1,1 +1,2 @@
 """Re-exports."""
+from . import backbones, heads, necks  # noqa: F401

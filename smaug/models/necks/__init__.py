@@ -1,1 +1,4 @@
 """Re-exports."""
+from .temporal_encoder import TemporalEncoder
+
+__all__ = ['TemporalEncoder']
