@@ -1,1 +1,17 @@
 """Re-exports."""
+from .bad_media import BadMediaError
+from .clip_crop import ClipCenterCrop, ClipRandomResizedCrop
+from .clip_flip import ClipFlip
+from .clip_resize import ClipResize, resize_clip
+from .decord_loading import DecordDecode, DecordInit
+from .formatting import PackVideoTextInputs
+from .frame_sampling import SampleClipFrames
+from .image_loading import LoadImageAsClip
+from .text_cleaning import CleanText, clean_text
+
+__all__ = [
+    'BadMediaError', 'ClipCenterCrop', 'ClipRandomResizedCrop', 'ClipFlip',
+    'ClipResize', 'resize_clip', 'DecordDecode', 'DecordInit',
+    'PackVideoTextInputs', 'SampleClipFrames', 'LoadImageAsClip', 'CleanText',
+    'clean_text'
+]

@@ -1,0 +1,118 @@
+"""Video reading with decord: open a video, then decode only sampled frames.
+
+``DecordInit`` opens the file (a local path directly; any other mmengine file
+backend, or a file-like object, through memory) and records the frame count
+and frame rate; a frame-sampling transform then picks ``frame_inds``;
+``DecordDecode`` decodes exactly those frames with one ``get_batch`` call, so
+the rest of the video is never decoded. Every failure raises
+:class:`BadMediaError` naming the file and the reason.
+"""
+import io
+import os.path as osp
+
+import decord
+import numpy as np
+from mmcv.transforms import BaseTransform
+from mmengine.fileio import LocalBackend, get_file_backend
+
+from smaug.registry import TRANSFORMS
+from .bad_media import BadMediaError
+
+
+def _first_line(err):
+    """Return the first non-empty line of an exception message."""
+    lines = [line for line in str(err).splitlines() if line.strip()]
+    return lines[0] if lines else type(err).__name__
+
+
+@TRANSFORMS.register_module()
+class DecordInit(BaseTransform):
+    """Open ``results['video_path']`` with decord.
+
+    Required keys: ``video_path`` (str, or a file-like object with ``read``).
+    Added keys: ``video_reader``, ``total_frames``, ``avg_fps``.
+
+    Args:
+        num_threads (int): Decoder threads per video. 1 suits dataloader
+            workers (the workers are the parallelism). Defaults to 1.
+        backend_args (dict, optional): mmengine file backend arguments for
+            paths that are not local files (e.g. a petrel or HTTP backend).
+            Defaults to None.
+    """
+
+    def __init__(self, num_threads=1, backend_args=None):
+        self.num_threads = num_threads
+        self.backend_args = backend_args
+
+    def _source(self, path):
+        """Return what decord should open: a local path or an in-memory
+        file."""
+        if hasattr(path, 'read'):
+            return path
+        backend = get_file_backend(path, backend_args=self.backend_args)
+        if isinstance(backend, LocalBackend):
+            if not osp.isfile(path):
+                raise BadMediaError(path, 'file not found')
+            if osp.getsize(path) == 0:
+                raise BadMediaError(path, 'empty file (0 bytes)')
+            return path
+        try:
+            data = backend.get(path)
+        except Exception as err:  # any backend: missing key, network, ...
+            raise BadMediaError(path, f'cannot fetch: {err}') from err
+        if not data:
+            raise BadMediaError(path, 'empty file (0 bytes)')
+        return io.BytesIO(data)
+
+    def transform(self, results):
+        """Open the video.
+
+        Args:
+            results (dict): The pipeline dict.
+        """
+        path = results['video_path']
+        source = self._source(path)
+        try:
+            reader = decord.VideoReader(
+                source, ctx=decord.cpu(0), num_threads=self.num_threads)
+        except Exception as err:  # decord raises RuntimeError/DECORDError
+            raise BadMediaError(
+                path, f'decord cannot open it ({_first_line(err)})') from err
+        results['video_reader'] = reader
+        results['total_frames'] = len(reader)
+        results['avg_fps'] = reader.get_avg_fps()
+        return results
+
+    def __repr__(self):
+        return (f'{type(self).__name__}(num_threads={self.num_threads}, '
+                f'backend_args={self.backend_args})')
+
+
+@TRANSFORMS.register_module()
+class DecordDecode(BaseTransform):
+    """Decode the frames at ``results['frame_inds']`` and close the reader.
+
+    Required keys: ``video_reader``, ``frame_inds``, ``video_path``.
+    Added keys: ``imgs`` (uint8 ndarray (K, H, W, 3), RGB), ``img_shape``,
+    ``ori_shape``. Removed keys: ``video_reader``.
+    """
+
+    def transform(self, results):
+        """Decode the sampled frames.
+
+        Args:
+            results (dict): The pipeline dict.
+        """
+        reader = results.pop('video_reader')
+        inds = np.asarray(results['frame_inds'])
+        try:
+            imgs = reader.get_batch(inds).asnumpy()
+        except Exception as err:  # truncated data, corrupt packets, ...
+            raise BadMediaError(
+                results['video_path'],
+                f'cannot decode frames {inds.tolist()} '
+                f'({_first_line(err)})') from err
+        results['imgs'] = imgs
+        results['img_shape'] = imgs.shape[1:3]
+        results['ori_shape'] = imgs.shape[1:3]
+        return results

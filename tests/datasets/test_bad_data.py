@@ -1,0 +1,139 @@
+"""Bad videos: logged and replaced in training (with a running count), a
+clear error at test; a DataLoader over a corpus with 5% corrupt videos."""
+import json
+import re
+
+import pytest
+from mmengine.dataset import pseudo_collate
+from mmengine.logging import MMLogger
+from torch.utils.data import DataLoader
+
+from smaug.datasets import VideoRetrievalDataset, VideoTextPretrainDataset
+
+NUM_FRAMES = 4
+PIPELINE = [
+    dict(type='DecordInit'),
+    dict(type='SampleClipFrames', num_frames=NUM_FRAMES),
+    dict(type='DecordDecode'),
+    dict(type='ClipRandomResizedCrop', size=16),
+    dict(type='PackVideoTextInputs'),
+]
+TEST_PIPELINE = [
+    dict(type='DecordInit'),
+    dict(type='SampleClipFrames', num_frames=NUM_FRAMES, test_mode=True),
+    dict(type='DecordDecode'),
+    dict(type='PackVideoTextInputs'),
+]
+SKIP_LINE = re.compile(r'Skipped bad training sample (\d+) of \S+: (\S+): '
+                       r'(.+); a random other sample replaces it\. Bad '
+                       r'samples skipped so far: (\d+) by (.+?), (\d+) by '
+                       'all workers of this process')
+
+
+@pytest.fixture
+def log_file(tmp_path, request):
+    """A fresh current MMLogger writing to a file; returns the file."""
+    path = tmp_path / 'run.log'
+    MMLogger.get_instance(f'smaug_bad_data_{request.node.name}',
+                          log_file=str(path))
+    return path
+
+
+def corpus(folder, media, num_good, bad_kinds):
+    """Write good clips and one bad file per kind; return the annotation
+    name and the bad paths by index."""
+    entries, bad = [], {}
+    for i in range(num_good + len(bad_kinds)):
+        path = folder / f'v{i:03d}.mp4'
+        kind = bad_kinds[i - num_good] if i >= num_good else None
+        if kind is None:
+            media.write_video(path, num_frames=8, size=32)
+        elif kind == 'too_short':
+            media.write_video(path, num_frames=NUM_FRAMES - 1, size=32)
+        else:
+            media.make_bad(path, kind)
+        if kind:
+            bad[i] = str(path)
+        entries.append({'video': path.name, 'caption': f'clip {i}'})
+    (folder / 'ann.json').write_text(json.dumps(entries))
+    return 'ann.json', bad
+
+
+@pytest.mark.parametrize('kind, reason', [
+    ('missing', 'file not found'),
+    ('empty', r'empty file \(0 bytes\)'),
+    ('truncated', 'decord cannot open it'),
+    ('garbage', 'decord cannot open it'),
+    ('no_video_stream', 'decord cannot open it'),
+    ('too_short', 'video has 3 frames, fewer than the 4 asked'),
+])
+def test_bad_training_video_is_logged_and_replaced(tmp_path, media, log_file,
+                                                   kind, reason):
+    ann, bad = corpus(tmp_path, media, 3, [kind])
+    ds = VideoTextPretrainDataset(data_root=str(tmp_path), ann_file=ann,
+                                  pipeline=PIPELINE)
+    for _ in range(2):
+        item = ds[3]
+        assert item['data_samples'].sample_idx != 3
+        assert item['inputs'].shape[0] == NUM_FRAMES
+    # (a random replacement may be index 3 again: then it is skipped again)
+    lines = SKIP_LINE.findall(log_file.read_text())
+    assert len(lines) == ds.skipped >= 2
+    assert {line[:2] for line in lines} == {('3', bad[3])}
+    assert all(re.match(reason, line[2]) for line in lines)
+    assert [int(line[3]) for line in lines] == list(range(1, len(lines) + 1))
+    assert lines[0][4].startswith('main process')
+
+
+@pytest.mark.parametrize('kind', ['missing', 'empty', 'truncated'])
+def test_bad_test_video_stops_the_run_naming_it(tmp_path, media, kind):
+    ann, bad = corpus(tmp_path, media, 2, [kind])
+    ds = VideoRetrievalDataset(data_root=str(tmp_path), ann_file=ann,
+                               pipeline=TEST_PIPELINE, test_mode=True)
+    assert ds[0]['inputs'].shape[0] == NUM_FRAMES
+    with pytest.raises(RuntimeError) as info:
+        ds[2]
+    message = str(info.value)
+    assert f'sample 2: cannot read {bad[2]}' in message
+    assert 'test mode' in message and 'check_corpus.py' in message
+
+
+def test_short_test_video_repeats_frames(tmp_path, media):
+    ann, _ = corpus(tmp_path, media, 1, ['too_short'])
+    ds = VideoRetrievalDataset(data_root=str(tmp_path), ann_file=ann,
+                               pipeline=TEST_PIPELINE, test_mode=True)
+    assert ds[1]['data_samples'].frame_inds.tolist() == [0, 1, 1, 2]
+
+
+def test_unexpected_pipeline_error_names_the_sample(tmp_path, media):
+    ann, _ = corpus(tmp_path, media, 1, [])
+    ds = VideoTextPretrainDataset(
+        data_root=str(tmp_path), ann_file=ann,
+        pipeline=PIPELINE[:3] + [dict(type='ClipCenterCrop', crop_size=99)])
+    with pytest.raises(RuntimeError,
+                       match=r'the pipeline failed on sample 0 \(.*v000.mp4\)'
+                       ': ValueError: .*exceeds the frame size'):
+        ds[0]
+
+
+@pytest.mark.parametrize('num_workers', [0, 2])
+def test_dataloader_over_corpus_with_5_percent_corrupt(tmp_path, media,
+                                                       log_file, num_workers):
+    ann, bad = corpus(tmp_path, media, 57, ['truncated', 'empty', 'missing'])
+    ds = VideoTextPretrainDataset(data_root=str(tmp_path), ann_file=ann,
+                                  pipeline=PIPELINE)
+    loader = DataLoader(ds, batch_size=6, shuffle=True,
+                        num_workers=num_workers, collate_fn=pseudo_collate)
+    seen = []
+    for batch in loader:
+        assert all(x.shape == (NUM_FRAMES, 3, 16, 16) for x in batch['inputs'])
+        seen += [s.sample_idx for s in batch['data_samples']]
+    assert len(seen) == 60 and not set(seen) & set(bad)
+    lines = SKIP_LINE.findall(log_file.read_text())
+    # every bad file was skipped (a replacement draw may hit one again)
+    assert {line[1] for line in lines} == set(bad.values())
+    assert ds.skipped == len(lines) >= 3
+    assert max(int(line[5]) for line in lines) == len(lines)
+    who = {line[4].split(' (')[0] for line in lines}
+    assert who <= ({'main process'} if num_workers == 0 else
+                   {'worker 0', 'worker 1'})
