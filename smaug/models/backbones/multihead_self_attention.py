@@ -1,9 +1,9 @@
 """Multi-head self-attention with CLIP's parameter layout.
 
 The parameters are named and shaped as in ``torch.nn.MultiheadAttention``
-(``in_proj_weight``/``in_proj_bias`` with the query, key and value rows stacked,
-and ``out_proj``), which is how OpenAI CLIP and open_clip store their
-attention, so CLIP weights load without reshaping. The attention itself runs
+(``in_proj_weight``/``in_proj_bias`` with the query, key and value rows
+stacked, and ``out_proj``), which is how OpenAI CLIP and open_clip store
+their attention, so CLIP weights load without reshaping. The attention itself runs
 through :func:`torch.nn.functional.scaled_dot_product_attention`.
 
 For token sparsification the module can also return the head-averaged
@@ -51,7 +51,8 @@ class MultiheadSelfAttention(nn.Module):
 
         Returns:
             Tensor | tuple[Tensor, Tensor]: The attended tokens (R, L, C),
-            and with ``return_cls_attention`` the [CLS] attention row (R, L).
+            and with ``return_cls_attention`` the [CLS] attention row (R, L),
+            in float32 whatever the input dtype (it ranks tokens).
         """
         rows, length, _ = x.shape
         qkv = F.linear(x, self.in_proj_weight, self.in_proj_bias)
@@ -62,5 +63,5 @@ class MultiheadSelfAttention(nn.Module):
         if not return_cls_attention:
             return out
         logits = query[:, :, :1] @ key.transpose(-2, -1)
-        cls_attention = (logits * self.head_dims**-0.5).softmax(dim=-1)
+        cls_attention = (logits.float() * self.head_dims**-0.5).softmax(-1)
         return out, cls_attention.mean(dim=1).squeeze(1)

@@ -59,9 +59,9 @@ def sparsify_tokens(x, cls_attention, positions, keep_rate):
     order = attention.argsort(dim=1, descending=True)
     kept = order[:, :num_kept].sort(dim=1).values
     fused_index = order[:, num_kept:]
-    fused = (gather_tokens(patches, fused_index) *
-             gather_tokens(attention, fused_index).unsqueeze(-1)).sum(
-                 dim=1, keepdim=True)
+    weights = gather_tokens(attention, fused_index).to(x.dtype)
+    fused = (gather_tokens(patches, fused_index) * weights.unsqueeze(-1)).sum(
+        dim=1, keepdim=True)
     x = torch.cat([x[:, :1], gather_tokens(patches, kept), fused], dim=1)
     positions = torch.cat(
         [gather_tokens(positions, kept),

@@ -195,3 +195,14 @@ def test_bad_frames():
         backbone(torch.randn(2, 3, 64, 64))
     with pytest.raises(ValueError, match='patch_size'):
         backbone(torch.randn(1, 1, 3, 60, 64))
+
+
+def test_runs_under_bf16_autocast():
+    backbone = build().train()
+    frames = torch.randn(2, 2, 3, 64, 64)
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        out = backbone(frames)
+    assert out.tokens.shape == (2, 2, 1 + 4, 32)
+    assert all(a.dtype == torch.float32 for a in out.cls_attention)
+    out.tokens.float().square().sum().backward()
+    assert backbone.conv1.weight.grad.abs().sum() > 0

@@ -1,0 +1,152 @@
+"""Token counts, FLOPs and training-step time of SparseMAEViT settings.
+
+    python tools/analysis/benchmark_backbone.py            # ViT-B/16, 224
+    python tools/analysis/benchmark_backbone.py --steps 10 --frames 4
+
+compares three settings of the same backbone (same random weights):
+no masking and no sparsification (a plain CLIP ViT), tube masking at 0.5,
+and masking at 0.5 plus sparsification (keep rate 0.8 at layers 4, 7, 10).
+It prints, per setting, the non-[CLS] tokens entering each block's attention
+(and its MLP where sparsification shrinks the set in between), the forward
+FLOPs of the backbone (``torch.utils.flop_counter.FlopCounterMode``; the CPU
+attention kernel is counted with PyTorch's SDPA formula, which it lacks) and
+the median wall time of a forward+backward step, with ratios to the first
+setting. Settings alternate step by step so that drifts of the machine hit
+them alike; the first ``--warmup`` rounds are not timed. Input: one clip of
+``--frames`` frames (each frame is a ViT row), random pixels, training mode
+(masking on). Times depend on the machine; report the device with them.
+"""
+import argparse
+import json
+import statistics
+import time
+
+import torch
+from torch.utils.flop_counter import FlopCounterMode, sdpa_flop_count
+
+from smaug.registry import MODELS
+
+SETTINGS = (('mask 0, gamma 1', 0., 1.), ('mask 0.5, gamma 1', 0.5, 1.),
+            ('mask 0.5, gamma 0.8', 0.5, 0.8))
+
+
+def cpu_sdpa_flops(query_shape, key_shape, value_shape, *args, **kwargs):
+    """FLOPs of the CPU attention kernel, by PyTorch's SDPA formula."""
+    return sdpa_flop_count(query_shape, key_shape, value_shape)
+
+
+# Attention kernels the flop counter has no formula for.
+EXTRA_FLOP_FORMULAS = {
+    torch.ops.aten._scaled_dot_product_flash_attention_for_cpu: cpu_sdpa_flops
+}
+
+
+def parse_args():
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(
+        description='Compare SparseMAEViT masking/sparsification settings')
+    parser.add_argument(
+        '--arch', default='base',
+        help="'base' (ViT-B) or a JSON dict with embed_dims, num_layers, "
+        'num_heads, feedforward_channels')
+    parser.add_argument('--img-size', type=int, default=224)
+    parser.add_argument('--frames', type=int, default=2,
+                        help='frames per step (ViT rows)')
+    parser.add_argument('--steps', type=int, default=5,
+                        help='timed steps per setting')
+    parser.add_argument('--warmup', type=int, default=1)
+    parser.add_argument('--sparse-layers', type=int, nargs='+',
+                        default=[4, 7, 10])
+    parser.add_argument('--with-cp', action='store_true')
+    parser.add_argument('--device', default='cpu')
+    return parser.parse_args()
+
+
+def build(args, mask_ratio, keep_rate):
+    """The backbone of one setting, seeded so all settings share weights."""
+    torch.manual_seed(0)
+    arch = json.loads(args.arch) if args.arch.startswith('{') else args.arch
+    return MODELS.build(
+        dict(type='SparseMAEViT', arch=arch, img_size=args.img_size,
+             mask_ratio=mask_ratio, keep_rate=keep_rate,
+             sparse_layers=tuple(args.sparse_layers),
+             with_cp=args.with_cp)).to(args.device).train()
+
+
+def token_counts(backbone, frames):
+    """Non-[CLS] tokens entering each block's attention and MLP.
+
+    Returns:
+        list[tuple[int, int]]: Per block (attention tokens, MLP tokens).
+    """
+    seen = {}
+    handles = []
+    for index, layer in enumerate(backbone.layers):
+        for part in ('attn', 'mlp'):
+            handles.append(getattr(layer, part).register_forward_pre_hook(
+                lambda module, inputs, key=(index, part): seen.__setitem__(
+                    key, inputs[0].shape[1] - 1)))
+    with torch.no_grad():
+        backbone(frames)
+    for handle in handles:
+        handle.remove()
+    return [(seen[(i, 'attn')], seen[(i, 'mlp')])
+            for i in range(len(backbone.layers))]
+
+
+def forward_flops(backbone, frames):
+    """Forward FLOPs of one call."""
+    counter = FlopCounterMode(display=False,
+                              custom_mapping=EXTRA_FLOP_FORMULAS)
+    with counter, torch.no_grad():
+        backbone(frames)
+    return counter.get_total_flops()
+
+
+def train_step(backbone, frames):
+    """Seconds of one forward+backward step."""
+    if frames.device.type == 'cuda':
+        torch.cuda.synchronize()
+    start = time.perf_counter()
+    out = backbone(frames)
+    out.tokens.square().mean().backward()
+    if frames.device.type == 'cuda':
+        torch.cuda.synchronize()
+    backbone.zero_grad(set_to_none=True)
+    return time.perf_counter() - start
+
+
+def main():
+    """Measure and print the comparison."""
+    args = parse_args()
+    frames = torch.randn(1, args.frames, 3, args.img_size, args.img_size,
+                         device=args.device)
+    backbones = [build(args, mask, keep) for _, mask, keep in SETTINGS]
+    counts = [token_counts(b, frames) for b in backbones]
+    flops = [forward_flops(b, frames) for b in backbones]
+    times = [[] for _ in SETTINGS]
+    for step in range(args.warmup + args.steps):
+        for index, backbone in enumerate(backbones):
+            seconds = train_step(backbone, frames)
+            if step >= args.warmup:
+                times[index].append(seconds)
+    medians = [statistics.median(t) for t in times]
+
+    print(f'SparseMAEViT arch={args.arch} img_size={args.img_size} '
+          f'frames={args.frames} sparse_layers={tuple(args.sparse_layers)} '
+          f'device={args.device} threads={torch.get_num_threads()} '
+          f'steps={args.steps} (median)')
+    print('non-[CLS] tokens entering attention per block '
+          '(-> MLP where sparsified):')
+    for (name, _, _), per_block in zip(SETTINGS, counts):
+        cells = [f'{a}' if a == m else f'{a}->{m}' for a, m in per_block]
+        print(f'  {name:<20} ' + ' '.join(cells))
+    print(f'{"setting":<22}{"fwd GFLOPs":>11}{"ratio":>8}'
+          f'{"fwd+bwd s":>11}{"ratio":>8}')
+    for (name, _, _), flop, median in zip(SETTINGS, flops, medians):
+        print(f'{name:<22}{flop / 1e9:>11.2f}{flop / flops[0]:>8.3f}'
+              f'{median:>11.3f}{median / medians[0]:>8.3f}')
+
+
+if __name__ == '__main__':
+    main()
