@@ -91,7 +91,8 @@ def gather_rows(tensor: torch.Tensor) -> torch.Tensor:
         length = min(chunk, max(counts) - start)
         piece = torch.zeros((length, *row_shape), dtype=dtype)
         mine = tensor[start:start + length]
-        piece[:len(mine)] = mine
+        if len(mine):
+            piece[:len(mine)] = mine
         for rank, got in enumerate(all_gather(piece)):
             parts[rank].append(got[:max(0, min(length,
                                                counts[rank] - start))])

@@ -22,6 +22,8 @@ RUNS = [
          text_batch_size=5),
     dict(gallery=GALLERY, batch_size=2, k=50, score_mode='vtm+vtc',
          score_batch_size=7, text_batch_size=2),
+    # one video, one caption: process 0 gets no text and no pair to score.
+    dict(gallery=dict(num_videos=1, captions_per_video=1), k=4),
 ]
 
 
@@ -189,3 +191,4 @@ def test_two_gloo_processes_match_one(tmp_path, free_port):
     double = torch.load(out_file)
     assert double == single
     assert single[0] != single[1]
+    assert single[2]['retrieval/mean_recall'] == 100.0
