@@ -1,11 +1,13 @@
 """Re-exports."""
 from .checkpoint_loading import (UntrustedCheckpointError,
                                  load_local_checkpoint)
+from .gumbel_temperature_hook import GumbelTemperatureHook
 from .retrieval_loops import (RetrievalTestLoop, RetrievalValLoop,
                               gather_rows, merge_rerank_scores)
 from .runner import SMAUGRunner
 
 __all__ = [
+    'GumbelTemperatureHook',
     'RetrievalTestLoop', 'RetrievalValLoop', 'SMAUGRunner',
     'UntrustedCheckpointError', 'gather_rows', 'load_local_checkpoint',
     'merge_rerank_scores'

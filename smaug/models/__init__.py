@@ -1,2 +1,2 @@
 """Re-exports."""
-from . import backbones, heads, necks  # noqa: F401
+from . import backbones, heads, language, losses, necks  # noqa: F401

@@ -1,4 +1,5 @@
 """Re-exports."""
 from .temporal_encoder import TemporalEncoder
+from .text_guided_frame_selector import TextGuidedFrameSelector
 
-__all__ = ['TemporalEncoder']
+__all__ = ['TemporalEncoder', 'TextGuidedFrameSelector']

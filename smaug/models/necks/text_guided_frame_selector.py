@@ -1,0 +1,126 @@
+"""The text-guided frame selector S (paper Sec. 3.2, eq. 5)."""
+import torch
+from mmengine.model import BaseModule
+from torch import nn
+
+from smaug.registry import MODELS
+from .gumbel_topk import relaxed_topk, sample_gumbel
+
+
+@MODELS.register_module()
+class TextGuidedFrameSelector(BaseModule):
+    """Score the K frames of a clip against a caption and keep kappa of them.
+
+    Scoring (:meth:`forward`): the frames' [CLS] features and the text [CLS]
+    are projected to ``embed_dims`` by two linear layers, the text token is
+    prepended to the K frame tokens, two pre-LN Transformer blocks (2 heads,
+    FFN 2048) mix them, and a linear layer gives one score per frame.
+
+    Selection (:meth:`select`): in training, Gumbel top-kappa with a
+    straight-through estimator: the forward pass returns the exact tokens of
+    the kappa frames with the largest ``score + Gumbel noise``, and the
+    backward pass sends gradients to the scores through a relaxed top-kappa
+    (successive softmax at temperature ``gumbel_tau``). At test, plain
+    top-kappa of the scores. Selected frames are returned in temporal
+    (ascending frame index) order, whatever their scores, so downstream
+    modules see the clip's order. ``num_selected == K`` returns the input.
+
+    ``gumbel_tau`` is a plain attribute that
+    :class:`~smaug.engine.GumbelTemperatureHook` may anneal.
+
+    Args:
+        video_dims (int): Width of the frame [CLS] features. Defaults to 768.
+        text_dims (int): Width of the text [CLS] feature. Defaults to 768.
+        embed_dims (int): Width inside the selector. Defaults to 256.
+        num_layers (int): Transformer blocks. Defaults to 2.
+        num_heads (int): Attention heads. Defaults to 2.
+        feedforward_channels (int): FFN hidden width. Defaults to 2048.
+        dropout (float): Dropout in the blocks. Defaults to 0.
+        gumbel_tau (float): Temperature of the relaxation. Defaults to 1.0.
+        init_cfg (dict | list[dict], optional): Initialisation config.
+    """
+
+    def __init__(self,
+                 video_dims=768,
+                 text_dims=768,
+                 embed_dims=256,
+                 num_layers=2,
+                 num_heads=2,
+                 feedforward_channels=2048,
+                 dropout=0.,
+                 gumbel_tau=1.0,
+                 init_cfg=dict(
+                     type='TruncNormal', layer='Linear', std=0.02, bias=0.)):
+        super().__init__(init_cfg=init_cfg)
+        if gumbel_tau <= 0:
+            raise ValueError('smaug/models/necks/text_guided_frame_selector.py'
+                             f': gumbel_tau must be > 0, got {gumbel_tau}.')
+        self.gumbel_tau = gumbel_tau
+        self.frame_proj = nn.Linear(video_dims, embed_dims)
+        self.text_proj = nn.Linear(text_dims, embed_dims)
+        self.layers = nn.ModuleList(
+            nn.TransformerEncoderLayer(
+                embed_dims, num_heads, feedforward_channels, dropout,
+                activation='gelu', batch_first=True, norm_first=True)
+            for _ in range(num_layers))
+        self.norm = nn.LayerNorm(embed_dims)
+        self.score_head = nn.Linear(embed_dims, 1)
+
+    def forward(self, frame_cls, text_cls):
+        """Score frames.
+
+        Args:
+            frame_cls (Tensor): (B, K, video_dims) frame [CLS] features (after
+                the temporal encoder).
+            text_cls (Tensor): (B, text_dims) text [CLS] feature.
+
+        Returns:
+            Tensor: (B, K) scores.
+        """
+        tokens = torch.cat(
+            [self.text_proj(text_cls)[:, None], self.frame_proj(frame_cls)],
+            dim=1)
+        for layer in self.layers:
+            tokens = layer(tokens)
+        return self.score_head(self.norm(tokens[:, 1:])).squeeze(-1)
+
+    def select(self, frame_tokens, scores, num_selected):
+        """Keep ``num_selected`` frames.
+
+        Args:
+            frame_tokens (Tensor): (B, K, ...) per-frame features, e.g.
+                (B, K, T, C) tokens.
+            scores (Tensor): (B, K) from :meth:`forward`.
+            num_selected (int): kappa, ``1 <= kappa <= K``.
+
+        Returns:
+            Tensor: (B, kappa, ...) the selected frames, in temporal order.
+        """
+        batch, num_frames = scores.shape
+        if frame_tokens.shape[:2] != scores.shape:
+            raise ValueError(
+                'smaug/models/necks/text_guided_frame_selector.py: '
+                f'frame_tokens {tuple(frame_tokens.shape)} and scores '
+                f'{tuple(scores.shape)} disagree on (B, K).')
+        if not 1 <= num_selected <= num_frames:
+            raise ValueError(
+                'smaug/models/necks/text_guided_frame_selector.py: '
+                f'num_selected must be in [1, {num_frames}], got '
+                f'{num_selected}.')
+        if num_selected == num_frames:
+            return frame_tokens
+        soft = None
+        if self.training:
+            index, soft = relaxed_topk(scores + sample_gumbel(scores),
+                                       num_selected, self.gumbel_tau)
+        else:
+            index = scores.topk(num_selected, dim=1).indices.sort(dim=1).values
+        flat = frame_tokens.flatten(2)
+        selected = flat.gather(
+            1, index[..., None].expand(-1, -1, flat.shape[2]))
+        if soft is not None:
+            # Straight-through: adds exactly zero, but its gradient w.r.t.
+            # the scores is that of selecting with the soft rows.
+            selected = selected + (soft - soft.detach()).to(flat.dtype) @ \
+                flat.detach()
+        return selected.view(batch, num_selected, *frame_tokens.shape[2:])
