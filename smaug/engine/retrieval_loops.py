@@ -291,9 +291,9 @@ class RetrievalValLoop(ValLoop):
         timings['similarity'] = time.perf_counter() - start
 
         start = time.perf_counter()
-        num_videos = sim.shape[1]
-        t2v_pairs = torch.arange(len(sim))[:, None] * num_videos + t2v_cand
-        v2t_pairs = v2t_cand * num_videos + torch.arange(num_videos)[:, None]
+        num_texts, num_videos = sim.shape
+        t2v_pairs = t2v_cand * num_texts + torch.arange(num_texts)[:, None]
+        v2t_pairs = torch.arange(num_videos)[:, None] * num_texts + v2t_cand
         pairs = torch.unique(torch.cat([t2v_pairs.flatten(),
                                         v2t_pairs.flatten()]))
         pair_scores = self._score_pairs(model, pairs, videos['tokens'],
@@ -311,7 +311,7 @@ class RetrievalValLoop(ValLoop):
                 v2t_vtc_scores=sim.t())
         timings['re-ranking'] = time.perf_counter() - start
         print_log(
-            f'{type(self).__name__}: {num_videos} videos, {len(texts)} texts, '
+            f'{type(self).__name__}: {num_videos} videos, {num_texts} texts, '
             f'{len(pairs)} pairs re-scored (k={self.k}, '
             f'{self.score_mode}); ' +
             ', '.join(f'{name} {sec:.2f} s' for name, sec in timings.items()),
@@ -430,24 +430,28 @@ class RetrievalValLoop(ValLoop):
     def _score_pairs(self, model, pairs: torch.Tensor,
                      video_tokens: torch.Tensor, text_feats: dict,
                      device: torch.device) -> torch.Tensor:
-        """VTM scores of ``pairs`` (text * N + video), split across
-        processes.
+        """VTM scores of ``pairs``, split across processes.
+
+        A pair is ``video * number of texts + text``: sorted pairs come
+        grouped by video, so a batch holds few distinct videos and only those
+        videos' tokens are moved to the device.
 
         Returns:
             torch.Tensor: (len(pairs),) float, on every process.
         """
         rank, world_size = get_dist_info()
-        num_videos = len(video_tokens)
+        num_texts = len(text_feats['hidden'])
         share = pairs[rank * len(pairs) // world_size:(rank + 1) *
                       len(pairs) // world_size]
         scores = []
         batches = share.split(self.score_batch_size)
         bar = _progress(len(batches))
         for batch in batches:
-            text, video = batch // num_videos, batch % num_videos
+            video, text = batch // num_texts, batch % num_texts
+            video, pair_video = torch.unique(video, return_inverse=True)
             with autocast(enabled=self.fp16):
                 score = model.score_pairs(
-                    video_tokens[video].to(device),
+                    video_tokens[video].to(device)[pair_video.to(device)],
                     text_feats['hidden'][text].to(device),
                     text_feats['attention_mask'][text].to(device))
             if score.shape != (len(batch), ):
