@@ -1,0 +1,137 @@
+#!/usr/bin/env python
+"""List every unreadable video or image of an annotation file.
+
+Each distinct file is read the way training and test pipelines read it:
+videos are opened with decord (``DecordInit``) and the frames of a
+``--num-frames`` test sampling plus the last frame are decoded
+(``DecordDecode``); images are decoded (``LoadImageAsClip``). A file fails
+if it is missing, empty, not decodable, has no frames, or has fewer than
+``--min-frames`` frames. Unreadable files are printed as ``path: reason``
+(also written to ``--out``); the exit code is 1 if there are any.
+
+Example::
+
+    python tools/data/check_corpus.py data/msrvtt/annotations/ret_test_1ka.json \\
+        --data-root data/msrvtt --video-prefix videos --workers 8
+"""
+import argparse
+import os.path as osp
+import sys
+from functools import partial
+from multiprocessing import Pool
+
+import numpy as np
+from tqdm import tqdm
+
+from smaug.datasets import load_annotation_file
+from smaug.datasets.annotation_file import media_of
+from smaug.datasets.transforms import (BadMediaError, DecordDecode,
+                                       DecordInit, LoadImageAsClip,
+                                       SampleClipFrames)
+
+
+def check_video(path, num_frames=32, min_frames=1):
+    """Return None if ``path`` decodes, else the reason it does not.
+
+    Args:
+        path (str): A video file.
+        num_frames (int): Decode the middles of this many segments (a test
+            sampling) and the last frame.
+        min_frames (int): Fewest frames a usable video has.
+    """
+    try:
+        results = DecordInit()(dict(video_path=path))
+        total = results['total_frames']
+        if total < min_frames:
+            return f'{total} frames, fewer than {min_frames}'
+        results = SampleClipFrames(num_frames, test_mode=True)(results)
+        results['frame_inds'] = np.unique(
+            np.append(results['frame_inds'], total - 1))
+        DecordDecode()(results)
+    except BadMediaError as err:
+        return err.reason
+    return None
+
+
+def check_file(item, num_frames=32, min_frames=1):
+    """Check one ``(media_key, path)``; return ``(path, reason or None)``.
+
+    Args:
+        item (tuple[str, str]): ``('video' | 'image', path)``.
+        num_frames (int): See :func:`check_video`.
+        min_frames (int): See :func:`check_video`.
+    """
+    media_key, path = item
+    if media_key == 'video':
+        return path, check_video(path, num_frames, min_frames)
+    try:
+        LoadImageAsClip()(dict(img_path=path))
+    except BadMediaError as err:
+        return path, err.reason
+    return path, None
+
+
+def media_files(ann_file, data_root='', video_prefix='', image_prefix=''):
+    """The distinct ``(media_key, path)`` of an annotation file, in order.
+
+    Args:
+        ann_file (str): The annotation file.
+        data_root (str): Corpus root.
+        video_prefix (str): Video folder under ``data_root``.
+        image_prefix (str): Image folder under ``data_root``.
+    """
+    prefixes = dict(video=osp.join(data_root, video_prefix),
+                    image=osp.join(data_root, image_prefix))
+    seen = {}
+    for index, entry in enumerate(load_annotation_file(ann_file)):
+        media_key, rel_path = media_of(entry, ann_file, index)
+        seen.setdefault((media_key, osp.join(prefixes[media_key], rel_path)))
+    return list(seen)
+
+
+def main(argv=None):
+    """Command line entry point.
+
+    Args:
+        argv (list[str], optional): Arguments (default: ``sys.argv``).
+    """
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('ann_file')
+    parser.add_argument('--data-root', default='')
+    parser.add_argument('--video-prefix', default='')
+    parser.add_argument('--image-prefix', default='')
+    parser.add_argument('--num-frames', type=int, default=32,
+                        help='test sampling to decode (%(default)s)')
+    parser.add_argument('--min-frames', type=int, default=1,
+                        help='fewer frames is a failure (%(default)s; use '
+                        'the training K to find videos training skips)')
+    parser.add_argument('--workers', type=int, default=4)
+    parser.add_argument('--out', help='also write the failures here')
+    args = parser.parse_args(argv)
+    ann_file = args.ann_file
+    if args.data_root and not osp.isabs(ann_file) and not osp.exists(
+            ann_file):
+        ann_file = osp.join(args.data_root, ann_file)
+    items = media_files(ann_file, args.data_root, args.video_prefix,
+                        args.image_prefix)
+    check = partial(check_file, num_frames=args.num_frames,
+                    min_frames=args.min_frames)
+    failures = []
+    with Pool(max(args.workers, 1)) as pool:
+        results = pool.imap(check, items, chunksize=16)
+        for path, reason in tqdm(results, total=len(items), unit='file',
+                                 desc='checking'):
+            if reason is not None:
+                failures.append(f'{path}: {reason}')
+    for line in failures:
+        print(line)
+    if args.out:
+        with open(args.out, 'w', encoding='utf-8') as f:
+            f.write(''.join(line + '\n' for line in failures))
+    print(f'{len(failures)} of {len(items)} files unreadable',
+          file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == '__main__':
+    raise SystemExit(main())

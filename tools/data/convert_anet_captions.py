@@ -1,0 +1,83 @@
+#!/usr/bin/env python
+"""Convert ActivityNet Captions to smaug's JSON (paragraph-to-video).
+
+Inputs: ``train.json`` / ``val_1.json`` (/ ``val_2.json``), dicts of
+``{"v_<id>": {"duration": s, "timestamps": [[start, end], ...],
+"sentences": [...]}}``.
+
+Outputs in ``--out-dir``: ``ret_<name>.json`` per input (named after the
+option: ``ret_train.json``, ``ret_val1.json``, ``ret_val2.json``), one entry
+per video with its sentences in timestamp order (the paper evaluates on
+``val_1``, paragraph-to-video).
+
+Example::
+
+    python tools/data/convert_anet_captions.py \\
+        --train data/anet/raw/train.json --val1 data/anet/raw/val_1.json \\
+        --out-dir data/anet/annotations
+"""
+import argparse
+import json
+import os.path as osp
+
+from smaug.datasets import dump_annotation_file
+
+
+def convert_split(path, video_template='{}.mp4'):
+    """One entry per video of an ActivityNet Captions file.
+
+    Args:
+        path (str): ``train.json`` / ``val_1.json`` / ``val_2.json``.
+        video_template (str): Video file name from the id (``v_...``).
+
+    Returns:
+        list[dict]: Entries in file order; videos without sentences are
+        left out.
+    """
+    with open(path, encoding='utf-8') as f:
+        videos = json.load(f)
+    entries = []
+    for video_id, info in videos.items():
+        for key in ('timestamps', 'sentences'):
+            if key not in info:
+                raise ValueError(f'{path}: {video_id}: missing key {key!r}')
+        if len(info['timestamps']) != len(info['sentences']):
+            raise ValueError(f'{path}: {video_id}: {len(info["sentences"])} '
+                             f'sentences but {len(info["timestamps"])} '
+                             'timestamps')
+        timed = sorted(
+            (stamp[0], i, sentence.strip())
+            for i, (stamp, sentence) in enumerate(
+                zip(info['timestamps'], info['sentences']))
+            if sentence.strip())
+        if timed:
+            entries.append(dict(video=video_template.format(video_id),
+                                caption=[s for _, _, s in timed]))
+    return entries
+
+
+def main(argv=None):
+    """Command line entry point.
+
+    Args:
+        argv (list[str], optional): Arguments (default: ``sys.argv``).
+    """
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--train', help='train.json')
+    parser.add_argument('--val1', help='val_1.json')
+    parser.add_argument('--val2', help='val_2.json')
+    parser.add_argument('--out-dir', required=True)
+    parser.add_argument('--video-template', default='{}.mp4')
+    args = parser.parse_args(argv)
+    for split in ('train', 'val1', 'val2'):
+        path = getattr(args, split)
+        if path:
+            entries = convert_split(path, args.video_template)
+            dump_annotation_file(entries,
+                                 osp.join(args.out_dir, f'ret_{split}.json'))
+            print(f'{split}: {len(entries)} videos')
+    return 0
+
+
+if __name__ == '__main__':
+    raise SystemExit(main())

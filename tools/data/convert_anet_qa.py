@@ -1,0 +1,78 @@
+#!/usr/bin/env python
+"""Convert ActivityNet-QA to smaug's JSON.
+
+Inputs: the release's ``{split}_q.json`` (``{"video_name", "question",
+"question_id"}``) and ``{split}_a.json`` (``{"question_id", "answer",
+"type"}``) for the splits train, val, test, found in ``--ann-dir``.
+``video_name`` is the YouTube id; ActivityNet files are ``v_<id>.mp4``.
+
+Outputs in ``--out-dir``: ``qa_{train,val,test}.json`` and
+``qa_answer_list.json`` (training answers by frequency).
+
+Example::
+
+    python tools/data/convert_anet_qa.py --ann-dir data/anet/raw/activitynet-qa \\
+        --out-dir data/anet/annotations
+"""
+import argparse
+import json
+import os.path as osp
+
+from qa_annotations import write_qa_annotations
+
+
+def convert_split(questions_file, answers_file, template='v_{}.mp4'):
+    """Join one split's questions and answers.
+
+    Args:
+        questions_file (str): ``{split}_q.json``.
+        answers_file (str): ``{split}_a.json``.
+        template (str): Video file name from ``video_name``.
+    """
+    with open(questions_file, encoding='utf-8') as f:
+        questions = json.load(f)
+    with open(answers_file, encoding='utf-8') as f:
+        answers = {a['question_id']: a['answer'] for a in json.load(f)}
+    entries = []
+    for i, q in enumerate(questions):
+        for key in ('video_name', 'question', 'question_id'):
+            if key not in q:
+                raise ValueError(
+                    f'{questions_file}: entry {i}: missing key {key!r}')
+        if q['question_id'] not in answers:
+            raise ValueError(f'{answers_file}: no answer for question '
+                             f'{q["question_id"]!r}')
+        entries.append(
+            dict(video=template.format(q['video_name']),
+                 question=q['question'].strip(),
+                 answer=str(answers[q['question_id']]).strip(),
+                 question_id=q['question_id']))
+    return entries
+
+
+def main(argv=None):
+    """Command line entry point.
+
+    Args:
+        argv (list[str], optional): Arguments (default: ``sys.argv``).
+    """
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--ann-dir', required=True,
+                        help='folder with {train,val,test}_{q,a}.json')
+    parser.add_argument('--out-dir', required=True)
+    parser.add_argument('--video-template', default='v_{}.mp4')
+    parser.add_argument('--max-answers', type=int)
+    args = parser.parse_args(argv)
+    splits = {}
+    for split in ('train', 'val', 'test'):
+        questions = osp.join(args.ann_dir, f'{split}_q.json')
+        if split == 'train' or osp.exists(questions):
+            splits[split] = convert_split(
+                questions, osp.join(args.ann_dir, f'{split}_a.json'),
+                args.video_template)
+    write_qa_annotations(splits, args.out_dir, args.max_answers)
+    return 0
+
+
+if __name__ == '__main__':
+    raise SystemExit(main())

@@ -1,0 +1,79 @@
+#!/usr/bin/env python
+"""Convert DiDeMo annotations to smaug's JSON (paragraph-to-video retrieval).
+
+Inputs: LocalizingMoments' ``train_data.json`` / ``val_data.json`` /
+``test_data.json``, lists of ``{"annotation_id", "description", "video",
+"times": [[start, end], ...], ...}`` with one description per moment.
+
+Outputs in ``--out-dir``: ``ret_{train,val,test}.json``, one entry per video
+with its descriptions ordered by the moment's earliest start (so that the
+paragraph the dataset joins in ``paragraph=True`` mode reads in time order).
+The video's extension is replaced by ``--video-ext`` (the compressor writes
+``.mp4``).
+
+Example::
+
+    python tools/data/convert_didemo.py --train data/didemo/raw/train_data.json \\
+        --val data/didemo/raw/val_data.json \\
+        --test data/didemo/raw/test_data.json --out-dir data/didemo/annotations
+"""
+import argparse
+import json
+import os.path as osp
+
+from smaug.datasets import dump_annotation_file
+
+
+def convert_split(path, video_ext='.mp4'):
+    """Group one split's moment descriptions by video.
+
+    Args:
+        path (str): A ``*_data.json`` file.
+        video_ext (str): Extension of the video files.
+
+    Returns:
+        list[dict]: One entry per video, in order of first appearance.
+    """
+    with open(path, encoding='utf-8') as f:
+        moments = json.load(f)
+    videos = {}
+    for i, moment in enumerate(moments):
+        for key in ('video', 'description', 'times'):
+            if key not in moment:
+                raise ValueError(f'{path}: entry {i}: missing key {key!r}')
+        description = moment['description'].strip()
+        if not description:
+            continue
+        start = min(t[0] for t in moment['times']) if moment['times'] else 0
+        videos.setdefault(moment['video'], []).append((start, i, description))
+    return [
+        dict(video=osp.splitext(video)[0] + video_ext,
+             caption=[d for _, _, d in sorted(descriptions)])
+        for video, descriptions in videos.items()
+    ]
+
+
+def main(argv=None):
+    """Command line entry point.
+
+    Args:
+        argv (list[str], optional): Arguments (default: ``sys.argv``).
+    """
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    for split in ('train', 'val', 'test'):
+        parser.add_argument(f'--{split}', help=f'{split}_data.json')
+    parser.add_argument('--out-dir', required=True)
+    parser.add_argument('--video-ext', default='.mp4')
+    args = parser.parse_args(argv)
+    for split in ('train', 'val', 'test'):
+        path = getattr(args, split)
+        if path:
+            entries = convert_split(path, args.video_ext)
+            dump_annotation_file(entries,
+                                 osp.join(args.out_dir, f'ret_{split}.json'))
+            print(f'{split}: {len(entries)} videos')
+    return 0
+
+
+if __name__ == '__main__':
+    raise SystemExit(main())

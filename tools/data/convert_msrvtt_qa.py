@@ -1,0 +1,81 @@
+#!/usr/bin/env python
+"""Convert MSRVTT-QA to smaug's JSON.
+
+Inputs: ``train_qa.json`` / ``val_qa.json`` / ``test_qa.json`` of Xu et al.,
+lists of ``{"id": int, "video_id": int, "question": str, "answer": str,
+"category_id": int}`` (``video_id`` 7 means ``video7.mp4``).
+
+Outputs in ``--out-dir``: ``qa_{train,val,test}.json`` (``{"video",
+"question", "answer", "question_id"}``) and ``qa_answer_list.json``, the
+training answers by frequency (``--max-answers`` keeps the most frequent).
+
+Example::
+
+    python tools/data/convert_msrvtt_qa.py --train data/msrvtt/raw/train_qa.json \\
+        --val data/msrvtt/raw/val_qa.json --test data/msrvtt/raw/test_qa.json \\
+        --out-dir data/msrvtt/annotations
+"""
+import argparse
+import json
+
+from qa_annotations import write_qa_annotations
+
+
+def video_name(video_id, template='video{}.mp4'):
+    """File name of an MSRVTT video from an int id or a ``videoN`` string.
+
+    Args:
+        video_id (int | str): ``7`` or ``'video7'``.
+        template (str): File name from the numeric id.
+    """
+    number = str(video_id)
+    if number.startswith('video'):
+        number = number[len('video'):]
+    return template.format(int(number))
+
+
+def convert_split(path, template='video{}.mp4'):
+    """Entries of one split.
+
+    Args:
+        path (str): ``*_qa.json``.
+        template (str): Video file name from the numeric id.
+    """
+    with open(path, encoding='utf-8') as f:
+        questions = json.load(f)
+    entries = []
+    for i, q in enumerate(questions):
+        for key in ('id', 'video_id', 'question', 'answer'):
+            if key not in q:
+                raise ValueError(f'{path}: entry {i}: missing key {key!r}')
+        entries.append(
+            dict(video=video_name(q['video_id'], template),
+                 question=q['question'].strip(), answer=q['answer'].strip(),
+                 question_id=q['id']))
+    return entries
+
+
+def main(argv=None):
+    """Command line entry point.
+
+    Args:
+        argv (list[str], optional): Arguments (default: ``sys.argv``).
+    """
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--train', required=True, help='train_qa.json')
+    parser.add_argument('--val', help='val_qa.json')
+    parser.add_argument('--test', help='test_qa.json')
+    parser.add_argument('--out-dir', required=True)
+    parser.add_argument('--video-template', default='video{}.mp4')
+    parser.add_argument('--max-answers', type=int)
+    args = parser.parse_args(argv)
+    splits = {
+        split: convert_split(getattr(args, split), args.video_template)
+        for split in ('train', 'val', 'test') if getattr(args, split)
+    }
+    write_qa_annotations(splits, args.out_dir, args.max_answers)
+    return 0
+
+
+if __name__ == '__main__':
+    raise SystemExit(main())

@@ -1,0 +1,76 @@
+#!/usr/bin/env python
+"""Convert a WebVid CSV (``results_2M_train.csv``) to smaug's JSON.
+
+Input columns: ``videoid, contentUrl, duration, page_dir, name`` (``name``
+is the caption). Downloaders store clip ``videoid`` of ``page_dir`` as
+``<page_dir>/<videoid>.mp4``; ``--video-template`` changes that. Rows with an
+empty caption are dropped; with ``--videos-root``, so are rows whose video
+is not there (a partial download).
+
+Output: ``[{"video": "<page_dir>/<videoid>.mp4", "caption": name}]``.
+
+Example::
+
+    python tools/data/convert_webvid.py --csv data/webvid/raw/results_2M_train.csv \\
+        --videos-root data/webvid/videos \\
+        --out data/webvid/annotations/webvid_train.json
+"""
+import argparse
+import csv
+import os.path as osp
+
+from smaug.datasets import dump_annotation_file
+
+
+def convert(csv_file, template='{page_dir}/{videoid}.mp4', videos_root=None):
+    """Build the entries and count what was dropped.
+
+    Args:
+        csv_file (str): The WebVid CSV.
+        template (str): Video path from the row's columns.
+        videos_root (str, optional): Keep only videos present here.
+
+    Returns:
+        tuple[list[dict], dict[str, int]]: Entries and drop counts.
+    """
+    entries, dropped = [], dict(no_caption=0, no_video=0)
+    with open(csv_file, newline='', encoding='utf-8') as f:
+        reader = csv.DictReader(f)
+        for column in ('videoid', 'page_dir', 'name'):
+            if column not in (reader.fieldnames or []):
+                raise ValueError(f'{csv_file}: missing column {column!r}; '
+                                 f'header is {reader.fieldnames}')
+        for row in reader:
+            caption = row['name'].strip()
+            video = template.format(**row)
+            if not caption:
+                dropped['no_caption'] += 1
+            elif videos_root and not osp.isfile(osp.join(videos_root, video)):
+                dropped['no_video'] += 1
+            else:
+                entries.append(dict(video=video, caption=caption))
+    return entries, dropped
+
+
+def main(argv=None):
+    """Command line entry point.
+
+    Args:
+        argv (list[str], optional): Arguments (default: ``sys.argv``).
+    """
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--csv', required=True)
+    parser.add_argument('--out', required=True)
+    parser.add_argument('--video-template',
+                        default='{page_dir}/{videoid}.mp4')
+    parser.add_argument('--videos-root')
+    args = parser.parse_args(argv)
+    entries, dropped = convert(args.csv, args.video_template,
+                               args.videos_root)
+    dump_annotation_file(entries, args.out)
+    print(f'{len(entries)} clips; dropped {dropped}')
+    return 0
+
+
+if __name__ == '__main__':
+    raise SystemExit(main())

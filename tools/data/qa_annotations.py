@@ -1,0 +1,40 @@
+"""Writing converted open-ended QA splits and their answer list (shared by
+convert_msrvtt_qa.py and convert_anet_qa.py)."""
+import os.path as osp
+from collections import Counter
+
+from smaug.datasets import dump_annotation_file
+
+
+def build_answer_list(answers, max_answers=None):
+    """Return the distinct answers, most frequent first.
+
+    Args:
+        answers (Iterable[str]): Training answers (one per question).
+        max_answers (int, optional): Keep only the most frequent ones
+            (ClipBERT keeps 1500 for MSRVTT-QA); all by default.
+
+    Returns:
+        list[str]: Answers by decreasing count, ties alphabetically.
+    """
+    counts = Counter(a.strip() for a in answers if a.strip())
+    ranked = sorted(counts, key=lambda a: (-counts[a], a))
+    return ranked[:max_answers] if max_answers else ranked
+
+
+def write_qa_annotations(splits, out_dir, max_answers=None):
+    """Write ``qa_<split>.json`` per split and ``qa_answer_list.json`` built
+    from the ``'train'`` split.
+
+    Args:
+        splits (dict[str, list[dict]]): Entries per split name.
+        out_dir (str): Output folder.
+        max_answers (int, optional): See :func:`build_answer_list`.
+    """
+    for split, entries in splits.items():
+        dump_annotation_file(entries, osp.join(out_dir, f'qa_{split}.json'))
+        print(f'{split}: {len(entries)} questions')
+    answers = build_answer_list((e['answer'] for e in splits['train']),
+                                max_answers)
+    dump_annotation_file(answers, osp.join(out_dir, 'qa_answer_list.json'))
+    print(f'answer list: {len(answers)} answers')
