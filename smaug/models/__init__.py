@@ -1,2 +1,3 @@
 """Re-exports."""
-from . import backbones, heads, language, losses, necks  # noqa: F401
+from . import (algorithms, backbones, data_preprocessors, heads,  # noqa: F401
+               language, losses, necks)

@@ -1,1 +1,4 @@
 """Re-exports."""
+from .smaug_pretrain import SMAUGPretrain
+
+__all__ = ['SMAUGPretrain']

@@ -20,6 +20,9 @@ class VideoTextDataPreprocessor(BaseDataPreprocessor):
     whose ``text`` is a list of captions keep them as strings for the
     retrieval loop, which embeds all captions once.
 
+    The tokenizer is loaded on first use, so a config builds on a machine
+    without the tokenizer's files (e.g. to inspect a model).
+
     Args:
         tokenizer (str): A BERT tokenizer folder, ``vocab.txt`` file or hub
             name (see :func:`smaug.models.language.build_bert_tokenizer`).
@@ -32,12 +35,20 @@ class VideoTextDataPreprocessor(BaseDataPreprocessor):
     def __init__(self, tokenizer, max_text_len=32, mean=CLIP_MEAN,
                  std=CLIP_STD):
         super().__init__()
-        self.tokenizer = build_bert_tokenizer(tokenizer)
+        self.tokenizer_source = tokenizer
+        self._tokenizer = None
         self.max_text_len = max_text_len
         self.register_buffer('mean', torch.tensor(mean).view(1, 1, 3, 1, 1),
                              persistent=False)
         self.register_buffer('std', torch.tensor(std).view(1, 1, 3, 1, 1),
                              persistent=False)
+
+    @property
+    def tokenizer(self):
+        """The BERT tokenizer (``transformers.BertTokenizerFast``)."""
+        if self._tokenizer is None:
+            self._tokenizer = build_bert_tokenizer(self.tokenizer_source)
+        return self._tokenizer
 
     def tokenize(self, texts):
         """Tokenise captions into padded ids on the model's device.

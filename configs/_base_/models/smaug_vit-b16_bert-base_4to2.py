@@ -1,0 +1,26 @@
+# SMAUG, multi-frame: 4 frames, a temporal encoder, and the text-guided
+# frame selector keeping 2 of them (paper Table 6, "4->2").
+_base_ = ['./smaug_vit-b16_bert-base.py']
+
+num_frames = 4
+num_selected_frames = 2
+
+model = dict(
+    temporal_encoder=dict(
+        type='TemporalEncoder',
+        embed_dims=768,
+        num_layers=2,
+        num_heads=12,
+        feedforward_channels=3072,
+        num_frames=num_frames),
+    frame_selector=dict(
+        type='TextGuidedFrameSelector',
+        video_dims=768,
+        text_dims=768,
+        embed_dims=256,
+        num_layers=2,
+        num_heads=2,
+        feedforward_channels=2048,
+        gumbel_tau=1.0),
+    num_selected_frames=num_selected_frames,
+)

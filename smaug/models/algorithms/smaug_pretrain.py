@@ -1,0 +1,297 @@
+"""SMAUGPretrain: the pre-training model of SMAUG (paper Fig. 2, eq. 6)."""
+import torch
+from mmengine.model import BaseModel
+
+from smaug.registry import MODELS
+
+
+@MODELS.register_module()
+class SMAUGPretrain(BaseModel):
+    """Sparse masked video-language pre-training with VTC, VTM, MLM and MVM.
+
+    One step (DESIGN.md, "One pre-training step"): the clip's frames go
+    through the sparse MAE ViT (tube masking, token sparsification); its
+    tokens feed the MAE pixel decoder (MVM) and, after the temporal encoder,
+    the VTC head together with the text encoder's [CLS]. For VTM and MLM the
+    text-guided frame selector keeps kappa frames per (clip, caption) pair
+    and the multimodal encoder cross-attends to their tokens. The loss is the
+    plain sum of the four terms, each logged on its own.
+
+    Every component is built from its config through the MODELS registry,
+    so any of them can be replaced by a user's registered module with the
+    same interface. Optional parts (``temporal_encoder``, ``frame_selector``,
+    ``mlm_head``, ``mvm_head``) may be None: the dense baseline and the
+    retrieval model are this class with parts switched off.
+
+    Args:
+        backbone (dict): Visual encoder Q_v (``SparseMAEViT``).
+        text_encoder (dict): Text encoder Q_l (``BertTextEncoder``).
+        multimodal_encoder (dict): Q_m (``BertMultimodalEncoder``).
+        vtc_head (dict): ``VTCHead``.
+        vtm_head (dict): ``VTMHead``.
+        mlm_head (dict, optional): ``BertMLMHead``; None disables MLM.
+        mvm_head (dict, optional): ``MAEPixelDecoder``; None disables MVM.
+        temporal_encoder (dict, optional): Q_t (``TemporalEncoder``); None
+            for single-frame models.
+        frame_selector (dict, optional): S (``TextGuidedFrameSelector``);
+            None keeps every frame.
+        num_selected_frames (int, optional): kappa in training; None keeps
+            every frame.
+        num_test_selected_frames (int, optional): kappa at test (retrieval
+            re-ranking, QA); None keeps every frame.
+        tie_mlm_weights (bool): Share the MLM decoder weight with the word
+            embeddings, as BERT does. Defaults to True.
+        data_preprocessor (dict): ``VideoTextDataPreprocessor``.
+        init_cfg (dict, optional): Initialisation of the whole model.
+    """
+
+    def __init__(self,
+                 backbone,
+                 text_encoder,
+                 multimodal_encoder,
+                 vtc_head,
+                 vtm_head,
+                 mlm_head=None,
+                 mvm_head=None,
+                 temporal_encoder=None,
+                 frame_selector=None,
+                 num_selected_frames=None,
+                 num_test_selected_frames=None,
+                 tie_mlm_weights=True,
+                 data_preprocessor=None,
+                 init_cfg=None):
+        super().__init__(data_preprocessor=data_preprocessor,
+                         init_cfg=init_cfg)
+        self.backbone = MODELS.build(backbone)
+        self.text_encoder = MODELS.build(text_encoder)
+        self.multimodal_encoder = MODELS.build(multimodal_encoder)
+        self.vtc_head = MODELS.build(vtc_head)
+        self.vtm_head = MODELS.build(vtm_head)
+        self.mlm_head = MODELS.build(mlm_head) if mlm_head else None
+        self.mvm_head = MODELS.build(mvm_head) if mvm_head else None
+        self.temporal_encoder = (MODELS.build(temporal_encoder)
+                                 if temporal_encoder else None)
+        self.frame_selector = (MODELS.build(frame_selector)
+                               if frame_selector else None)
+        self.num_selected_frames = num_selected_frames
+        self.num_test_selected_frames = num_test_selected_frames
+        if self.mlm_head is not None and tie_mlm_weights:
+            self.mlm_head.tie_weights(
+                self.text_encoder.embeddings.word_embeddings)
+
+    # ------------------------------------------------------------------
+    # Building blocks shared by training and the retrieval contract
+    # ------------------------------------------------------------------
+    def encode_video(self, frames):
+        """Visual encoder then temporal encoder.
+
+        Args:
+            frames (Tensor): (B, K, 3, H, W) normalised frames.
+
+        Returns:
+            tuple[SparseViTOutput, Tensor]: the backbone's output and the
+            temporally encoded tokens (B, K, 1 + T, C).
+        """
+        visual = self.backbone(frames)
+        tokens = visual.tokens
+        if self.temporal_encoder is not None:
+            tokens = self.temporal_encoder(tokens)
+        return visual, tokens
+
+    def select_frames(self, video_tokens, text_cls):
+        """Keep the frames the selector ranks best for each caption.
+
+        Args:
+            video_tokens (Tensor): (n, K, 1 + T, C), one clip per pair.
+            text_cls (Tensor): (n, D) the paired captions' [CLS].
+
+        Returns:
+            Tensor: (n, kappa, 1 + T, C).
+        """
+        kappa = (self.num_selected_frames
+                 if self.training else self.num_test_selected_frames)
+        num_frames = video_tokens.shape[1]
+        if self.frame_selector is None or kappa is None or \
+                kappa >= num_frames:
+            return video_tokens
+        scores = self.frame_selector(video_tokens[:, :, 0], text_cls)
+        return self.frame_selector.select(video_tokens, scores, kappa)
+
+    def fuse(self, video_tokens, text_hidden, text_mask):
+        """Multimodal encoder over each (clip, caption) pair.
+
+        Args:
+            video_tokens (Tensor): (n, K, 1 + T, C).
+            text_hidden (Tensor): (n, P, D) text encoder output.
+            text_mask (Tensor): (n, P) attention mask of the captions.
+
+        Returns:
+            Tensor: (n, P, D) fused states; [CLS] first.
+        """
+        selected = self.select_frames(video_tokens, text_hidden[:, 0])
+        return self.multimodal_encoder(text_hidden, text_mask,
+                                       selected.flatten(1, 2))
+
+    # ------------------------------------------------------------------
+    # Training
+    # ------------------------------------------------------------------
+    def forward(self, inputs, data_samples=None, text=None, mode='loss'):
+        """mmengine's entry point.
+
+        Args:
+            inputs (Tensor): (B, K, 3, H, W) normalised frames.
+            data_samples (list[DataSample]): Per-clip metadata.
+            text (dict, optional): Tokenised captions (``input_ids``,
+                ``attention_mask``) from the data preprocessor.
+            mode (str): ``'loss'`` for training; ``'predict'`` returns the
+                data samples with their VTC ``video_emb``.
+        """
+        if mode == 'loss':
+            if text is None:
+                raise ValueError(
+                    'SMAUGPretrain needs one caption string per clip for '
+                    'training (the samples\' "text" field).')
+            return self.loss(inputs, data_samples, text)
+        if mode == 'predict':
+            video_emb = self.extract_video_feats(inputs)['emb']
+            for sample, emb in zip(data_samples, video_emb):
+                sample.set_field(emb, 'video_emb')
+            return data_samples
+        raise ValueError(f'Unsupported mode {mode!r}: use "loss" or '
+                         '"predict" (retrieval uses RetrievalValLoop).')
+
+    def loss(self, frames, data_samples, text):
+        """The four pre-training losses.
+
+        Args:
+            frames (Tensor): (B, K, 3, H, W) normalised frames.
+            data_samples (list[DataSample]): Per-clip metadata (captions).
+            text (dict): ``input_ids`` and ``attention_mask`` (B, P).
+
+        Returns:
+            dict[str, Tensor]: ``loss_vtc``, ``loss_vtm`` and, when enabled,
+            ``loss_mlm`` and ``loss_mvm``, plus logged settings.
+        """
+        visual, video_tokens = self.encode_video(frames)
+        text_mask = text['attention_mask']
+        text_hidden = self.text_encoder(text['input_ids'], text_mask)
+        video_emb, text_emb = self.vtc_head(video_tokens[:, :, 0].mean(1),
+                                            text_hidden[:, 0])
+        losses = dict(loss_vtc=self.vtc_head.loss(video_emb, text_emb))
+        losses['loss_vtm'] = self.vtm_loss(video_tokens, text_hidden,
+                                           text_mask, video_emb, text_emb,
+                                           data_samples)
+        if self.mlm_head is not None:
+            losses['loss_mlm'] = self.mlm_loss(video_tokens, text)
+        if self.mvm_head is not None:
+            losses['loss_mvm'] = self.mvm_loss(visual, frames)
+        losses['vtc_temperature'] = self.vtc_head.temperature.detach()
+        return losses
+
+    def vtm_loss(self, video_tokens, text_hidden, text_mask, video_emb,
+                 text_emb, data_samples):
+        """Matching loss over positives and one hard negative per side.
+
+        Args:
+            video_tokens (Tensor): (B, K, 1 + T, C).
+            text_hidden (Tensor): (B, P, D).
+            text_mask (Tensor): (B, P).
+            video_emb (Tensor): (B, E) VTC embeddings of the clips.
+            text_emb (Tensor): (B, E) VTC embeddings of the captions.
+            data_samples (list[DataSample]): Captions and video paths, so
+                that duplicates are never sampled as negatives.
+        """
+        batch = video_tokens.shape[0]
+        with torch.no_grad():
+            sim_v2t = self.vtc_head.similarity(video_emb, text_emb)
+        keys = [[sample.text for sample in data_samples]]
+        if all('video_path' in sample for sample in data_samples):
+            keys.append([sample.video_path for sample in data_samples])
+        neg_text, neg_video = self.vtm_head.sample_hard_negatives(
+            sim_v2t, sim_v2t.t(), *keys)
+        pairs = torch.arange(batch, device=video_tokens.device)
+        has_neg_text, has_neg_video = neg_text >= 0, neg_video >= 0
+        video_index = torch.cat(
+            [pairs, pairs[has_neg_text], neg_video[has_neg_video]])
+        text_index = torch.cat(
+            [pairs, neg_text[has_neg_text], pairs[has_neg_video]])
+        labels = torch.zeros_like(video_index)
+        labels[:batch] = 1
+        fused = self.fuse(video_tokens[video_index], text_hidden[text_index],
+                          text_mask[text_index])
+        return self.vtm_head.loss(self.vtm_head(fused[:, 0]), labels)
+
+    def mlm_loss(self, video_tokens, text):
+        """Masked language modeling conditioned on the clip.
+
+        Args:
+            video_tokens (Tensor): (B, K, 1 + T, C).
+            text (dict): ``input_ids`` and ``attention_mask`` (B, P).
+        """
+        preprocessor = self.data_preprocessor
+        input_ids = text['input_ids']
+        masked_ids, labels = self.mlm_head.mask_tokens(
+            input_ids, preprocessor.special_tokens_mask(input_ids),
+            len(preprocessor.tokenizer), preprocessor.tokenizer.mask_token_id)
+        masked_hidden = self.text_encoder(masked_ids, text['attention_mask'])
+        fused = self.fuse(video_tokens, masked_hidden, text['attention_mask'])
+        return self.mlm_head.loss(fused, labels)
+
+    def mvm_loss(self, visual, frames):
+        """Pixel reconstruction of the masked patches (MAE).
+
+        Args:
+            visual (SparseViTOutput): The backbone's output.
+            frames (Tensor): (B, K, 3, H, W) normalised frames.
+        """
+        patch = self.backbone.patch_size
+        grid = (frames.shape[-2] // patch, frames.shape[-1] // patch)
+        pred = self.mvm_head(visual.tokens, visual.token_positions, grid)
+        return self.mvm_head.loss(pred, frames, visual.mask)
+
+    # ------------------------------------------------------------------
+    # Retrieval evaluation contract (used by the retrieval loops)
+    # ------------------------------------------------------------------
+    def extract_video_feats(self, inputs):
+        """Embed clips for retrieval.
+
+        Args:
+            inputs (Tensor): (B, K, 3, H, W) normalised frames.
+
+        Returns:
+            dict: ``emb`` (B, E) unit-norm VTC embeddings and ``tokens``
+            (B, K, 1 + T, C) for VTM re-scoring.
+        """
+        _, tokens = self.encode_video(inputs)
+        return dict(emb=self.vtc_head.embed_video(tokens[:, :, 0].mean(1)),
+                    tokens=tokens)
+
+    def extract_text_feats(self, texts):
+        """Embed captions for retrieval.
+
+        Args:
+            texts (list[str]): Captions (or paragraphs).
+
+        Returns:
+            dict: ``emb`` (n, E) unit-norm VTC embeddings, ``hidden``
+            (n, P, D) and ``attention_mask`` (n, P).
+        """
+        text = self.data_preprocessor.tokenize(texts)
+        hidden = self.text_encoder(text['input_ids'], text['attention_mask'])
+        return dict(emb=self.vtc_head.embed_text(hidden[:, 0]),
+                    hidden=hidden, attention_mask=text['attention_mask'])
+
+    def score_pairs(self, video_tokens, text_hidden, text_mask):
+        """VTM match score of each (clip, caption) pair.
+
+        Args:
+            video_tokens (Tensor): (n, K, 1 + T, C).
+            text_hidden (Tensor): (n, P, D).
+            text_mask (Tensor): (n, P).
+
+        Returns:
+            Tensor: (n,) logit of "matched" minus logit of "not matched".
+        """
+        fused = self.fuse(video_tokens, text_hidden, text_mask)
+        logits = self.vtm_head(fused[:, 0])
+        return logits[:, 1] - logits[:, 0]
