@@ -4,7 +4,7 @@ from .bert_attention import BertAttention, padding_to_attn_mask
 from .bert_embeddings import BertEmbeddings
 from .bert_ffn import BertFFN
 from .bert_layer import BertLayer
-from .bert_module import BertBaseModule, bert_random_init
+from .bert_module import BertBaseModule, BertRandomInit, bert_random_init
 from .bert_weights import (ConvertedBert, convert_bert_state_dict,
                            load_bert_state_dict)
 from .multimodal_encoder import BertMultimodalEncoder
@@ -14,8 +14,9 @@ from .tokenizer import build_bert_tokenizer
 
 __all__ = [
     'BERT_ARCHS', 'BertAttention', 'BertBaseModule', 'BertEmbeddings',
-    'BertFFN', 'BertLayer', 'BertMultimodalEncoder', 'BertTextEncoder',
-    'ConvertedBert', 'PretrainedBERTInit', 'bert_random_init',
-    'build_bert_tokenizer', 'convert_bert_state_dict', 'load_bert_part',
-    'load_bert_state_dict', 'padding_to_attn_mask', 'resolve_bert_arch'
+    'BertFFN', 'BertLayer', 'BertMultimodalEncoder', 'BertRandomInit',
+    'BertTextEncoder', 'ConvertedBert', 'PretrainedBERTInit',
+    'bert_random_init', 'build_bert_tokenizer', 'convert_bert_state_dict',
+    'load_bert_part', 'load_bert_state_dict', 'padding_to_attn_mask',
+    'resolve_bert_arch'
 ]

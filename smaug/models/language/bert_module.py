@@ -1,8 +1,13 @@
-"""Base class of the modules whose weights can come from a BERT checkpoint."""
+"""BERT's random initialisation, and the base class of the modules whose
+weights can come from a BERT checkpoint."""
+from functools import partial
+
 from mmengine.model import BaseModule
 from mmengine.model.weight_init import update_init_info
 from mmengine.registry import DefaultScope
 from torch import nn
+
+from smaug.registry import WEIGHT_INITIALIZERS
 
 
 def bert_random_init(module, std=0.02):
@@ -27,15 +32,33 @@ def bert_random_init(module, std=0.02):
         nn.init.zeros_(module.bias)
 
 
+@WEIGHT_INITIALIZERS.register_module(name='BertRandomInit')
+class BertRandomInit:
+    """``init_cfg=dict(type='BertRandomInit')``: :func:`bert_random_init` on
+    every sub-module.
+
+    Args:
+        std (float): Standard deviation. Defaults to 0.02.
+    """
+
+    def __init__(self, std=0.02):
+        self.std = std
+
+    def __call__(self, module):
+        module.apply(partial(bert_random_init, std=self.std))
+        if hasattr(module, '_params_init_info'):
+            update_init_info(module, f'BertRandomInit: N(0, {self.std})')
+
+
 class BertBaseModule(BaseModule):
     """A BaseModule that starts from BERT's random initialisation.
 
-    ``init_weights`` first applies :func:`bert_random_init` to every
-    sub-module (so blocks that no checkpoint covers, e.g. cross-attention, get
-    BERT's initialisation), then the ``init_cfg`` as mmengine does. The
-    ``init_cfg`` types are looked up in the current default scope, or in
-    ``smaug``'s registry when none is set, so ``type='PretrainedBERT'`` works
-    both under a Runner and in a plain script.
+    ``BertRandomInit`` is put before the given ``init_cfg``, so blocks that
+    no checkpoint covers (e.g. cross-attention) get BERT's initialisation and
+    the others are then overwritten by the checkpoint. The ``init_cfg`` types
+    are looked up in the current default scope, or in ``smaug``'s registry
+    when none is set, so ``type='PretrainedBERT'`` works both under a Runner
+    and in a plain script.
 
     Subclasses set ``bert_part``, the part of a BERT checkpoint they hold:
     ``'text'``, ``'multimodal'`` or ``'mlm_head'`` (see
@@ -48,12 +71,15 @@ class BertBaseModule(BaseModule):
     """
     bert_part = None
 
+    def __init__(self, init_cfg=None):
+        if init_cfg is None:
+            init_cfg = []
+        elif isinstance(init_cfg, dict):
+            init_cfg = [init_cfg]
+        super().__init__(init_cfg=[dict(type='BertRandomInit'), *init_cfg])
+
     def init_weights(self):
-        """BERT's random init, then ``init_cfg``."""
-        if not self.is_init:
-            self.apply(bert_random_init)
-            if hasattr(self, '_params_init_info'):
-                update_init_info(self, 'bert_random_init: N(0, 0.02)')
+        """Apply ``init_cfg`` with smaug's registry as the fallback scope."""
         scope = None if DefaultScope.get_current_instance() else 'smaug'
         with DefaultScope.overwrite_default_scope(scope):
             super().init_weights()
