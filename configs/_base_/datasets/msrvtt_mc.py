@@ -1,0 +1,32 @@
+# MSRVTT-MC multiple-choice test (paper Sec. 4.1, ClipBERT's protocol): for
+# each video, 5 candidate captions (options) and the index of the right one;
+# the retrieval-fine-tuned model picks the option with the highest VTM
+# score. There is no training set, so only val/test dataloaders. 12 test
+# frames. Layout and preparation: data/README.md.
+num_test_frames = 12
+img_size = 224
+
+test_pipeline = [
+    dict(type='DecordInit'),
+    dict(type='SampleClipFrames', num_frames=num_test_frames, test_mode=True),
+    dict(type='DecordDecode'),
+    dict(type='ClipResize', scale=(img_size, img_size),
+         interpolation='bicubic'),
+    dict(type='CleanText', keys=('options', )),
+    dict(type='PackVideoTextInputs'),
+]
+
+val_dataloader = dict(
+    batch_size=16,
+    num_workers=8,
+    persistent_workers=True,
+    pin_memory=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type='VideoMCDataset',
+        data_root='data/msrvtt',
+        data_prefix=dict(video='videos'),
+        ann_file='annotations/mc_test.json',
+        pipeline=test_pipeline,
+        test_mode=True))
+test_dataloader = val_dataloader
