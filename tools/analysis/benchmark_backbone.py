@@ -14,7 +14,9 @@ the median wall time of a forward+backward step, with ratios to the first
 setting. Settings alternate step by step so that drifts of the machine hit
 them alike; the first ``--warmup`` rounds are not timed. Input: one clip of
 ``--frames`` frames (each frame is a ViT row), random pixels, training mode
-(masking on). Times depend on the machine; report the device with them.
+(masking on). Times depend on the machine; report the device with them. On
+a CPU shared with other jobs, ``--threads 1`` gives far steadier ratios than
+several threads competing for the same cores.
 """
 import argparse
 import json
@@ -59,6 +61,8 @@ def parse_args():
                         default=[4, 7, 10])
     parser.add_argument('--with-cp', action='store_true')
     parser.add_argument('--device', default='cpu')
+    parser.add_argument('--threads', type=int,
+                        help='torch CPU threads (default: torch\'s choice)')
     return parser.parse_args()
 
 
@@ -119,6 +123,8 @@ def train_step(backbone, frames):
 def main():
     """Measure and print the comparison."""
     args = parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     frames = torch.randn(1, args.frames, 3, args.img_size, args.img_size,
                          device=args.device)
     backbones = [build(args, mask, keep) for _, mask, keep in SETTINGS]
