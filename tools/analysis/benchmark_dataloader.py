@@ -4,13 +4,14 @@
 For each clip the training pipeline runs transform by transform (timed
 separately); the frame indices it sampled are then decoded "raw" (open a
 decord ``VideoReader`` + ``get_batch`` of the same indices, nothing else),
-after an untimed pass that puts every file in the page cache. One process with one decoder thread and single-threaded OpenCV and
-torch stands for one dataloader worker. Printed per K: raw and pipeline
+after an untimed pass that puts every file in the page cache. One process
+with one decoder thread and single-threaded OpenCV and torch stands for one
+dataloader worker. Printed per K: raw and pipeline
 clips/s, the cost ratio pipeline/raw (1.25 = the pipeline adds 25% to
 decoding) and the mean time of every transform.
 
 The pipeline is the first video dataset's ``train_dataloader`` pipeline of
-``--config`` (its ``SampleClipFrames`` set to each ``--num-frames``), or a
+``config`` (its ``SampleClipFrames`` set to each ``--num-frames``), or a
 built-in default: decord, segment sampling, random resized crop to
 ``--img-size``, flip, caption cleaning, packing. Videos come from the
 config's annotation file or from ``--videos`` (every ``*.mp4`` in a folder).
@@ -19,8 +20,8 @@ Example (synthetic 224p clips)::
 
     python tools/data/make_synthetic.py --out /tmp/syn224 --size 224 \\
         --num-frames 48 --num-videos 100
-    python tools/analysis/benchmark_dataloader.py --videos /tmp/syn224/videos \\
-        --num-frames 1 4
+    python tools/analysis/benchmark_dataloader.py \\
+        --videos /tmp/syn224/videos --num-frames 1 4
 """
 import argparse
 import copy

@@ -11,7 +11,8 @@ if it is missing, empty, not decodable, has no frames, or has fewer than
 
 Example::
 
-    python tools/data/check_corpus.py data/msrvtt/annotations/ret_test_1ka.json \\
+    python tools/data/check_corpus.py \\
+        data/msrvtt/annotations/ret_test_1ka.json \\
         --data-root data/msrvtt --video-prefix videos --workers 8
 """
 import argparse

@@ -11,7 +11,8 @@ Outputs in ``--out-dir``: ``qa_{train,val,test}.json`` and
 
 Example::
 
-    python tools/data/convert_anet_qa.py --ann-dir data/anet/raw/activitynet-qa \\
+    python tools/data/convert_anet_qa.py \\
+        --ann-dir data/anet/raw/activitynet-qa/dataset \\
         --out-dir data/anet/annotations
 """
 import argparse

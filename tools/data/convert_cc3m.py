@@ -14,8 +14,10 @@ Output: ``[{"image": "<path>", "caption": caption}]``.
 
 Example::
 
-    python tools/data/convert_cc3m.py --tsv data/cc3m/raw/Train_GCC-training.tsv \\
-        --images-root data/cc3m/images --out data/cc3m/annotations/cc3m_train.json
+    python tools/data/convert_cc3m.py \\
+        --tsv data/cc3m/raw/Train_GCC-training.tsv \\
+        --images-root data/cc3m/images \\
+        --out data/cc3m/annotations/cc3m_train.json
 """
 import argparse
 import os.path as osp

@@ -13,7 +13,8 @@ The video's extension is replaced by ``--video-ext`` (the compressor writes
 
 Example::
 
-    python tools/data/convert_didemo.py --train data/didemo/raw/train_data.json \\
+    python tools/data/convert_didemo.py \\
+        --train data/didemo/raw/train_data.json \\
         --val data/didemo/raw/val_data.json \\
         --test data/didemo/raw/test_data.json --out-dir data/didemo/annotations
 """

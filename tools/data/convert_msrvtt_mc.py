@@ -14,7 +14,8 @@ entries (``--out``).
 
 Example::
 
-    python tools/data/convert_msrvtt_mc.py --input data/msrvtt/raw/MSR_MC_test.csv \\
+    python tools/data/convert_msrvtt_mc.py \\
+        --input data/msrvtt/raw/MSR_MC_test.csv \\
         --out data/msrvtt/annotations/mc_test.json
 """
 import argparse

@@ -11,8 +11,10 @@ training answers by frequency (``--max-answers`` keeps the most frequent).
 
 Example::
 
-    python tools/data/convert_msrvtt_qa.py --train data/msrvtt/raw/train_qa.json \\
-        --val data/msrvtt/raw/val_qa.json --test data/msrvtt/raw/test_qa.json \\
+    python tools/data/convert_msrvtt_qa.py \\
+        --train data/msrvtt/raw/train_qa.json \\
+        --val data/msrvtt/raw/val_qa.json \\
+        --test data/msrvtt/raw/test_qa.json \\
         --out-dir data/msrvtt/annotations
 """
 import argparse

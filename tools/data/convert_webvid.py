@@ -11,7 +11,8 @@ Output: ``[{"video": "<page_dir>/<videoid>.mp4", "caption": name}]``.
 
 Example::
 
-    python tools/data/convert_webvid.py --csv data/webvid/raw/results_2M_train.csv \\
+    python tools/data/convert_webvid.py \\
+        --csv data/webvid/raw/results_2M_train.csv \\
         --videos-root data/webvid/videos \\
         --out data/webvid/annotations/webvid_train.json
 """

@@ -45,8 +45,9 @@ class ClipRandomResizedCrop(BaseTransform):
             raise ValueError(f'scale must satisfy 0 < lo <= hi <= 1, got '
                              f'{scale}')
         if interpolation not in INTERPOLATIONS:
-            raise ValueError(f'interpolation must be one of '
-                             f'{sorted(INTERPOLATIONS)}, got {interpolation!r}')
+            raise ValueError(
+                f'interpolation must be one of {sorted(INTERPOLATIONS)}, '
+                f'got {interpolation!r}')
         self.size = _pair(size)
         self.scale = tuple(scale)
         self.ratio = tuple(ratio)

@@ -53,8 +53,9 @@ class ClipResize(BaseTransform):
 
     def __init__(self, scale, interpolation='bilinear'):
         if interpolation not in INTERPOLATIONS:
-            raise ValueError(f'interpolation must be one of '
-                             f'{sorted(INTERPOLATIONS)}, got {interpolation!r}')
+            raise ValueError(
+                f'interpolation must be one of {sorted(INTERPOLATIONS)}, '
+                f'got {interpolation!r}')
         self.scale = scale
         self.interpolation = interpolation
 
