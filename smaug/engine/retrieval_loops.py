@@ -2,8 +2,13 @@
 
 The whole gallery is scored, not batch by batch, so these loops replace
 mmengine's ``ValLoop``/``TestLoop`` (``val_cfg=dict(type='RetrievalValLoop')``,
-``test_cfg=dict(type='RetrievalTestLoop')``) and use only the model methods of
-the retrieval evaluation contract (docs: notes/CONTRACTS.md):
+``test_cfg=dict(type='RetrievalTestLoop')``). Of the model (unwrapped from
+DDP) they use only ``data_preprocessor(data, False)`` and three methods:
+``extract_video_feats(inputs) -> dict(emb=(B, E) normalised,
+tokens=(B, K, T, C))``, ``extract_text_feats(texts) -> dict(emb=(n, E)
+normalised, hidden=(n, P, D), attention_mask=(n, P))`` and
+``score_pairs(video_tokens, text_hidden, text_mask) -> (n,)`` (VTM score,
+higher is better). Phases:
 
 1. Videos: every process embeds its shard of the dataloader
    (``data_preprocessor`` then ``extract_video_feats``), calling the
@@ -36,7 +41,7 @@ gallery's tokens need host memory only. Phase timings are logged.
 import itertools
 import math
 import time
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, Iterable, Iterator, List, Sequence, Tuple
 
 import torch
 from mmengine.dist import (all_gather, all_gather_object, all_reduce,
@@ -154,9 +159,15 @@ def _pad_text(hidden: torch.Tensor, mask: torch.Tensor,
     return hidden, torch.nn.functional.pad(mask, (0, extra))
 
 
-def _progress(total: int):
-    """A progress bar on process 0, ``None`` elsewhere or when empty."""
-    return ProgressBar(total) if is_main_process() and total > 0 else None
+def _track(items: Iterable, total: int) -> Iterator:
+    """Yield ``items``, drawing a progress bar on process 0."""
+    bar = ProgressBar(total) if is_main_process() and total > 0 else None
+    for item in items:
+        yield item
+        if bar:
+            bar.update()
+    if bar:
+        bar.file.write('\n')
 
 
 def _first_occurrence(index: torch.Tensor,
@@ -327,8 +338,8 @@ class RetrievalValLoop(ValLoop):
             (list of N caption lists), indexed by ``video_index``.
         """
         embs, tokens, indices, captions = [], [], [], []
-        bar = _progress(len(self.dataloader))
-        for idx, data_batch in enumerate(self.dataloader):
+        for idx, data_batch in _track(enumerate(self.dataloader),
+                                      len(self.dataloader)):
             self.runner.call_hook(
                 f'before_{self.stage}_iter', batch_idx=idx,
                 data_batch=data_batch)
@@ -350,8 +361,6 @@ class RetrievalValLoop(ValLoop):
             self.runner.call_hook(
                 f'after_{self.stage}_iter', batch_idx=idx,
                 data_batch=data_batch, outputs=None)
-            if bar:
-                bar.update()
         size = len(self.dataloader.dataset)
         index = gather_rows(torch.tensor(indices, dtype=torch.long))
         rows = _first_occurrence(index, size)
@@ -389,8 +398,7 @@ class RetrievalValLoop(ValLoop):
                       len(texts) // world_size]
         embs, hiddens, masks = [], [], []
         starts = range(0, len(share), self.text_batch_size)
-        bar = _progress(len(starts))
-        for start in starts:
+        for start in _track(starts, len(starts)):
             batch = share[start:start + self.text_batch_size]
             with autocast(enabled=self.fp16):
                 feats = model.extract_text_feats(batch)
@@ -401,8 +409,6 @@ class RetrievalValLoop(ValLoop):
             embs.append(feats['emb'].float().cpu())
             hiddens.append(feats['hidden'].cpu())
             masks.append(feats['attention_mask'].long().cpu())
-            if bar:
-                bar.update()
         length = torch.tensor(max([m.shape[1] for m in masks], default=0))
         all_reduce(length, op='max')
         padded = [_pad_text(h, m, int(length)) for h, m in zip(hiddens, masks)]
@@ -445,8 +451,7 @@ class RetrievalValLoop(ValLoop):
                       len(pairs) // world_size]
         scores = []
         batches = share.split(self.score_batch_size)
-        bar = _progress(len(batches))
-        for batch in batches:
+        for batch in _track(batches, len(batches)):
             video, text = batch // num_texts, batch % num_texts
             video, pair_video = torch.unique(video, return_inverse=True)
             with autocast(enabled=self.fp16):
@@ -459,8 +464,6 @@ class RetrievalValLoop(ValLoop):
                     f'score_pairs returned shape {tuple(score.shape)} for '
                     f'{len(batch)} pairs; expected ({len(batch)},)')
             scores.append(score.float().cpu())
-            if bar:
-                bar.update()
         return gather_rows(torch.cat(scores) if scores else torch.empty(0))
 
 
