@@ -1,4 +1,5 @@
 """Re-exports."""
+from .auto_amp_optim_wrapper import AutoAmpOptimWrapper
 from .checkpoint_loading import (UntrustedCheckpointError,
                                  load_local_checkpoint)
 from .gumbel_temperature_hook import GumbelTemperatureHook
@@ -8,7 +9,8 @@ from .runner import SMAUGRunner
 
 __all__ = [
     'GumbelTemperatureHook',
-    'RetrievalTestLoop', 'RetrievalValLoop', 'SMAUGRunner',
+    'AutoAmpOptimWrapper', 'RetrievalTestLoop', 'RetrievalValLoop',
+    'SMAUGRunner',
     'UntrustedCheckpointError', 'gather_rows', 'load_local_checkpoint',
     'merge_rerank_scores'
 ]
