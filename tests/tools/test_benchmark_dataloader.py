@@ -11,7 +11,8 @@ sys.path.insert(0, str(ROOT / 'tests' / 'fixtures'))
 import benchmark_dataloader  # noqa: E402
 import media_files  # noqa: E402
 
-ROW = re.compile(r'^\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+DecordInit')
+ROW = re.compile(r'^\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+[\d.]+'
+                 r'\s+DecordInit')
 
 
 def rows(text):
