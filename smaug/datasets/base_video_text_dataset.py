@@ -46,8 +46,10 @@ class BaseVideoTextDataset(BaseDataset):
     random other index (up to ``max_refetch`` times). The running count is
     kept in shared memory per dataloader worker: the log line gives the
     worker's own count and the total of all workers of this process (one
-    rank), and the count survives worker restarts between epochs. At test
-    time the error stops the run, naming the file: a silently smaller
+    rank), and the count survives worker restarts between epochs. When more
+    than ``max_refetch`` samples in a row fail (every file missing: usually a
+    wrong ``data_root`` or ``data_prefix``) a clear error stops the run. At
+    test time the error stops the run, naming the file: a silently smaller
     gallery would falsify R@K. Any other pipeline error is re-raised naming
     the sample and its file.
 
@@ -77,6 +79,7 @@ class BaseVideoTextDataset(BaseDataset):
         self.backend_args = backend_args
         self._skip_counts = torch.zeros(
             _COUNTER_SLOTS, dtype=torch.int64).share_memory_()
+        self._bad_streak = 0  # failures in a row in this process
         super().__init__(
             ann_file=ann_file,
             data_root=data_root,
@@ -143,7 +146,9 @@ class BaseVideoTextDataset(BaseDataset):
         """
         data_info = self.get_data_info(idx)
         try:
-            return self.pipeline(data_info)
+            data = self.pipeline(data_info)
+            self._bad_streak = 0
+            return data
         except BadMediaError as err:
             if self.test_mode:
                 raise RuntimeError(
@@ -153,6 +158,14 @@ class BaseVideoTextDataset(BaseDataset):
                     'falsifies R@K); fix or re-download it. '
                     'tools/data/check_corpus.py lists all unreadable files.'
                 ) from err
+            self._bad_streak += 1
+            if self._bad_streak > self.max_refetch:
+                raise RuntimeError(
+                    f'{self._bad_streak} training samples in a row of '
+                    f'{self.ann_file} are unreadable (the last: {err.path}: '
+                    f'{err.reason}); check data_root and data_prefix '
+                    f'({self.data_prefix}), and run '
+                    'tools/data/check_corpus.py') from err
             slot, who = _worker_slot()
             self._skip_counts[slot] += 1
             print_log(

@@ -98,6 +98,19 @@ def test_bad_test_video_stops_the_run_naming_it(tmp_path, media, kind):
     assert 'test mode' in message and 'check_corpus.py' in message
 
 
+def test_all_files_missing_stops_with_a_clear_error(tmp_path, media,
+                                                    log_file):
+    ann, _ = corpus(tmp_path, media, 0, ['missing'] * 4)
+    ds = VideoTextPretrainDataset(data_root=str(tmp_path), ann_file=ann,
+                                  data_prefix=dict(video='wrong'),
+                                  pipeline=PIPELINE, max_refetch=5)
+    with pytest.raises(RuntimeError,
+                       match='6 training samples in a row of .*ann.json are '
+                       r'unreadable \(the last: .*wrong/v00\d.mp4: file not '
+                       r'found\); check data_root and data_prefix'):
+        ds[0]
+
+
 def test_short_test_video_repeats_frames(tmp_path, media):
     ann, _ = corpus(tmp_path, media, 1, ['too_short'])
     ds = VideoRetrievalDataset(data_root=str(tmp_path), ann_file=ann,
