@@ -1,12 +1,8 @@
 # A tiny SMAUG for CPU runs on the synthetic corpus (configs/demo/, tests):
 # the same components as the ViT-B/16 + BERT-base model, at small widths.
 # 64x64 frames with 8x8 patches (64 patches per frame), 4 frames -> 2 selected.
-img_size = 64
 patch_size = 8
 embed_dims = 64
-num_frames = 4
-num_selected_frames = 2
-max_text_len = 24
 vocab_file = 'data/synthetic/vocab.txt'
 bert_arch = dict(hidden_size=embed_dims, num_heads=4, intermediate_size=256,
                  vocab_size=256, max_position_embeddings=64)
@@ -16,12 +12,12 @@ model = dict(
     data_preprocessor=dict(
         type='VideoTextDataPreprocessor',
         tokenizer=vocab_file,
-        max_text_len=max_text_len),
+        max_text_len=24),
     backbone=dict(
         type='SparseMAEViT',
         arch=dict(embed_dims=embed_dims, num_layers=4, num_heads=4,
                   feedforward_channels=4 * embed_dims),
-        img_size=img_size,
+        img_size=64,
         patch_size=patch_size,
         mask_ratio=0.5,
         sparse_layers=(2, 3),
@@ -32,7 +28,7 @@ model = dict(
         num_layers=1,
         num_heads=4,
         feedforward_channels=4 * embed_dims,
-        num_frames=num_frames),
+        num_frames=4),
     frame_selector=dict(
         type='TextGuidedFrameSelector',
         video_dims=embed_dims,
@@ -41,7 +37,7 @@ model = dict(
         num_layers=2,
         num_heads=2,
         feedforward_channels=64),
-    num_selected_frames=num_selected_frames,
+    num_selected_frames=2,
     text_encoder=dict(type='BertTextEncoder', arch=bert_arch, num_layers=2),
     multimodal_encoder=dict(
         type='BertMultimodalEncoder',
@@ -59,6 +55,6 @@ model = dict(
         depth=1,
         num_heads=2,
         feedforward_channels=64,
-        img_size=img_size,
+        img_size=64,
         patch_size=patch_size),
 )

@@ -7,19 +7,17 @@
 # hub name; see data/README.md for where they go.
 clip_checkpoint = 'data/pretrained/ViT-B-16.pt'
 bert_checkpoint = 'bert-base-uncased'
-img_size = 224
-max_text_len = 32
 
 model = dict(
     type='SMAUGPretrain',
     data_preprocessor=dict(
         type='VideoTextDataPreprocessor',
         tokenizer=bert_checkpoint,
-        max_text_len=max_text_len),
+        max_text_len=32),
     backbone=dict(
         type='SparseMAEViT',
         arch='base',
-        img_size=img_size,
+        img_size=224,
         patch_size=16,
         mask_ratio=0.5,
         sparse_layers=(4, 7, 10),
@@ -49,6 +47,6 @@ model = dict(
         embed_dims=512,
         depth=3,
         num_heads=16,
-        img_size=img_size,
+        img_size=224,
         patch_size=16),
 )

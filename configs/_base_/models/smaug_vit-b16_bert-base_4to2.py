@@ -2,9 +2,6 @@
 # frame selector keeping 2 of them (paper Table 6, "4->2").
 _base_ = ['./smaug_vit-b16_bert-base.py']
 
-num_frames = 4
-num_selected_frames = 2
-
 model = dict(
     temporal_encoder=dict(
         type='TemporalEncoder',
@@ -12,7 +9,7 @@ model = dict(
         num_layers=2,
         num_heads=12,
         feedforward_channels=3072,
-        num_frames=num_frames),
+        num_frames=4),
     frame_selector=dict(
         type='TextGuidedFrameSelector',
         video_dims=768,
@@ -22,5 +19,5 @@ model = dict(
         num_heads=2,
         feedforward_channels=2048,
         gumbel_tau=1.0),
-    num_selected_frames=num_selected_frames,
+    num_selected_frames=2,
 )

@@ -1,12 +1,12 @@
 # Pre-training schedule (paper Table 12): AdamW, lr 1e-4, weight decay 0.02,
 # 1 warm-up epoch then cosine decay to 1e-5 over 10 epochs, batch 128 in total.
 #
-# The batch is given as total_batch_size: SMAUGRunner splits it over the
-# processes (32 per GPU on 4 GPUs, 16 on 8), so the learning rate stays the
-# paper's whatever the number of GPUs. The paper's text says the cosine ends
-# at 1e-6 while its Table 12 says 1e-5; the table is followed here.
+# The pre-training configs give the batch as train_dataloader.total_batch_size
+# = 128: SMAUGRunner splits it over the processes (32 per GPU on 4 GPUs, 16 on
+# 8), so the learning rate stays the paper's whatever the number of GPUs.
+# The paper's text says the cosine ends at 1e-6 while its Table 12 says 1e-5;
+# the table is followed here.
 max_epochs = 10
-train_dataloader = dict(total_batch_size=128)
 
 optim_wrapper = dict(
     type='AutoAmpOptimWrapper',  # bf16 AMP on GPUs, float32 on the CPU

@@ -1,0 +1,3 @@
+# Paper Table 4: masking ratio 50% (5M corpus, single frame).
+_base_ = ['../../smaug_pretrain_5m.py']
+model = dict(backbone=dict(mask_ratio=0.5))

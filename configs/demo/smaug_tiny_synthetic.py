@@ -1,0 +1,15 @@
+# The CPU demo (`make demo`): pre-train the tiny SMAUG (tube masking 50%,
+# token sparsification, 4 frames -> 2 selected, VTC + VTM + MLM + MVM) on the
+# synthetic corpus, then test zero-shot text-to-video retrieval on its
+# held-out clips.
+_base_ = [
+    '../_base_/models/smaug_tiny.py',
+    '../_base_/datasets/synthetic_pretrain.py',
+    '../_base_/schedules/synthetic_demo.py',
+    '../_base_/default_runtime.py',
+]
+default_hooks = dict(
+    logger=dict(interval=10),
+    checkpoint=dict(interval=4, max_keep_ckpts=1,
+                    save_best='retrieval/mean_recall', rule='greater'),
+)

@@ -1,0 +1,28 @@
+# SMAUG multi-frame pre-training on the 17M corpus with 8 frames per clip,
+# 4 of them selected (paper Table 6 "8->4", Table 9 "#Frame 4").
+#   tools/dist_train.sh configs/smaug_pretrain_17m_8to4.py 4
+_base_ = ['./smaug_pretrain_17m_4frame.py']
+
+num_frames = 8
+video_train_pipeline = [
+    dict(type='DecordInit'),
+    dict(type='SampleClipFrames', num_frames=num_frames),
+    dict(type='DecordDecode'),
+    dict(type='ClipRandomResizedCrop', size=224, scale=(0.5, 1.0)),
+    dict(type='ClipFlip', prob=0.5),
+    dict(type='CleanText'),
+    dict(type='PackVideoTextInputs'),
+]
+webvid_train = dict(
+    type='VideoTextPretrainDataset',
+    data_root='data/webvid',
+    data_prefix=dict(video='videos'),
+    ann_file='annotations/webvid_train.json',
+    pipeline=video_train_pipeline)
+train_dataloader = dict(
+    dataset=dict(datasets=[
+        webvid_train, {{_base_.cc3m_train}}, {{_base_.cc12m_train}},
+        {{_base_.sbu_train}}, {{_base_.vg_train}}, {{_base_.coco_train}}
+    ]))
+model = dict(temporal_encoder=dict(num_frames=num_frames),
+             num_selected_frames=4)
