@@ -65,7 +65,7 @@ class BaseVideoTextDataset(BaseDataset):
         backend_args (dict, optional): mmengine file backend arguments for
             reading the annotation file. Defaults to None.
         **kwargs: Other :class:`mmengine.dataset.BaseDataset` arguments
-            (``pipeline``, ``test_mode``, ``metainfo``, ``indices``,
+            (``test_mode``, ``metainfo``, ``indices``, ``lazy_init``,
             ``max_refetch``, ...).
     """
 
