@@ -6,10 +6,10 @@ _base_ = [
     '../_base_/models/smaug_tiny.py',
     '../_base_/datasets/synthetic_pretrain.py',
     '../_base_/schedules/synthetic_demo.py',
-    '../_base_/default_runtime.py',
+    '../_base_/retrieval_runtime.py',
 ]
-default_hooks = dict(
-    logger=dict(interval=10),
-    checkpoint=dict(interval=4, max_keep_ckpts=1,
-                    save_best='retrieval/mean_recall', rule='greater'),
-)
+# The gallery has 60 clips: re-score the 16 best candidates of each query.
+val_cfg = dict(k=16)
+test_cfg = dict(k=16)
+default_hooks = dict(logger=dict(interval=10),
+                     checkpoint=dict(interval=4, max_keep_ckpts=1))

@@ -1,5 +1,5 @@
 # A short CPU schedule for the tiny models on the synthetic corpus: AdamW,
-# warm-up for 1 epoch, cosine decay; zero-shot retrieval at the end.
+# warm-up for 1 epoch, cosine decay; validation at the end.
 max_epochs = 12
 
 optim_wrapper = dict(
@@ -15,7 +15,3 @@ param_scheduler = [
          end=max_epochs, convert_to_iter_based=True),
 ]
 train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=max_epochs)
-val_cfg = dict(type='RetrievalValLoop', k=16)
-test_cfg = dict(type='RetrievalTestLoop', k=16)
-val_evaluator = dict(type='RetrievalMetric')
-test_evaluator = val_evaluator

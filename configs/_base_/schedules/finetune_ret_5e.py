@@ -1,0 +1,17 @@
+# Retrieval fine-tuning schedule (paper Table 13): AdamW, lr 1e-5, weight
+# decay 0.02, no warm-up, cosine decay to 1e-6, 5 epochs (MSRVTT; DiDeMo and
+# ActivityNet configs set 10), batch 32 in total (the configs give
+# train_dataloader.total_batch_size). Validation every epoch.
+max_epochs = 5
+
+optim_wrapper = dict(
+    type='AutoAmpOptimWrapper',
+    optimizer=dict(type='AdamW', lr=1e-5, betas=(0.9, 0.999),
+                   weight_decay=0.02),
+    paramwise_cfg=dict(norm_decay_mult=0.0, bias_decay_mult=0.0),
+)
+param_scheduler = [
+    dict(type='CosineAnnealingLR', eta_min=1e-6, by_epoch=True, begin=0,
+         end=max_epochs, convert_to_iter_based=True),
+]
+train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=1)

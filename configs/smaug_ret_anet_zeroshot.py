@@ -1,0 +1,4 @@
+# Zero-shot retrieval (paper Table 2): test a pre-training checkpoint on
+# anet directly, without fine-tuning.
+#   python tools/test.py configs/smaug_ret_anet_zeroshot.py work_dirs/smaug_pretrain_5m/best_retrieval_mean_recall.pth
+_base_ = ['./smaug_ret_anet.py']

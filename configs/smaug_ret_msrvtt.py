@@ -1,0 +1,13 @@
+# Text-to-video retrieval fine-tuning on MSRVTT (7K train, 1K-A test; paper
+# Table 1, 13): 5 epochs, lr 1e-5, batch 32, 12 test frames.
+#   tools/dist_train.sh configs/smaug_ret_msrvtt.py 4 \
+#       --cfg-options load_from=work_dirs/smaug_pretrain_17m/best_retrieval_mean_recall.pth
+#   tools/dist_test.sh configs/smaug_ret_msrvtt.py work_dirs/smaug_ret_msrvtt/best_retrieval_mean_recall.pth 4
+_base_ = [
+    './_base_/models/smaug_retrieval_vit-b16_bert-base.py',
+    './_base_/datasets/msrvtt_ret.py',
+    './_base_/schedules/finetune_ret_5e.py',
+    './_base_/retrieval_runtime.py',
+]
+load_from = 'work_dirs/smaug_pretrain_17m/best_retrieval_mean_recall.pth'
+train_dataloader = dict(total_batch_size=32)
