@@ -48,7 +48,7 @@ def test_ranks_perfect_and_reversed_matrices():
 
 
 def test_ranks_refuse_bad_input():
-    with pytest.raises(ValueError, match='no ground truth, e.g. query \\[1\\]'):
+    with pytest.raises(ValueError, match=r'no ground truth, e.g. query \[1'):
         retrieval_ranks(torch.rand(2, 3), mask([[1, 0, 0], [0, 0, 0]]))
     with pytest.raises(ValueError, match='NaN'):
         retrieval_ranks(torch.tensor([[float('nan'), 0.]]), mask([[1, 0]]))
@@ -140,8 +140,8 @@ def test_metric_prefix_registry_and_errors():
     assert metric.results == []
     with pytest.raises(KeyError, match='text_to_video'):
         metric.process(None, [dict(pred_score=torch.ones(3))])
-    metric.process(None, [dict(text_to_video=[[0]], t2v_scores=torch.ones(1,
-                                                                          1))] * 2)
+    one = dict(text_to_video=[[0]], t2v_scores=torch.ones(1, 1))
+    metric.process(None, [one, one])
     with pytest.raises(ValueError, match='got 2 results'):
         metric.evaluate(1)
     with pytest.raises(ValueError, match='shape'):
