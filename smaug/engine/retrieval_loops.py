@@ -41,7 +41,8 @@ gallery's tokens need host memory only. Phase timings are logged.
 import itertools
 import math
 import time
-from typing import Dict, Iterable, Iterator, List, Sequence, Tuple
+from typing import (Dict, Iterable, Iterator, List, Optional, Sequence,
+                    Tuple)
 
 import torch
 from mmengine.dist import (all_gather, all_gather_object, all_reduce,
@@ -151,6 +152,17 @@ def _model_device(model) -> torch.device:
     return torch.device('cpu') if tensor is None else tensor.device
 
 
+def _override(config: dict, changes: dict) -> dict:
+    """A copy of ``config`` with the keys of ``changes`` replaced (nested
+    dicts are merged key by key)."""
+    merged = dict(config)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            value = _override(merged[key], value)
+        merged[key] = value
+    return merged
+
+
 def _pad_text(hidden: torch.Tensor, mask: torch.Tensor,
               length: int) -> Tuple[torch.Tensor, torch.Tensor]:
     """Right-pad text hidden states (zeros) and masks (0) to ``length``."""
@@ -222,6 +234,12 @@ class RetrievalValLoop(ValLoop):
         score_batch_size (int): Pairs per ``score_pairs`` call.
             Defaults to 128.
         fp16 (bool): Run the model under autocast. Defaults to False.
+        extra_galleries (dict, optional): More galleries scored in the same
+            run, ``{name: overrides}``; each overrides the keys it names of
+            the ``dataloader`` config (e.g. another ``dataset.ann_file``).
+            Their metrics are reported under ``{name}/...``; the main
+            gallery's keep their names (best-checkpoint keys). Defaults to
+            None.
 
     Attributes:
         timings (dict[str, float]): Seconds of the last run's phases
@@ -238,7 +256,8 @@ class RetrievalValLoop(ValLoop):
                  score_mode: str = 'vtm',
                  text_batch_size: int = 128,
                  score_batch_size: int = 128,
-                 fp16: bool = False) -> None:
+                 fp16: bool = False,
+                 extra_galleries: Optional[dict] = None) -> None:
         name = type(self).__name__
         for key, value in (('k', k), ('text_batch_size', text_batch_size),
                            ('score_batch_size', score_batch_size)):
@@ -254,6 +273,14 @@ class RetrievalValLoop(ValLoop):
         self.text_batch_size = text_batch_size
         self.score_batch_size = score_batch_size
         self.timings: Dict[str, float] = {}
+        if extra_galleries and not isinstance(dataloader, dict):
+            raise TypeError(f'{name}: extra_galleries override the '
+                            'dataloader config, so it must be a dict')
+        self.extra_dataloaders = {
+            gallery: runner.build_dataloader(
+                _override(dataloader, changes), seed=runner.seed)
+            for gallery, changes in (extra_galleries or {}).items()
+        }
 
     def run(self) -> dict:
         """Score the gallery and evaluate, calling the stage's hooks."""
@@ -263,31 +290,50 @@ class RetrievalValLoop(ValLoop):
         model = self.runner.model
         if is_model_wrapper(model):
             model = model.module
-        with torch.no_grad():
-            result = self.score_gallery(model)
-        if is_main_process():
-            self.evaluator.process(data_samples=[result])
-        metrics = self.evaluator.evaluate(len(self.dataloader.dataset))
+        metrics = self.evaluate_gallery(model, self.dataloader)
+        for gallery, dataloader in self.extra_dataloaders.items():
+            extra = self.evaluate_gallery(model, dataloader)
+            metrics.update({f'{gallery}/{key}': value
+                            for key, value in extra.items()})
         self.runner.call_hook(f'after_{self.stage}_epoch', metrics=metrics)
         self.runner.call_hook(f'after_{self.stage}')
         return metrics
 
-    def score_gallery(self, model) -> dict:
+    def evaluate_gallery(self, model, dataloader) -> dict:
+        """Score one gallery and compute its metrics.
+
+        Args:
+            model (BaseModel): The unwrapped model.
+            dataloader (DataLoader): The gallery.
+
+        Returns:
+            dict: The evaluator's metrics, identical on every process.
+        """
+        with torch.no_grad():
+            result = self.score_gallery(model, dataloader)
+        if is_main_process():
+            self.evaluator.process(data_samples=[result])
+        return self.evaluator.evaluate(len(dataloader.dataset))
+
+    def score_gallery(self, model, dataloader=None) -> dict:
         """All phases; returns the metric's input (complete on process 0).
 
         Args:
             model (BaseModel): The unwrapped model.
+            dataloader (DataLoader, optional): The gallery; the loop's own
+                when None.
 
         Returns:
             dict: ``text_to_video`` and the score matrices ``t2v_scores``,
             ``v2t_scores``, ``t2v_vtc_scores``, ``v2t_vtc_scores`` (the
             matrices only on process 0).
         """
-        if len(self.dataloader.dataset) == 0:
+        dataloader = self.dataloader if dataloader is None else dataloader
+        if len(dataloader.dataset) == 0:
             raise ValueError(f'{type(self).__name__}: the gallery is empty')
         timings = {}
         start = time.perf_counter()
-        videos = self._embed_videos(model)
+        videos = self._embed_videos(model, dataloader)
         texts, text_to_video = self._caption_list(videos.pop('captions'))
         text_feats = self._embed_texts(model, texts)
         timings['embedding'] = time.perf_counter() - start
@@ -330,16 +376,20 @@ class RetrievalValLoop(ValLoop):
         self.timings = dict(timings, pairs=len(pairs))
         return result
 
-    def _embed_videos(self, model) -> dict:
+    def _embed_videos(self, model, dataloader) -> dict:
         """Embed this process's videos, gather, deduplicate, check.
+
+        Args:
+            model (BaseModel): The unwrapped model.
+            dataloader (DataLoader): The gallery.
 
         Returns:
             dict: ``emb`` (N, E) float, ``tokens`` (N, K, T, C), ``captions``
             (list of N caption lists), indexed by ``video_index``.
         """
         embs, tokens, indices, captions = [], [], [], []
-        for idx, data_batch in _track(enumerate(self.dataloader),
-                                      len(self.dataloader)):
+        for idx, data_batch in _track(enumerate(dataloader),
+                                      len(dataloader)):
             self.runner.call_hook(
                 f'before_{self.stage}_iter', batch_idx=idx,
                 data_batch=data_batch)
@@ -361,7 +411,7 @@ class RetrievalValLoop(ValLoop):
             self.runner.call_hook(
                 f'after_{self.stage}_iter', batch_idx=idx,
                 data_batch=data_batch, outputs=None)
-        size = len(self.dataloader.dataset)
+        size = len(dataloader.dataset)
         index = gather_rows(torch.tensor(indices, dtype=torch.long))
         rows = _first_occurrence(index, size)
         all_captions = [c for part in all_gather_object(captions)

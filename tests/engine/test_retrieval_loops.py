@@ -192,3 +192,17 @@ def test_two_gloo_processes_match_one(tmp_path, free_port):
     assert double == single
     assert single[0] != single[1]
     assert single[2]['retrieval/mean_recall'] == 100.0
+
+
+def test_extra_gallery_is_scored_under_its_name(tmp_path):
+    runner = retrieval_fakes.build_runner(
+        str(tmp_path), gallery=dict(num_videos=6, captions_per_video=3),
+        extra_galleries=dict(small=dict(dataset=dict(num_videos=4,
+                                                     captions_per_video=2))))
+    metrics = runner.test()
+    assert len(runner.test_loop.extra_dataloaders['small'].dataset) == 4
+    alone = retrieval_fakes.build_runner(
+        str(tmp_path / 'alone'), gallery=dict(num_videos=4)).test()
+    assert metrics['small/retrieval/t2v/R@1'] == alone['retrieval/t2v/R@1']
+    assert metrics['small/retrieval/t2v/MnR'] == alone['retrieval/t2v/MnR']
+    assert 'retrieval/mean_recall' in metrics
