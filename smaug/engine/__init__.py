@@ -6,9 +6,10 @@ from .gumbel_temperature_hook import GumbelTemperatureHook
 from .retrieval_loops import (RetrievalTestLoop, RetrievalValLoop,
                               gather_rows, merge_rerank_scores)
 from .runner import SMAUGRunner
+from .visualization_hook import PretrainVisualizationHook
 
 __all__ = [
-    'GumbelTemperatureHook',
+    'GumbelTemperatureHook', 'PretrainVisualizationHook',
     'AutoAmpOptimWrapper', 'RetrievalTestLoop', 'RetrievalValLoop',
     'SMAUGRunner',
     'UntrustedCheckpointError', 'gather_rows', 'load_local_checkpoint',

@@ -1,0 +1,64 @@
+"""Draw the paper's Fig. 4 for one clip: frames, masked frames, MAE
+reconstruction, from a pre-training checkpoint.
+
+The clip is a video file (``--video``, test-time sampling of K frames at the
+backbone's ``img_size``) or item ``--index`` of the config's training set
+(see :mod:`smaug.visualization.figure_cli`). The backbone draws a tube mask
+at its configured ``mask_ratio`` (change it with ``--cfg-options
+model.backbone.mask_ratio=0.75``); ``--seed`` fixes the mask. The decoder's
+prediction is pasted into the masked patches; with ``norm_pix_loss`` it is
+shown at each original patch's mean and standard deviation (see
+:mod:`smaug.visualization.reconstruction_figure`).
+
+Example::
+
+    python tools/analysis/visualize_reconstruction.py \\
+        configs/demo/smaug_tiny_synthetic.py work_dirs/demo/epoch_10.pth \\
+        --video data/synthetic/videos/vid_00000.mp4 --out reconstruction.png
+"""
+import argparse
+import sys
+
+from smaug.visualization import mae_reconstruction, reconstruction_figure
+from smaug.visualization.figure_cli import (add_figure_arguments,
+                                            load_figure_inputs, save_png)
+
+
+def parse_args(argv=None):
+    """Parse the command line.
+
+    Args:
+        argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
+    """
+    parser = argparse.ArgumentParser(
+        description='Draw frames, masked frames and the MAE reconstruction '
+        'of one clip (paper Fig. 4)')
+    add_figure_arguments(parser)
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    """Load the model and clip, reconstruct, draw.
+
+    Args:
+        argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
+
+    Returns:
+        int: 0 on success.
+    """
+    args = parse_args(argv)
+    model, clip, caption = load_figure_inputs(args)
+    if getattr(model, 'mvm_head', None) is None:
+        sys.exit(f'visualize_reconstruction.py: the model of {args.config} '
+                 'has no mvm_head (MAE decoder) to reconstruct with.')
+    result = mae_reconstruction(model, [clip])
+    save_png(reconstruction_figure(result['frames'][0], result['masked'][0],
+                                   result['reconstruction'][0], caption),
+             args.out)
+    print(f'saved {args.out} ({int(result["mask"][0].sum())} of '
+          f'{result["mask"].shape[1]} patches masked)')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
