@@ -1,0 +1,50 @@
+"""Re-scoring candidate videos of a text query with the VTM head."""
+import torch
+
+from smaug.datasets.transforms import clean_text
+from .embedding import embed_videos
+
+
+@torch.no_grad()
+def rerank(model, query, candidates, batch_size=16, num_frames=None):
+    """Order candidate videos of one query by their VTM match score.
+
+    VTC ranks a gallery with one matrix product; VTM runs the multimodal
+    encoder on every (query, video) pair (with text-guided frame selection
+    inside ``score_pairs``), so it re-scores only a short candidate list,
+    as the retrieval test loop does.
+
+    Args:
+        model (torch.nn.Module): From :func:`smaug.apis.init_model`.
+        query (str): The text.
+        candidates (torch.Tensor | Sequence[str]): The candidates' tokens
+            (n, K, 1 + T, C) from ``embed_videos(..., return_tokens=True)``,
+            or their video files (read and encoded here; an unreadable one
+            raises :class:`BadMediaError`).
+        batch_size (int): Pairs per multimodal forward pass. Defaults to 16.
+        num_frames (int, optional): Frames per clip when ``candidates`` are
+            files.
+
+    Returns:
+        dict: ``scores`` (n,) VTM scores in candidate order and ``order``
+        (n,) long, the candidate indices from best to worst (ties keep the
+        candidates' order).
+    """
+    if len(candidates) == 0:
+        raise ValueError('rerank: no candidates to score')
+    if not isinstance(candidates, torch.Tensor):
+        candidates = embed_videos(model, list(candidates), batch_size,
+                                  num_frames, return_tokens=True,
+                                  progress=False)['tokens']
+    text = model.extract_text_feats([clean_text(query)])
+    scores = []
+    for start in range(0, len(candidates), batch_size):
+        tokens = candidates[start:start + batch_size]
+        tokens = tokens.to(text['hidden'].device)
+        num = tokens.shape[0]
+        scores.append(model.score_pairs(
+            tokens, text['hidden'].expand(num, -1, -1),
+            text['attention_mask'].expand(num, -1)).float().cpu())
+    scores = torch.cat(scores)
+    order = torch.sort(scores, descending=True, stable=True).indices
+    return dict(scores=scores, order=order)

@@ -1,0 +1,44 @@
+"""init_model: eval mode, config attached, weights from the checkpoint."""
+import pytest
+import torch
+from search_setup import DEMO_CONFIG
+
+from smaug.apis import init_model
+
+
+def test_loads_checkpoint_in_eval_mode_with_cfg(setup, model):
+    saved = torch.load(setup['checkpoint'], weights_only=True)['state_dict']
+    assert not model.training
+    assert model.cfg.filename == DEMO_CONFIG
+    assert 'test_dataloader' in model.cfg
+    state = model.state_dict()
+    assert state.keys() == saved.keys()
+    assert all(torch.equal(state[key], saved[key]) for key in saved)
+
+
+def test_cfg_options_reach_model_and_cfg(setup):
+    model = init_model(DEMO_CONFIG, setup['checkpoint'],
+                       cfg_options={'model.num_test_selected_frames': 3})
+    assert model.num_test_selected_frames == 3
+    assert model.cfg.model.num_test_selected_frames == 3
+
+
+def test_missing_weights_name_checkpoint_and_keys(setup, tmp_path):
+    saved = torch.load(setup['checkpoint'], weights_only=True)['state_dict']
+    partial = {key: value for key, value in saved.items()
+               if not key.startswith('vtm_head.')}
+    path = tmp_path / 'partial.pth'
+    torch.save({'state_dict': partial}, path)
+    with pytest.raises(KeyError, match=r'partial\.pth.*vtm_head\.'):
+        init_model(DEMO_CONFIG, str(path))
+
+
+def test_ddp_prefix_and_extra_weights_are_accepted(setup, tmp_path):
+    saved = torch.load(setup['checkpoint'], weights_only=True)['state_dict']
+    wrapped = {f'module.{key}': value for key, value in saved.items()}
+    wrapped['module.unused_head.weight'] = torch.zeros(2)
+    path = tmp_path / 'ddp.pth'
+    torch.save({'state_dict': wrapped}, path)
+    model = init_model(DEMO_CONFIG, str(path))
+    assert torch.equal(model.state_dict()['vtm_head.classifier.weight'],
+                       saved['vtm_head.classifier.weight'])

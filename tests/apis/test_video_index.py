@@ -1,0 +1,197 @@
+"""VideoIndex: incremental updates, invalidation, unreadable files, safe
+writes. The videos are dummy files and the embedder a fake that counts
+what it is asked to embed."""
+import errno
+import json
+import os
+
+import numpy as np
+import pytest
+import torch
+
+from smaug.apis import IndexWriteError, VideoIndex, scan_videos
+
+FINGERPRINT = dict(weights='w0', model_config='c0', pipeline='p0')
+
+
+class FakeEmbedder:
+    """Embeds a file as a unit vector seeded by its bytes; files whose
+    content starts with b'bad' are reported unreadable."""
+
+    def __init__(self, batch_size=2):
+        self.batch_size = batch_size
+        self.calls = []
+
+    @staticmethod
+    def vector(path):
+        data = open(path, 'rb').read()
+        seed = int.from_bytes(data[:8].ljust(8, b'\0'), 'little') % 2**31
+        vec = torch.randn(4, generator=torch.Generator().manual_seed(seed))
+        return vec / vec.norm()
+
+    def __call__(self, paths):
+        self.calls.append(sorted(os.path.basename(path) for path in paths))
+        for start in range(0, len(paths), self.batch_size):
+            batch = paths[start:start + self.batch_size]
+            good = [path for path in batch
+                    if not open(path, 'rb').read().startswith(b'bad')]
+            yield dict(paths=good,
+                       emb=torch.stack([self.vector(p) for p in good])
+                       if good else torch.zeros(0, 4),
+                       skipped={path: 'bad data' for path in batch
+                                if path not in good})
+
+
+def write(folder, name, content):
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return path
+
+
+@pytest.fixture
+def folder(tmp_path):
+    videos = tmp_path / 'videos'
+    write(videos, 'a.mp4', b'aaaa')
+    write(videos, 'sub/b.MKV', b'bbbb')
+    write(videos, 'c.avi', b'cccc')
+    write(videos, 'notes.txt', b'not a video')
+    write(videos, '.hidden/d.mp4', b'dddd')
+    return videos
+
+
+def check_rows(index):
+    """Every row holds the embedding of its own file."""
+    paths, emb = index.gallery()
+    assert len(paths) == len(emb)
+    for path, row in zip(paths, emb):
+        torch.testing.assert_close(row, FakeEmbedder.vector(path))
+
+
+def update(index_dir, folder, fingerprint=FINGERPRINT):
+    embedder = FakeEmbedder()
+    index = VideoIndex(index_dir, folder, fingerprint)
+    return index, index.update(embedder), embedder
+
+
+def test_scan_is_recursive_and_filters(folder):
+    assert list(scan_videos(folder)) == ['a.mp4', 'c.avi', 'sub/b.MKV']
+
+
+def test_only_new_or_changed_files_are_embedded(folder, tmp_path):
+    index_dir = tmp_path / 'index'
+    index, stats, embedder = update(index_dir, folder)
+    assert embedder.calls == [['a.mp4', 'b.MKV', 'c.avi']]
+    assert stats['new'] == 3 and stats['total'] == 3
+    check_rows(index)
+
+    index, stats, embedder = update(index_dir, folder)
+    assert embedder.calls == [] and stats['unchanged'] == 3
+    assert stats['rebuilt'] is None
+    check_rows(index)
+
+    write(folder, 'a.mp4', b'a changed file')
+    write(folder, 'e.webm', b'eeee')
+    (folder / 'c.avi').unlink()
+    index, stats, embedder = update(index_dir, folder)
+    assert embedder.calls == [['a.mp4', 'e.webm']]
+    assert (stats['new'], stats['changed'], stats['removed'],
+            stats['unchanged']) == (1, 1, 1, 1)
+    assert sorted(entry['path'] for entry in index.videos) == \
+        ['a.mp4', 'e.webm', 'sub/b.MKV']
+    check_rows(index)
+    manifest = json.loads((index_dir / 'manifest.json').read_text())
+    assert [entry['path'] for entry in manifest['videos']] == \
+        [entry['path'] for entry in index.videos]
+    # the manifest's embeddings file only: old ones and temporary files gone
+    assert set(os.listdir(index_dir)) == {'.lock', 'manifest.json',
+                                          manifest['embeddings']}
+
+
+def test_another_model_invalidates(folder, tmp_path):
+    update(tmp_path / 'index', folder)
+    other = dict(FINGERPRINT, weights='w1')
+    index, stats, embedder = update(tmp_path / 'index', folder, other)
+    assert 'weights' in stats['rebuilt']
+    assert embedder.calls == [['a.mp4', 'b.MKV', 'c.avi']]
+    index, stats, embedder = update(tmp_path / 'index', folder, other)
+    assert embedder.calls == []
+
+
+def test_another_folder_invalidates(folder, tmp_path):
+    update(tmp_path / 'index', folder)
+    other = tmp_path / 'other'
+    write(other, 'z.mp4', b'zzzz')
+    index, stats, _ = update(tmp_path / 'index', other)
+    assert 'another folder' in stats['rebuilt']
+    assert [entry['path'] for entry in index.videos] == ['z.mp4']
+
+
+def test_corrupt_manifest_rebuilds(folder, tmp_path):
+    update(tmp_path / 'index', folder)
+    (tmp_path / 'index' / 'manifest.json').write_text('{"format": 1,')
+    index, stats, embedder = update(tmp_path / 'index', folder)
+    assert 'unusable' in stats['rebuilt'] and len(embedder.calls) == 1
+    check_rows(index)
+
+
+def test_unreadable_remembered_until_changed(folder, tmp_path):
+    write(folder, 'broken.mp4', b'bad bytes')
+    index, stats, _ = update(tmp_path / 'index', folder)
+    assert stats['unreadable'] == 1 and stats['total'] == 3
+    assert index.unreadable['broken.mp4']['reason'] == 'bad data'
+    _, stats, embedder = update(tmp_path / 'index', folder)
+    assert embedder.calls == [] and stats['unreadable'] == 1
+    write(folder, 'broken.mp4', b'repaired')
+    index, stats, embedder = update(tmp_path / 'index', folder)
+    assert embedder.calls == [['broken.mp4']]
+    assert stats['unreadable'] == 0 and stats['total'] == 4
+    check_rows(index)
+
+
+def test_interrupted_update_keeps_saved_batches(folder, tmp_path):
+    embedder = FakeEmbedder(batch_size=1)
+
+    def interrupted(paths):
+        batches = embedder(paths)
+        yield next(batches)
+        raise KeyboardInterrupt
+
+    index = VideoIndex(tmp_path / 'index', folder, FINGERPRINT)
+    with pytest.raises(KeyboardInterrupt):
+        index.update(interrupted, save_interval=0)
+    index, stats, embedder = update(tmp_path / 'index', folder)
+    assert stats['unchanged'] == 1 and embedder.calls == [['b.MKV', 'c.avi']]
+    check_rows(index)
+
+
+@pytest.mark.parametrize('code,words', [(errno.ENOSPC, 'no space left'),
+                                        (errno.EROFS, 'read-only')])
+def test_full_or_read_only_index_dir(folder, tmp_path, monkeypatch, code,
+                                     words):
+    index_dir = tmp_path / 'index'
+    update(index_dir, folder)
+    before = (index_dir / 'manifest.json').read_text()
+    write(folder, 'new.mp4', b'nnnn')
+
+    def failing_save(file, array):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(np, 'save', failing_save)
+    with pytest.raises(IndexWriteError, match=f'{words}.*--index-dir') as err:
+        VideoIndex(index_dir, folder, FINGERPRINT).update(FakeEmbedder())
+    assert str(index_dir) in str(err.value)
+    # the old index is intact and no temporary file is left behind
+    assert (index_dir / 'manifest.json').read_text() == before
+    assert not [name for name in os.listdir(index_dir)
+                if name.endswith('.tmp')]
+
+
+def test_index_dir_that_cannot_be_created(folder, tmp_path, monkeypatch):
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, 'Read-only file system', str(tmp_path))
+
+    monkeypatch.setattr(os, 'makedirs', read_only)
+    with pytest.raises(IndexWriteError, match='read-only'):
+        VideoIndex(tmp_path / 'ro' / 'index', folder,
+                   FINGERPRINT).update(FakeEmbedder())
