@@ -1,0 +1,164 @@
+"""tools/search.py on a tiny corpus with random checkpoints of the demo
+model: tables, the cache, re-ranking, evaluation, errors."""
+import errno
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+FIXTURES = Path(__file__).resolve().parents[1] / 'fixtures'
+sys.path.insert(0, str(FIXTURES))
+import search_setup  # noqa: E402
+
+TOOL = FIXTURES.parents[1] / 'tools' / 'search.py'
+QUERY = 'a red square moves up'
+
+
+def load_tool():
+    """Import the tool script as a module."""
+    spec = importlib.util.spec_from_file_location('search_tool', TOOL)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope='module')
+def setup(tmp_path_factory):
+    return search_setup.make_search_setup(tmp_path_factory.mktemp('search'))
+
+
+@pytest.fixture
+def run(setup, tmp_path, monkeypatch, capsys):
+    """Run the tool in the corpus root with its index in tmp_path; return
+    its captured stdout and stderr."""
+    monkeypatch.chdir(setup['root'])
+    tool = load_tool()
+
+    def run_tool(*extra, checkpoint=setup['checkpoint'],
+                 videos=setup['videos']):
+        capsys.readouterr()
+        assert tool.main([search_setup.DEMO_CONFIG, checkpoint, '--videos',
+                          str(videos), '--index-dir',
+                          str(tmp_path / 'index'), '--workers', '0',
+                          *extra]) == 0
+        return capsys.readouterr()
+    return run_tool
+
+
+def result_rows(out, columns):
+    """(video, scores...) of each row of the first result table."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines)
+                 if line.startswith('query:')) + 2
+    rows = []
+    for line in lines[start:]:
+        fields = line.split()
+        if len(fields) != columns + 2 or not fields[0].isdigit():
+            break
+        rows.append((fields[-1], *map(float, fields[1:-1])))
+    return rows
+
+
+def test_top_videos_sorted_and_cache_reused(run):
+    first = run('--query', QUERY, '--top', '4')
+    assert '10 videos (10 new, 0 changed, 0 removed' in first.out
+    rows = result_rows(first.out, 1)
+    assert len(rows) == 4 and all(row[0].endswith('.mp4') for row in rows)
+    scores = [row[1] for row in rows]
+    assert scores == sorted(scores, reverse=True)
+    again = run('--query', QUERY, '--top', '4', '--query', 'a blue circle')
+    assert '10 videos (0 new, 0 changed, 0 removed' in again.out
+    assert result_rows(again.out, 1) == rows
+    assert again.out.count('query:') == 2
+
+
+def test_new_checkpoint_invalidates_the_cache(run, setup):
+    run()
+    other = run('--query', QUERY, checkpoint=setup['other_checkpoint'])
+    assert 'rebuilt the index: another model (weights changed)' in other.out
+    assert '10 videos (10 new' in other.out
+
+
+def test_changed_and_deleted_files(run, setup, tmp_path):
+    folder = tmp_path / 'videos'
+    folder.mkdir()
+    sources = sorted(setup['videos'].glob('*.mp4'))
+    for source in sources[:4]:
+        (folder / source.name).write_bytes(source.read_bytes())
+    run(videos=folder)
+    (folder / sources[0].name).write_bytes(sources[5].read_bytes())
+    (folder / sources[1].name).unlink()
+    out = run(videos=folder).out
+    assert '3 videos (0 new, 1 changed, 1 removed' in out
+
+
+def test_unreadable_video_skipped_and_named(run, setup, tmp_path):
+    folder = tmp_path / 'videos'
+    folder.mkdir()
+    for source in sorted(setup['videos'].glob('*.mp4'))[:3]:
+        (folder / source.name).write_bytes(source.read_bytes())
+    (folder / 'broken.mp4').write_bytes(b'garbage' * 100)
+    with pytest.warns(UserWarning, match='broken.mp4'):
+        result = run('--query', QUERY, videos=folder)
+    assert '3 videos (4 new, 0 changed, 0 removed, 1 unreadable' in \
+        result.out
+    assert 'unreadable: broken.mp4: decord cannot open it' in result.err
+    assert len(result_rows(result.out, 1)) == 3
+
+
+def test_rerank_reorders_the_vtc_candidates(run):
+    vtc = result_rows(run('--query', QUERY, '--top', '6').out, 1)
+    reranked = result_rows(run('--query', QUERY, '--top', '6', '--rerank',
+                               '--rerank-k', '6').out, 2)
+    assert {row[0] for row in reranked} == {row[0] for row in vtc}
+    vtm = [row[1] for row in reranked]
+    assert vtm == sorted(vtm, reverse=True)
+    # each video keeps its VTC score
+    assert {row[0]: row[2] for row in reranked} == \
+        {row[0]: row[1] for row in vtc}
+
+
+def test_eval_annotations_reports_top1_top5(run, setup):
+    ann = setup['root'] / 'data' / 'synthetic' / 'annotations' / \
+        'ret_test.json'
+    out = run('--eval-annotations', str(ann), '--data-root',
+              str(setup['videos'].parent), '--rerank', '--rerank-k',
+              '3').out
+    assert '2 queries' in out and 'gallery of 2 videos' in out
+    table = {line[:14].strip(): line[14:].split() for line in
+             out.splitlines() if line[:14].strip() in
+             ('VTC', 'VTM re-ranked', 'chance')}
+    assert table['chance'] == ['50.0%', '100.0%']
+    for name in ('VTC', 'VTM re-ranked'):
+        top1, top5 = (float(value.rstrip('%')) for value in table[name])
+        assert top1 in (0, 50, 100) and top5 == 100
+    assert 'per-query latency' in out
+
+
+def test_eval_names_a_video_missing_from_the_index(run, setup, tmp_path):
+    ann = tmp_path / 'ann.json'
+    ann.write_text('[{"video": "videos/nope.mp4", "caption": ["a"]}]')
+    with pytest.raises(SystemExit, match=r'ann.json: entry 0 key "video" '
+                       r"'videos/nope.mp4'"):
+        run('--eval-annotations', str(ann), '--data-root',
+            str(setup['videos'].parent))
+
+
+def test_full_index_dir_is_a_clear_error(run, monkeypatch):
+    def full_disk(file, array):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(np, 'save', full_disk)
+    with pytest.raises(SystemExit, match='no space left.*--index-dir'):
+        run()
+
+
+def test_default_index_dir_under_user_cache(monkeypatch, tmp_path):
+    monkeypatch.setenv('XDG_CACHE_HOME', str(tmp_path))
+    tool = load_tool()
+    first = tool.default_index_dir('/data/videos')
+    assert first.startswith(str(tmp_path / 'smaug' / 'search' / 'videos-'))
+    assert first != tool.default_index_dir('/other/videos')

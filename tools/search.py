@@ -1,0 +1,287 @@
+"""Search a folder of videos with text queries, using a trained SMAUG.
+
+Indexes every video under ``--videos`` (recursively; see
+``smaug.apis.VIDEO_EXTENSIONS``), caching the VTC embeddings on disk so that
+a later run embeds only new or changed files and drops deleted ones; a
+different checkpoint, model config or frame count rebuilds the cache. Then
+prints the ``--top`` videos of each ``--query`` by VTC similarity, or, with
+``--rerank``, with the best ``--rerank-k`` of them re-scored by the VTM head
+(their tokens are recomputed from the files for each query: only the small
+VTC embeddings are cached). Unreadable videos are skipped with a warning and
+remembered (retried when they change).
+
+Examples::
+
+    python tools/search.py configs/demo/smaug_tiny_synthetic.py \\
+        work_dirs/demo/epoch_12.pth --videos data/synthetic/videos \\
+        --query "a red circle moves left" --query "a blue square" --rerank
+
+    # how often each test video's first caption finds it (top-1 / top-5)
+    python tools/search.py configs/demo/smaug_tiny_synthetic.py \\
+        work_dirs/demo/epoch_12.pth --videos data/synthetic \\
+        --eval-annotations data/synthetic/annotations/ret_test.json --rerank
+
+``--eval-annotations`` runs the acceptance measurement of the search tool:
+every entry's first caption is a query, and the entry's own video (the
+annotation's ``video`` path under ``--data-root``, default ``--videos``)
+should come first. The gallery is the annotation's videos (as a retrieval
+test set is), or every indexed video with ``--eval-gallery folder``. It
+reports top-1 and top-5 rates, for the VTC ranking and, with ``--rerank``,
+the re-ranked one, beside chance, and the per-query latency (text embedding,
+similarity, top-k and, with ``--rerank``, reading the candidates and VTM).
+"""
+import argparse
+import hashlib
+import os
+import os.path as osp
+import statistics
+import sys
+import time
+
+from mmengine.config import DictAction
+
+from smaug.apis import (IndexWriteError, VideoIndex, init_model,
+                        iter_video_embeddings, model_fingerprint,
+                        search_videos)
+from smaug.datasets import AnnotationError, load_annotation_file
+from smaug.datasets.annotation_file import require
+from smaug.engine.checkpoint_loading import TRUST_ENV_VAR
+
+EVAL_TOP = (1, 5)
+
+
+def parse_args(argv=None):
+    """Parse the command line.
+
+    Args:
+        argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
+    """
+    parser = argparse.ArgumentParser(
+        description='Index a folder of videos and search it with text')
+    parser.add_argument('config', help='model config (its test pipeline '
+                        'reads the videos)')
+    parser.add_argument('checkpoint', help='checkpoint of that model')
+    parser.add_argument('--videos', required=True,
+                        help='folder of videos (searched recursively)')
+    parser.add_argument('--query', action='append', default=[],
+                        help='text query (repeat for several)')
+    parser.add_argument('--top', type=int, default=5,
+                        help='results per query (default: %(default)s)')
+    parser.add_argument('--rerank', action='store_true',
+                        help='re-score the best --rerank-k videos with VTM')
+    parser.add_argument('--rerank-k', type=int, default=16,
+                        help='candidates re-scored by --rerank '
+                        '(default: %(default)s)')
+    parser.add_argument(
+        '--index-dir',
+        help='cache folder (default: $XDG_CACHE_HOME or ~/.cache, then '
+        'smaug/search/<folder name>-<hash of its path>)')
+    parser.add_argument('--num-frames', type=int,
+                        help="frames per clip (default: the config's test "
+                        'pipeline)')
+    parser.add_argument('--batch-size', type=int, default=8,
+                        help='videos per forward pass (default: %(default)s)')
+    parser.add_argument('--workers', type=int, default=2,
+                        help='video reading processes (default: %(default)s)')
+    parser.add_argument('--device', default='cpu', help='e.g. cuda:0')
+    parser.add_argument(
+        '--eval-annotations',
+        help='annotation file: measure how often each entry\'s first '
+        'caption finds its own video')
+    parser.add_argument('--data-root',
+                        help='folder the annotation\'s video paths are '
+                        'relative to (default: --videos)')
+    parser.add_argument('--eval-gallery', choices=['annotations', 'folder'],
+                        default='annotations',
+                        help='rank among the annotation\'s videos or every '
+                        'indexed video (default: %(default)s)')
+    parser.add_argument(
+        '--trust-checkpoint', action='store_true',
+        help='allow checkpoints that need unrestricted unpickling (only for '
+        'files from a source you trust)')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override config entries (key=value)')
+    args = parser.parse_args(argv)
+    for name in ('top', 'rerank_k', 'batch_size'):
+        if getattr(args, name) < 1:
+            parser.error(f'--{name.replace("_", "-")} must be >= 1')
+    return args
+
+
+def default_index_dir(folder):
+    """The cache folder of a video folder under the user's cache.
+
+    Args:
+        folder (str): The folder of videos.
+    """
+    folder = osp.abspath(folder)
+    cache = os.environ.get('XDG_CACHE_HOME') or osp.expanduser('~/.cache')
+    key = hashlib.sha1(folder.encode()).hexdigest()[:12]
+    return osp.join(cache, 'smaug', 'search',
+                    f'{osp.basename(folder) or "root"}-{key}')
+
+
+def build_index(model, args):
+    """Load and update the cache of ``args.videos``; print what changed.
+
+    Args:
+        model (torch.nn.Module): The loaded model.
+        args (argparse.Namespace): Parsed arguments.
+
+    Returns:
+        VideoIndex: The up-to-date index.
+    """
+    index_dir = args.index_dir or default_index_dir(args.videos)
+    index = VideoIndex(index_dir, args.videos,
+                       model_fingerprint(model, args.num_frames))
+
+    def embed(paths):
+        return iter_video_embeddings(model, paths, args.batch_size,
+                                     args.num_frames, skip_unreadable=True,
+                                     num_workers=args.workers)
+
+    start = time.perf_counter()
+    stats = index.update(embed, progress=True)
+    seconds = time.perf_counter() - start
+    if stats['rebuilt'] not in (None, 'no index yet'):
+        print(f'rebuilt the index: {stats["rebuilt"]}')
+    print(f'index {index.index_dir}: {stats["total"]} videos '
+          f'({stats["new"]} new, {stats["changed"]} changed, '
+          f'{stats["removed"]} removed, {stats["unreadable"]} unreadable '
+          f'left out) in {seconds:.2f} s')
+    for path, entry in list(index.unreadable.items())[:10]:
+        print(f'  unreadable: {path}: {entry["reason"]}', file=sys.stderr)
+    return index
+
+
+def print_hits(query, hits, folder):
+    """Print one query's results as a table.
+
+    Args:
+        query (str): The query.
+        hits (list[dict]): From :func:`smaug.apis.search_videos`.
+        folder (str): Paths are shown relative to it.
+    """
+    reranked = any('vtm_score' in hit for hit in hits)
+    print(f'\nquery: {query!r}')
+    print(f'{"rank":>4}  {"vtm":>7}  {"vtc":>7}  video' if reranked else
+          f'{"rank":>4}  {"vtc":>7}  video')
+    for rank, hit in enumerate(hits, 1):
+        vtm = f'{hit["vtm_score"]:7.3f}  ' if 'vtm_score' in hit else (
+            f'{"-":>7}  ' if reranked else '')
+        print(f'{rank:4d}  {vtm}{hit["vtc_score"]:7.3f}  '
+              f'{osp.relpath(hit["path"], folder)}')
+
+
+def eval_queries(args, paths):
+    """The (first caption, own video) pairs of ``--eval-annotations``.
+
+    Args:
+        args (argparse.Namespace): Parsed arguments.
+        paths (list[str]): The indexed videos (absolute paths).
+
+    Returns:
+        list[tuple[str, str]]: (query, absolute video path) per entry.
+    """
+    ann_file = args.eval_annotations
+    root = args.data_root or args.videos
+    indexed = set(paths)
+    pairs = []
+    for index, entry in enumerate(load_annotation_file(ann_file)):
+        video = require(entry, 'video', str, ann_file, index)
+        caption = require(entry, 'caption', (str, list), ann_file, index)
+        if isinstance(caption, list) and not caption:
+            raise AnnotationError(
+                f'{ann_file}: entry {index} key "caption" is an empty list')
+        path = osp.abspath(osp.join(root, video))
+        if path not in indexed:
+            raise AnnotationError(
+                f'{ann_file}: entry {index} key "video" {video!r} ({path}) '
+                f'is not among the indexed videos of {args.videos} (missing '
+                'or unreadable; see --data-root)')
+        pairs.append((caption if isinstance(caption, str) else caption[0],
+                      path))
+    return pairs
+
+
+def evaluate(model, args, index):
+    """Run and report the ``--eval-annotations`` measurement.
+
+    Args:
+        model (torch.nn.Module): The loaded model.
+        args (argparse.Namespace): Parsed arguments.
+        index (VideoIndex): The up-to-date index.
+    """
+    paths, embeddings = index.gallery()
+    pairs = eval_queries(args, paths)
+    if args.eval_gallery == 'annotations':
+        wanted = {path for _, path in pairs}
+        rows = [row for row, path in enumerate(paths) if path in wanted]
+        paths, embeddings = [paths[row] for row in rows], embeddings[rows]
+    rerank_k = args.rerank_k if args.rerank else None
+    top = max(EVAL_TOP[-1], rerank_k or 0)
+    hits_at = dict(vtc=[0] * len(EVAL_TOP), rerank=[0] * len(EVAL_TOP))
+    latencies = []
+    for query, target in pairs:
+        start = time.perf_counter()
+        hits = search_videos(model, query, paths, embeddings, top, rerank_k,
+                             args.batch_size, args.num_frames)
+        latencies.append(time.perf_counter() - start)
+        rankings = dict(vtc=sorted(hits, key=lambda hit: -hit['vtc_score']))
+        if rerank_k:
+            rankings['rerank'] = hits
+        for name, ranking in rankings.items():
+            ranked = [hit['path'] for hit in ranking]
+            rank = ranked.index(target) if target in ranked else len(paths)
+            for i, k in enumerate(EVAL_TOP):
+                hits_at[name][i] += rank < k
+    num = len(pairs)
+    print(f'\n{num} queries (first caption of each entry of '
+          f'{args.eval_annotations}), gallery of {len(paths)} videos'
+          + (f', VTM re-ranking of the top {rerank_k}' if rerank_k else ''))
+    print(f'{"":<14}' + ''.join(f'{f"top-{k}":>8}' for k in EVAL_TOP))
+    names = [('VTC', 'vtc')] + ([('VTM re-ranked', 'rerank')]
+                                if rerank_k else [])
+    for label, name in names:
+        print(f'{label:<14}' + ''.join(f'{100 * count / num:7.1f}%'
+                                       for count in hits_at[name]))
+    print(f'{"chance":<14}' + ''.join(
+        f'{100 * min(k, len(paths)) / len(paths):7.1f}%' for k in EVAL_TOP))
+    print(f'per-query latency: median '
+          f'{1000 * statistics.median(latencies):.1f} ms, mean '
+          f'{1000 * statistics.mean(latencies):.1f} ms')
+
+
+def main(argv=None):
+    """Index, then answer the queries and/or evaluate.
+
+    Args:
+        argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
+
+    Returns:
+        int: 0 on success.
+    """
+    args = parse_args(argv)
+    if args.trust_checkpoint:
+        os.environ[TRUST_ENV_VAR] = '1'
+    model = init_model(args.config, args.checkpoint, args.device,
+                       args.cfg_options)
+    try:
+        index = build_index(model, args)
+        paths, embeddings = index.gallery()
+        for query in args.query:
+            start = time.perf_counter()
+            hits = search_videos(model, query, paths, embeddings, args.top,
+                                 args.rerank_k if args.rerank else None,
+                                 args.batch_size, args.num_frames)
+            print_hits(query, hits, index.folder)
+            print(f'({1000 * (time.perf_counter() - start):.1f} ms)')
+        if args.eval_annotations:
+            evaluate(model, args, index)
+    except (IndexWriteError, AnnotationError, FileNotFoundError) as error:
+        sys.exit(f'search.py: {error}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
