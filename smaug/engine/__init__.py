@@ -1,4 +1,5 @@
 """Re-exports."""
+from .answer_list_hook import AnswerListHook
 from .auto_amp_optim_wrapper import AutoAmpOptimWrapper
 from .checkpoint_loading import (UntrustedCheckpointError,
                                  load_local_checkpoint)
@@ -9,6 +10,7 @@ from .runner import SMAUGRunner
 from .visualization_hook import PretrainVisualizationHook
 
 __all__ = [
+    'AnswerListHook',
     'GumbelTemperatureHook', 'PretrainVisualizationHook',
     'AutoAmpOptimWrapper', 'RetrievalTestLoop', 'RetrievalValLoop',
     'SMAUGRunner',

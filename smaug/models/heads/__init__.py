@@ -1,4 +1,5 @@
 """Re-exports."""
+from .answer_decoder import BertAnswerDecoder
 from .mae_pixel_decoder import MAEPixelDecoder
 from .mlm_head import BertMLMHead
 from .patchify import patchify, unpatchify
@@ -7,6 +8,6 @@ from .vtc_head import VTCHead
 from .vtm_head import VTMHead
 
 __all__ = [
-    'BertMLMHead', 'VTCHead', 'VTMHead',
+    'BertAnswerDecoder', 'BertMLMHead', 'VTCHead', 'VTMHead',
     'MAEPixelDecoder', 'patchify', 'sincos_position_embedding_2d', 'unpatchify'
 ]

@@ -1,0 +1,19 @@
+# Video QA fine-tuning schedule (paper Table 12): AdamW (0.9, 0.999), lr
+# 1e-5, weight decay 0.02, linear warm-up over the first half epoch, cosine
+# decay to 1e-6, 10 epochs, batch 32 in total (the configs give
+# train_dataloader.total_batch_size). Validation every epoch.
+max_epochs = 10
+
+optim_wrapper = dict(
+    type='AutoAmpOptimWrapper',
+    optimizer=dict(type='AdamW', lr=1e-5, betas=(0.9, 0.999),
+                   weight_decay=0.02),
+    paramwise_cfg=dict(norm_decay_mult=0.0, bias_decay_mult=0.0),
+)
+param_scheduler = [
+    dict(type='LinearLR', start_factor=1e-3, by_epoch=True, begin=0,
+         end=0.5, convert_to_iter_based=True),
+    dict(type='CosineAnnealingLR', eta_min=1e-6, by_epoch=True, begin=0.5,
+         end=max_epochs, convert_to_iter_based=True),
+]
+train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=1)

@@ -1,0 +1,14 @@
+# Open-ended video QA on ActivityNet-QA (paper Table 3, 12): the settings of
+# smaug_qa_msrvtt.py (Table 12 is shared by the QA benchmarks).
+#   tools/dist_train.sh configs/smaug_qa_anet.py 4 --cfg-options \
+#       load_from=work_dirs/smaug_pretrain_17m/best_retrieval_mean_recall.pth
+#   tools/dist_test.sh configs/smaug_qa_anet.py \
+#       work_dirs/smaug_qa_anet/best_qa_accuracy.pth 4
+_base_ = [
+    './_base_/models/smaug_qa_vit-b16_bert-base.py',
+    './_base_/datasets/anet_qa.py',
+    './_base_/schedules/finetune_qa_10e.py',
+    './_base_/qa_runtime.py',
+]
+load_from = 'work_dirs/smaug_pretrain_17m/best_retrieval_mean_recall.pth'
+train_dataloader = dict(total_batch_size=32)
