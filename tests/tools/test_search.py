@@ -2,6 +2,7 @@
 model: tables, the cache, re-ranking, evaluation, errors."""
 import errno
 import importlib.util
+import json
 import os
 import sys
 from pathlib import Path
@@ -48,6 +49,16 @@ def run(setup, tmp_path, monkeypatch, capsys):
     return run_tool
 
 
+def copy_videos(setup, folder, count):
+    """Copy the corpus's first ``count`` videos into ``folder``; return
+    the copied source files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    sources = sorted(setup['videos'].glob('*.mp4'))[:count]
+    for source in sources:
+        (folder / source.name).write_bytes(source.read_bytes())
+    return sources
+
+
 def result_rows(out, columns):
     """(video, scores...) of each row of the first result table."""
     lines = out.splitlines()
@@ -84,12 +95,9 @@ def test_new_checkpoint_invalidates_the_cache(run, setup):
 
 def test_changed_and_deleted_files(run, setup, tmp_path):
     folder = tmp_path / 'videos'
-    folder.mkdir()
-    sources = sorted(setup['videos'].glob('*.mp4'))
-    for source in sources[:4]:
-        (folder / source.name).write_bytes(source.read_bytes())
+    sources = copy_videos(setup, folder, 4)
     run(videos=folder)
-    (folder / sources[0].name).write_bytes(sources[5].read_bytes())
+    (folder / sources[0].name).write_bytes(sources[3].read_bytes()[:-1])
     (folder / sources[1].name).unlink()
     out = run(videos=folder).out
     assert '3 videos (0 new, 1 changed, 1 removed' in out
@@ -97,9 +105,7 @@ def test_changed_and_deleted_files(run, setup, tmp_path):
 
 def test_unreadable_video_skipped_and_named(run, setup, tmp_path):
     folder = tmp_path / 'videos'
-    folder.mkdir()
-    for source in sorted(setup['videos'].glob('*.mp4'))[:3]:
-        (folder / source.name).write_bytes(source.read_bytes())
+    copy_videos(setup, folder, 3)
     (folder / 'broken.mp4').write_bytes(b'garbage' * 100)
     with pytest.warns(UserWarning, match='broken.mp4'):
         result = run('--query', QUERY, videos=folder)
@@ -121,12 +127,17 @@ def test_rerank_reorders_the_vtc_candidates(run):
         {row[0]: row[1] for row in vtc}
 
 
-def test_eval_annotations_reports_top1_top5(run, setup):
-    ann = setup['root'] / 'data' / 'synthetic' / 'annotations' / \
-        'ret_test.json'
-    out = run('--eval-annotations', str(ann), '--data-root',
-              str(setup['videos'].parent), '--rerank', '--rerank-k',
-              '3').out
+def test_eval_annotations_reports_top1_top5(run, setup, tmp_path):
+    corpus = setup['videos'].parent
+    ann = corpus / 'annotations' / 'ret_test.json'
+    for entry in json.loads(ann.read_text()):
+        copy = tmp_path / 'root' / entry['video']
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes((corpus / entry['video']).read_bytes())
+    copy_videos(setup, tmp_path / 'root' / 'others', 2)
+    out = run('--eval-annotations', str(ann), '--rerank', '--rerank-k', '3',
+              videos=tmp_path / 'root').out
+    assert '4 videos (4 new' in out
     assert '2 queries' in out and 'gallery of 2 videos' in out
     table = {line[:14].strip(): line[14:].split() for line in
              out.splitlines() if line[:14].strip() in
@@ -139,21 +150,23 @@ def test_eval_annotations_reports_top1_top5(run, setup):
 
 
 def test_eval_names_a_video_missing_from_the_index(run, setup, tmp_path):
+    copy_videos(setup, tmp_path / 'root' / 'videos', 1)
     ann = tmp_path / 'ann.json'
     ann.write_text('[{"video": "videos/nope.mp4", "caption": ["a"]}]')
     with pytest.raises(SystemExit, match=r'ann.json: entry 0 key "video" '
                        r"'videos/nope.mp4'"):
-        run('--eval-annotations', str(ann), '--data-root',
-            str(setup['videos'].parent))
+        run('--eval-annotations', str(ann), videos=tmp_path / 'root')
 
 
-def test_full_index_dir_is_a_clear_error(run, monkeypatch):
+def test_full_index_dir_is_a_clear_error(run, setup, monkeypatch, tmp_path):
+    copy_videos(setup, tmp_path / 'videos', 1)
+
     def full_disk(file, array):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(np, 'save', full_disk)
     with pytest.raises(SystemExit, match='no space left.*--index-dir'):
-        run()
+        run(videos=tmp_path / 'videos')
 
 
 def test_default_index_dir_under_user_cache(monkeypatch, tmp_path):
