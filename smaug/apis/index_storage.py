@@ -75,7 +75,9 @@ def exclusive_lock(index_dir):
     Args:
         index_dir (str): An existing index folder.
     """
-    with open(osp.join(index_dir, '.lock'), 'a') as lock_file:
+    with reporting_unwritable(index_dir):
+        lock_file = open(osp.join(index_dir, '.lock'), 'a')
+    with lock_file:
         fcntl.flock(lock_file, fcntl.LOCK_EX)
         try:
             yield

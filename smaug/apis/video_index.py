@@ -178,8 +178,8 @@ class VideoIndex:
         """
         with reporting_unwritable(self.index_dir):
             os.makedirs(self.index_dir, exist_ok=True)
-            with exclusive_lock(self.index_dir):
-                return self._update_locked(embed, save_interval, progress)
+        with exclusive_lock(self.index_dir):
+            return self._update_locked(embed, save_interval, progress)
 
     def _update_locked(self, embed, save_interval, progress):
         """:meth:`update` with the lock held."""
