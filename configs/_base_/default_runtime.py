@@ -2,12 +2,19 @@
 default_scope = 'smaug'
 runner_type = 'SMAUGRunner'
 
+# CrashSafeCheckpointHook: the latest checkpoint survives a crash during a
+# save; ExactResumeHook: --resume continues exactly (seeded steps and data,
+# mid-epoch position); NonFiniteLossHook: names the loss terms of steps that
+# AutoAmpOptimWrapper skipped for a NaN/inf loss, stops after too many.
 default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=3),
+    checkpoint=dict(type='CrashSafeCheckpointHook', interval=1,
+                    max_keep_ckpts=3),
     sampler_seed=dict(type='DistSamplerSeedHook'),
+    exact_resume=dict(type='ExactResumeHook'),
+    nonfinite_loss=dict(type='NonFiniteLossHook'),
 )
 
 env_cfg = dict(

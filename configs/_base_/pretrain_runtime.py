@@ -12,3 +12,7 @@ didemo_zero_shot = dict(
         paragraph=True))
 val_cfg = dict(extra_galleries=dict(didemo=didemo_zero_shot))
 default_hooks = dict(checkpoint=dict(max_keep_ckpts=3))
+
+# Fig. 4 / Fig. 3 style images (reconstructions, frame selection) in
+# TensorBoard every 1000 iterations.
+custom_hooks = [dict(type='PretrainVisualizationHook', interval=1000)]

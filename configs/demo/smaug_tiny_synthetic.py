@@ -13,3 +13,7 @@ val_cfg = dict(k=16)
 test_cfg = dict(k=16)
 default_hooks = dict(logger=dict(interval=10),
                      checkpoint=dict(interval=4, max_keep_ckpts=1))
+custom_hooks = [
+    dict(type='PretrainVisualizationHook', interval=100),
+    dict(type='GumbelTemperatureHook', start=1.0, end=0.1),
+]

@@ -6,4 +6,3 @@ model = dict(
     mvm_head=None,
     frame_selector=None,
     num_selected_frames=None)
-custom_hooks = []

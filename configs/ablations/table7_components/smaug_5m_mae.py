@@ -5,4 +5,3 @@ model = dict(
     backbone=dict(keep_rate=1.0),
     frame_selector=None,
     num_selected_frames=None)
-custom_hooks = []

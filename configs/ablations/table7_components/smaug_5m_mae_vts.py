@@ -2,4 +2,3 @@
 # 0.8), all 4 frames.
 _base_ = ['../../smaug_pretrain_5m_4frame.py']
 model = dict(frame_selector=None, num_selected_frames=None)
-custom_hooks = []
