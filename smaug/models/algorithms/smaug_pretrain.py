@@ -41,9 +41,21 @@ class SMAUGPretrain(BaseModel):
             re-ranking, QA); None keeps every frame.
         tie_mlm_weights (bool): Share the MLM decoder weight with the word
             embeddings, as BERT does. Defaults to True.
+        compile (bool | dict): Compile the Transformer components
+            (``COMPILED_PARTS``) in place with ``torch.compile``
+            (``nn.Module.compile``: parameter names, and so checkpoints,
+            are unchanged); a dict gives torch.compile's options, e.g.
+            ``dict(mode='max-autotune')``. Unlike the Runner's
+            ``cfg.compile``, which compiles the whole ``train_step``, this
+            leaves the tokenizer, the loss bookkeeping and the optimizer
+            eager. Defaults to False.
         data_preprocessor (dict): ``VideoTextDataPreprocessor``.
         init_cfg (dict, optional): Initialisation of the whole model.
     """
+
+    # Components that ``compile`` compiles (those that are not None).
+    COMPILED_PARTS = ('backbone', 'temporal_encoder', 'text_encoder',
+                      'multimodal_encoder', 'mvm_head')
 
     def __init__(self,
                  backbone,
@@ -58,6 +70,7 @@ class SMAUGPretrain(BaseModel):
                  num_selected_frames=None,
                  num_test_selected_frames=None,
                  tie_mlm_weights=True,
+                 compile=False,
                  data_preprocessor=None,
                  init_cfg=None):
         super().__init__(data_preprocessor=data_preprocessor,
@@ -78,6 +91,12 @@ class SMAUGPretrain(BaseModel):
         if self.mlm_head is not None and tie_mlm_weights:
             self.mlm_head.tie_weights(
                 self.text_encoder.embeddings.word_embeddings)
+        if compile:
+            options = compile if isinstance(compile, dict) else {}
+            for name in self.COMPILED_PARTS:
+                part = getattr(self, name)
+                if part is not None:
+                    part.compile(**options)
 
     # ------------------------------------------------------------------
     # Building blocks shared by training and the retrieval contract
@@ -163,6 +182,11 @@ class SMAUGPretrain(BaseModel):
     def loss(self, frames, data_samples, text):
         """The four pre-training losses.
 
+        Order of work: the MLM masking first (it has the step's only
+        host-device sync, see :meth:`mask_captions`), then the visual side,
+        then one text-encoder pass over the captions and their masked copies
+        together.
+
         Args:
             frames (Tensor): (B, K, 3, H, W) normalised frames.
             data_samples (list[DataSample]): Per-clip metadata (captions).
@@ -172,25 +196,79 @@ class SMAUGPretrain(BaseModel):
             dict[str, Tensor]: ``loss_vtc``, ``loss_vtm`` and, when enabled,
             ``loss_mlm`` and ``loss_mvm``, plus logged settings.
         """
+        mlm = self.mask_captions(text) if self.mlm_head is not None else None
         visual, video_tokens = self.encode_video(frames)
         text_mask = text['attention_mask']
-        text_hidden = self.text_encoder(text['input_ids'], text_mask)
+        text_hidden, masked_hidden = self.encode_captions(
+            text, None if mlm is None else mlm['masked_ids'])
         video_emb, text_emb = self.vtc_head(video_tokens[:, :, 0].mean(1),
                                             text_hidden[:, 0])
         losses = dict(loss_vtc=self.vtc_head.loss(video_emb, text_emb))
         losses['loss_vtm'] = self.vtm_loss(video_tokens, text_hidden,
                                            text_mask, video_emb, text_emb,
                                            data_samples)
-        if self.mlm_head is not None:
-            losses['loss_mlm'] = self.mlm_loss(video_tokens, text)
+        if mlm is not None:
+            losses['loss_mlm'] = self.mlm_loss(video_tokens, masked_hidden,
+                                               text_mask, mlm)
         if self.mvm_head is not None:
             losses['loss_mvm'] = self.mvm_loss(visual, frames)
         losses['vtc_temperature'] = self.vtc_head.temperature.detach()
         return losses
 
+    def mask_captions(self, text):
+        """BERT masking of the captions for MLM.
+
+        The labelled tokens' indices are gathered here too: their number
+        depends on the random draw, so the host has to wait for the device,
+        which costs least at the start of the step, before the forward pass
+        is queued.
+
+        Args:
+            text (dict): ``input_ids`` and ``attention_mask`` (B, P).
+
+        Returns:
+            dict: ``masked_ids`` (B, P), ``labels`` (B, P) (-100 where not
+            predicted) and ``labelled`` (n,) flat indices of the labelled
+            tokens.
+        """
+        preprocessor = self.data_preprocessor
+        input_ids = text['input_ids']
+        masked_ids, labels = self.mlm_head.mask_tokens(
+            input_ids, preprocessor.special_tokens_mask(input_ids),
+            len(preprocessor.tokenizer), preprocessor.tokenizer.mask_token_id)
+        return dict(masked_ids=masked_ids, labels=labels,
+                    labelled=self.mlm_head.labelled_index(labels))
+
+    def encode_captions(self, text, masked_ids=None):
+        """Text encoder over the captions and, in the same batch, their
+        MLM-masked copies (rows are independent, so this equals two passes,
+        with larger matrix products and one embedding backward).
+
+        Args:
+            text (dict): ``input_ids`` and ``attention_mask`` (B, P).
+            masked_ids (Tensor, optional): (B, P) masked copies of the ids.
+
+        Returns:
+            tuple[Tensor, Tensor | None]: hidden states (B, P, D) of the
+            captions and of the masked captions (None without them).
+        """
+        input_ids, attention_mask = text['input_ids'], text['attention_mask']
+        if masked_ids is None:
+            return self.text_encoder(input_ids, attention_mask), None
+        hidden = self.text_encoder(torch.cat([input_ids, masked_ids]),
+                                   attention_mask.repeat(2, 1))
+        return hidden.chunk(2)
+
     def vtm_loss(self, video_tokens, text_hidden, text_mask, video_emb,
                  text_emb, data_samples):
         """Matching loss over positives and one hard negative per side.
+
+        The multimodal encoder always sees 3B pairs: the B positives, a
+        negative caption per clip and a negative clip per caption. Where the
+        batch has no negative for a clip or caption, its pair is a stand-in
+        (the positive, labelled 0) of weight 0, which leaves the loss as if
+        the pair were absent; fixed shapes keep the step free of host-device
+        syncs.
 
         Args:
             video_tokens (Tensor): (B, K, 1 + T, C).
@@ -212,30 +290,29 @@ class SMAUGPretrain(BaseModel):
         pairs = torch.arange(batch, device=video_tokens.device)
         has_neg_text, has_neg_video = neg_text >= 0, neg_video >= 0
         video_index = torch.cat(
-            [pairs, pairs[has_neg_text], neg_video[has_neg_video]])
+            [pairs, pairs, torch.where(has_neg_video, neg_video, pairs)])
         text_index = torch.cat(
-            [pairs, neg_text[has_neg_text], pairs[has_neg_video]])
+            [pairs, torch.where(has_neg_text, neg_text, pairs), pairs])
         labels = torch.zeros_like(video_index)
         labels[:batch] = 1
+        weight = torch.cat(
+            [torch.ones_like(has_neg_text), has_neg_text, has_neg_video])
         fused = self.fuse(video_tokens[video_index], text_hidden[text_index],
                           text_mask[text_index])
-        return self.vtm_head.loss(self.vtm_head(fused[:, 0]), labels)
+        return self.vtm_head.loss(self.vtm_head(fused[:, 0]), labels, weight)
 
-    def mlm_loss(self, video_tokens, text):
+    def mlm_loss(self, video_tokens, masked_hidden, text_mask, mlm):
         """Masked language modeling conditioned on the clip.
 
         Args:
             video_tokens (Tensor): (B, K, 1 + T, C).
-            text (dict): ``input_ids`` and ``attention_mask`` (B, P).
+            masked_hidden (Tensor): (B, P, D) text encoder output of the
+                masked captions.
+            text_mask (Tensor): (B, P) attention mask of the captions.
+            mlm (dict): Output of :meth:`mask_captions`.
         """
-        preprocessor = self.data_preprocessor
-        input_ids = text['input_ids']
-        masked_ids, labels = self.mlm_head.mask_tokens(
-            input_ids, preprocessor.special_tokens_mask(input_ids),
-            len(preprocessor.tokenizer), preprocessor.tokenizer.mask_token_id)
-        masked_hidden = self.text_encoder(masked_ids, text['attention_mask'])
-        fused = self.fuse(video_tokens, masked_hidden, text['attention_mask'])
-        return self.mlm_head.loss(fused, labels)
+        fused = self.fuse(video_tokens, masked_hidden, text_mask)
+        return self.mlm_head.loss(fused, mlm['labels'], mlm['labelled'])
 
     def mvm_loss(self, visual, frames):
         """Pixel reconstruction of the masked patches (MAE).

@@ -62,8 +62,10 @@ class VideoTextDataPreprocessor(BaseDataPreprocessor):
         encoded = self.tokenizer(
             list(texts), padding='longest', truncation=True,
             max_length=self.max_text_len, return_tensors='pt')
-        return dict(input_ids=encoded['input_ids'].to(self.device),
-                    attention_mask=encoded['attention_mask'].to(self.device))
+        return dict(
+            input_ids=encoded['input_ids'].to(self.device, non_blocking=True),
+            attention_mask=encoded['attention_mask'].to(self.device,
+                                                        non_blocking=True))
 
     def special_tokens_mask(self, input_ids):
         """Mark [CLS], [SEP], [PAD] and other special tokens.
@@ -74,8 +76,8 @@ class VideoTextDataPreprocessor(BaseDataPreprocessor):
         Returns:
             Tensor: Bool (n, P), True at special tokens.
         """
-        special_ids = torch.tensor(self.tokenizer.all_special_ids,
-                                   device=input_ids.device)
+        special_ids = torch.tensor(self.tokenizer.all_special_ids).to(
+            input_ids.device, non_blocking=True)
         return torch.isin(input_ids, special_ids)
 
     def normalize_frames(self, clips):

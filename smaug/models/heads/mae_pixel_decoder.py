@@ -25,6 +25,7 @@ Decisions where the paper is silent:
 import torch
 from mmengine.model import BaseModule
 from torch import nn
+from torch.utils.checkpoint import checkpoint
 
 from smaug.models.backbones import ResidualAttentionBlock
 from smaug.registry import MODELS
@@ -49,6 +50,8 @@ class MAEPixelDecoder(BaseModule):
         norm_pix_loss (bool): Normalise each target patch by its mean and
             std. Defaults to True.
         act_cfg (dict): MLP activation. Defaults to ``dict(type='GELU')``.
+        with_cp (bool): Activation checkpointing per block in training.
+            Defaults to False.
         init_cfg (dict, optional): mmengine init config. Defaults to None.
     """
 
@@ -62,8 +65,10 @@ class MAEPixelDecoder(BaseModule):
                  patch_size=16,
                  norm_pix_loss=True,
                  act_cfg=dict(type='GELU'),
+                 with_cp=False,
                  init_cfg=None):
         super().__init__(init_cfg=init_cfg)
+        self.with_cp = with_cp
         img_size = (img_size, img_size) if isinstance(img_size, int) \
             else tuple(img_size)
         self.grid_size = (img_size[0] // patch_size, img_size[1] // patch_size)
@@ -130,7 +135,10 @@ class MAEPixelDecoder(BaseModule):
             x.dtype)
         x = torch.cat([x[:, :1], patches], dim=1)
         for layer in self.layers:
-            x = layer(x)
+            if self.with_cp and self.training and x.requires_grad:
+                x = checkpoint(layer, x, use_reentrant=False)
+            else:
+                x = layer(x)
         pred = self.head(self.norm(x[:, 1:]))
         return pred.view(batch_size, num_frames, num_patches, -1)
 

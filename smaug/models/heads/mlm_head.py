@@ -116,7 +116,23 @@ class BertMLMHead(BertBaseModule):
         masked_ids = torch.where(to_random, random_ids, masked_ids)
         return masked_ids, labels
 
-    def loss(self, hidden, labels):
+    @staticmethod
+    def labelled_index(labels):
+        """Flat indices of the labelled tokens.
+
+        Their number is data-dependent, so computing them makes the host
+        wait for the device. A caller can do it at the start of a step, when
+        the device has little queued, and pass the result to :meth:`loss`.
+
+        Args:
+            labels (Tensor): (B, P) from :meth:`mask_tokens`.
+
+        Returns:
+            Tensor: (n,) long indices into the flattened (B * P) tokens.
+        """
+        return (labels.flatten() != -100).nonzero().squeeze(1)
+
+    def loss(self, hidden, labels, labelled=None):
         """Cross-entropy at the labelled positions.
 
         Only the labelled tokens go through the head (the vocabulary-sized
@@ -125,13 +141,16 @@ class BertMLMHead(BertBaseModule):
         Args:
             hidden (Tensor): (B, P, D) multimodal encoder output.
             labels (Tensor): (B, P) from :meth:`mask_tokens` (-100 = ignore).
+            labelled (Tensor, optional): :meth:`labelled_index` of
+                ``labels``; computed here when None.
 
         Returns:
             Tensor: scalar loss; 0 (still attached to the graph) when no
             token is labelled.
         """
-        selected = labels != -100
-        logits = self(hidden[selected])
+        if labelled is None:
+            labelled = self.labelled_index(labels)
+        logits = self(hidden.flatten(0, 1)[labelled])
         if logits.shape[0] == 0:
             return logits.sum() * 0.
-        return F.cross_entropy(logits, labels[selected])
+        return F.cross_entropy(logits, labels.flatten()[labelled])

@@ -27,22 +27,25 @@ def positive_pairs(num, keys, device):
             raise ValueError(
                 'smaug/models/heads/vtm_head.py: every key sequence needs '
                 f'one entry per pair ({num}), got shape {tuple(key.shape)}.')
-        key = key.to(device)
+        # Asynchronous: a blocking host-to-device copy would wait for the
+        # forward pass queued so far.
+        key = key.to(device, non_blocking=True)
         positive |= key[:, None] == key[None, :]
     return positive
 
 
 def sample_excluding(logits, excluded):
     """Sample one column per row from ``softmax(logits)`` restricted to the
-    columns that are not excluded; -1 for rows where all are excluded."""
+    columns that are not excluded; -1 for rows where all are excluded.
+
+    Every row is sampled (rows with nothing to sample from a uniform
+    stand-in, then set to -1), so no shape depends on the data and the
+    device never has to report back to the host.
+    """
     logits = logits.detach().float().masked_fill(excluded, float('-inf'))
-    index = torch.full((logits.shape[0], ), -1, dtype=torch.long,
-                       device=logits.device)
-    valid = ~excluded.all(dim=1)
-    if valid.any():
-        probs = logits[valid].softmax(dim=1)
-        index[valid] = torch.multinomial(probs, 1).squeeze(1)
-    return index
+    empty = excluded.all(dim=1, keepdim=True)
+    probs = logits.masked_fill(empty, 0.).softmax(dim=1)
+    return torch.multinomial(probs, 1).masked_fill(empty, -1).squeeze(1)
 
 
 @MODELS.register_module()
@@ -66,9 +69,22 @@ class VTMHead(BaseModule):
         """(N, in_channels) fused [CLS] -> (N, 2) logits."""
         return self.classifier(fused_cls)
 
-    def loss(self, logits, labels):
-        """Cross-entropy of (N, 2) logits against (N,) 0/1 labels."""
-        return F.cross_entropy(logits, labels)
+    def loss(self, logits, labels, weight=None):
+        """Cross-entropy of (N, 2) logits against (N,) 0/1 labels.
+
+        Args:
+            logits (Tensor): (N, 2).
+            labels (Tensor): (N,) long, 1 = matched.
+            weight (Tensor, optional): (N,) per-pair weights, not all zero;
+                the loss is the weighted mean. Pairs of weight 0 (stand-ins
+                for missing negatives) then count exactly as if absent.
+                None weighs every pair 1.
+        """
+        if weight is None:
+            return F.cross_entropy(logits, labels)
+        per_pair = F.cross_entropy(logits, labels, reduction='none')
+        weight = weight.to(per_pair.dtype)
+        return (per_pair * weight).sum() / weight.sum()
 
     def sample_hard_negatives(self, sim_v2t, sim_t2v, *keys):
         """One hard negative caption per clip and one hard negative clip per

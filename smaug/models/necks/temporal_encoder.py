@@ -23,6 +23,7 @@ import torch
 import torch.nn.functional as F
 from mmengine.model import BaseModule
 from torch import nn
+from torch.utils.checkpoint import checkpoint
 
 from smaug.models.backbones import ResidualAttentionBlock
 from smaug.registry import MODELS
@@ -40,6 +41,8 @@ class TemporalEncoder(BaseModule):
         num_frames (int): Number of learned temporal embeddings (the
             training K). Defaults to 4.
         act_cfg (dict): MLP activation. Defaults to ``dict(type='GELU')``.
+        with_cp (bool): Activation checkpointing per block in training.
+            Defaults to False.
         init_cfg (dict, optional): mmengine init config. Defaults to None.
     """
 
@@ -50,8 +53,10 @@ class TemporalEncoder(BaseModule):
                  feedforward_channels=3072,
                  num_frames=4,
                  act_cfg=dict(type='GELU'),
+                 with_cp=False,
                  init_cfg=None):
         super().__init__(init_cfg=init_cfg)
+        self.with_cp = with_cp
         self.temporal_embedding = nn.Parameter(
             torch.zeros(num_frames, embed_dims))
         self.layers = nn.ModuleList([
@@ -92,5 +97,8 @@ class TemporalEncoder(BaseModule):
         x = (tokens + embedding[None, :, None]).reshape(
             batch_size, num_frames * length, channels)
         for layer in self.layers:
-            x = layer(x)
+            if self.with_cp and self.training and x.requires_grad:
+                x = checkpoint(layer, x, use_reentrant=False)
+            else:
+                x = layer(x)
         return x.view(batch_size, num_frames, length, channels)
