@@ -4,6 +4,10 @@ Examples::
 
     python tools/test.py configs/smaug_ret_didemo.py ckpt.pth
     tools/dist_test.sh configs/smaug_ret_msrvtt.py best.pth 4
+
+A checkpoint that lacks weights of the config's model (missing keys, or
+keys of another shape) is refused, listing them: such a model would give
+meaningless metrics. ``--allow-partial`` tests it anyway (with a warning).
 """
 import argparse
 
@@ -22,6 +26,10 @@ def parse_args():
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument(
         '--out', help='dump the computed metrics to this JSON/pickle file')
+    parser.add_argument(
+        '--allow-partial', action='store_true',
+        help='test even if the checkpoint lacks some of the model\'s '
+        'weights (they keep their initial values)')
     add_common_arguments(parser)
     return parser.parse_args()
 
@@ -33,6 +41,7 @@ def main():
     apply_common_arguments(cfg, args)
     cfg.load_from = args.checkpoint
     cfg.resume = False
+    cfg.require_all_weights = not args.allow_partial
     runner = RUNNERS.build(cfg)
     metrics = runner.test()
     if args.out is not None:

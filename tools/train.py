@@ -50,12 +50,15 @@ def enable_amp(cfg):
                   logger='current', level='WARNING')
         return
     wrapper_type = cfg.optim_wrapper.get('type', 'OptimWrapper')
-    if wrapper_type in ('AmpOptimWrapper', 'AutoAmpOptimWrapper'):
+    if wrapper_type in ('AmpOptimWrapper', 'AutoAmpOptimWrapper',
+                        'GuardedAmpOptimWrapper'):
         return
-    if wrapper_type != 'OptimWrapper':
+    amp_types = dict(OptimWrapper='AmpOptimWrapper',
+                     GuardedOptimWrapper='GuardedAmpOptimWrapper')
+    if wrapper_type not in amp_types:
         raise ValueError(f'--amp cannot replace the optim wrapper '
                          f'{wrapper_type!r}; set AMP in the config instead.')
-    cfg.optim_wrapper.type = 'AmpOptimWrapper'
+    cfg.optim_wrapper.type = amp_types[wrapper_type]
     cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
 
 

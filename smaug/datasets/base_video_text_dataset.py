@@ -11,6 +11,7 @@ from mmengine.logging import print_log
 from smaug.registry import TRANSFORMS
 from .annotation_file import (AnnotationError, load_annotation_file,
                               media_of)
+from .sample_seeding import SampleSeeding
 from .transforms import BadMediaError
 
 # Skip counters, one slot per dataloader worker (slot 0: the main process),
@@ -53,6 +54,13 @@ class BaseVideoTextDataset(BaseDataset):
     gallery would falsify R@K. Any other pipeline error is re-raised naming
     the sample and its file.
 
+    Random augmentation: once ``sample_seeding`` is enabled (by
+    :class:`~smaug.engine.ExactResumeHook`), every sample is loaded with the
+    random state of ``(seed, epoch, annotation file, index)``, replacements
+    of bad samples included, so the data do not depend on the number of
+    dataloader workers and a resumed run sees exactly the data an
+    uninterrupted one would have seen.
+
     Args:
         ann_file (str): Annotation file, relative to ``data_root`` unless
             absolute.
@@ -80,6 +88,7 @@ class BaseVideoTextDataset(BaseDataset):
         self._skip_counts = torch.zeros(
             _COUNTER_SLOTS, dtype=torch.int64).share_memory_()
         self._bad_streak = 0  # failures in a row in this process
+        self.sample_seeding = SampleSeeding(salt=ann_file)
         super().__init__(
             ann_file=ann_file,
             data_root=data_root,
@@ -134,6 +143,16 @@ class BaseVideoTextDataset(BaseDataset):
     def skipped(self):
         """int: Bad samples skipped so far by all workers of this process."""
         return int(self._skip_counts.sum())
+
+    def __getitem__(self, idx):
+        """Load sample ``idx`` (or its replacement) with its own random
+        state when sample seeding is enabled.
+
+        Args:
+            idx (int): Sample index.
+        """
+        with self.sample_seeding.seeded(idx):
+            return super().__getitem__(idx)
 
     def prepare_data(self, idx):
         """Run the pipeline on sample ``idx``, applying the bad-data policy.

@@ -64,6 +64,7 @@ class CorpusBatchSampler(BatchSampler):
             for size in self.sizes
         ]
         self._passes = 0
+        self._skip = 0
 
     def _corpus_batches(self, rng, corpus):
         """This rank's batches of one corpus, as lists of global indices."""
@@ -87,8 +88,23 @@ class CorpusBatchSampler(BatchSampler):
         order = np.repeat(np.arange(len(self.sizes)), self.num_batches)
         if self.shuffle:
             order = rng.permutation(order)
-        for corpus in order:
-            yield next(batches[corpus])
+        skip, self._skip = self._skip, 0
+        for position, corpus in enumerate(order):
+            batch = next(batches[corpus])
+            if position >= skip:
+                yield batch
+
+    def skip_batches(self, num_batches):
+        """Leave out the first ``num_batches`` batches of the next pass
+        (the one after it is whole again); ``len`` does not change.
+
+        Args:
+            num_batches (int): Batches to leave out, ``0 <= n <= len(self)``.
+        """
+        if not 0 <= num_batches <= len(self):
+            raise ValueError(f'CorpusBatchSampler: cannot skip {num_batches} '
+                             f'of {len(self)} batches')
+        self._skip = num_batches
 
     def __len__(self):
         return sum(self.num_batches)

@@ -3,13 +3,22 @@ from .answer_list_hook import AnswerListHook
 from .auto_amp_optim_wrapper import AutoAmpOptimWrapper
 from .checkpoint_loading import (UntrustedCheckpointError,
                                  load_local_checkpoint)
+from .config_validation import ConfigError, check_config
+from .crash_safe_checkpoint_hook import CrashSafeCheckpointHook
+from .exact_resume_hook import ExactResumeHook
 from .gumbel_temperature_hook import GumbelTemperatureHook
+from .nonfinite_guard import (GuardedAmpOptimWrapper, GuardedOptimWrapper,
+                              NonFiniteGuardMixin, NonFiniteLossError)
+from .nonfinite_loss_hook import NonFiniteLossHook
 from .retrieval_loops import (RetrievalTestLoop, RetrievalValLoop,
                               gather_rows, merge_rerank_scores)
 from .runner import SMAUGRunner
 from .visualization_hook import PretrainVisualizationHook
 
 __all__ = [
+    'ConfigError', 'CrashSafeCheckpointHook', 'ExactResumeHook',
+    'GuardedAmpOptimWrapper', 'GuardedOptimWrapper', 'NonFiniteGuardMixin',
+    'NonFiniteLossError', 'NonFiniteLossHook', 'check_config',
     'AnswerListHook',
     'GumbelTemperatureHook', 'PretrainVisualizationHook',
     'AutoAmpOptimWrapper', 'RetrievalTestLoop', 'RetrievalValLoop',

@@ -10,13 +10,28 @@ A dataloader config may give ``total_batch_size`` instead of ``batch_size``:
 the per-process batch is then ``total_batch_size / world_size``, so a config
 keeps the paper's total batch (and learning rate) on any number of GPUs.
 
-It also writes checkpoints atomically (a crash during a save never leaves a
-truncated file under the final name) and says clearly when ``--resume`` finds
-nothing to resume from.
+It also fails early and clearly on bad input, where mmengine would fail
+late or not at all:
+
+- the config is checked before anything is built (unknown types,
+  arguments and misspelt top-level keys, named by their place:
+  :mod:`smaug.engine.config_validation`);
+- a work_dir that cannot be written stops the run at start-up, not at the
+  first checkpoint an hour later;
+- checkpoints are written atomically (temporary name, fsync, rename), so a
+  crash or a full disk during a save never leaves a truncated file under
+  the final name, and a failed save names its path;
+- ``--resume`` says clearly when there is nothing to resume from, or when
+  ``last_checkpoint`` names a file that is gone;
+- every checkpoint load reports missing, unexpected and mismatched keys in
+  one message; ``require_all_weights=True`` in the config (tools/test.py
+  sets it), or a resume, turns missing and mismatched keys into an error.
 """
 import datetime
+import errno
 import os
 import os.path as osp
+import tempfile
 
 import torch
 import torch.distributed as torch_dist
@@ -24,9 +39,13 @@ from mmengine.dist import get_world_size, is_distributed
 from mmengine.device import get_device
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
-from mmengine.runner.checkpoint import find_latest_checkpoint
+from mmengine.runner.checkpoint import (_load_checkpoint,
+                                        find_latest_checkpoint)
 
 from smaug.registry import MODEL_WRAPPERS, RUNNERS
+from .checkpoint_compatibility import (compare_state_dicts, format_report,
+                                       revise_state_dict)
+from .config_validation import check_config
 
 
 def init_cpu_process_group(launcher, backend='gloo', timeout=None, **kwargs):
@@ -50,9 +69,69 @@ def init_cpu_process_group(launcher, backend='gloo', timeout=None, **kwargs):
     torch_dist.init_process_group(backend=backend, **kwargs)
 
 
+# Default hooks mmengine registers itself (it accepts None only for these).
+MMENGINE_DEFAULT_HOOKS = ('runtime_info', 'timer', 'sampler_seed', 'logger',
+                          'param_scheduler', 'checkpoint')
+
+
+def check_writable_dir(path):
+    """Create ``path`` if needed and check that files can be written in it.
+
+    Args:
+        path (str): The folder (e.g. the work_dir).
+    """
+    try:
+        os.makedirs(path, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as err:
+        raise PermissionError(
+            f'work_dir {path} is not writable ({err.strerror}); logs and '
+            'checkpoints are written there. Choose another with --work-dir '
+            'or fix its permissions.') from err
+
+
 @RUNNERS.register_module()
 class SMAUGRunner(Runner):
-    """mmengine's Runner, usable with ``--launcher pytorch`` on CPUs too."""
+    """mmengine's Runner, usable with ``--launcher pytorch`` on CPUs too,
+    with the start-up checks and safe checkpoints described above.
+
+    Args:
+        model (nn.Module | dict): As for :class:`mmengine.runner.Runner`.
+        work_dir (str): Output folder; must be writable.
+        *args: The other arguments of :class:`mmengine.runner.Runner`.
+        **kwargs: The other arguments of :class:`mmengine.runner.Runner`.
+    """
+
+    def __init__(self, model, work_dir, *args, **kwargs):
+        check_writable_dir(osp.abspath(work_dir))
+        super().__init__(model, work_dir, *args, **kwargs)
+
+    @classmethod
+    def from_cfg(cls, cfg):
+        """Check the config, then build the runner.
+
+        Args:
+            cfg (mmengine.Config): The full config.
+        """
+        check_config(cfg)
+        return super().from_cfg(cfg)
+
+    def register_default_hooks(self, hooks=None):
+        """Register the default hooks; ``name=None`` in the config's
+        ``default_hooks`` turns off any of them, smaug's included
+        (``exact_resume``, ``nonfinite_loss``), not only mmengine's.
+
+        Args:
+            hooks (dict, optional): The config's ``default_hooks``.
+        """
+        if hooks is not None:
+            hooks = {
+                name: hook
+                for name, hook in hooks.items()
+                if hook is not None or name in MMENGINE_DEFAULT_HOOKS
+            }
+        super().register_default_hooks(hooks)
 
     def setup_env(self, env_cfg):
         """Initialise gloo on CPU-only machines, then mmengine's set-up.
@@ -107,17 +186,74 @@ class SMAUGRunner(Runner):
         return Runner.build_dataloader(dataloader, seed, diff_rank_seed)
 
     def load_or_resume(self):
-        """Resume or load, telling the user when there is nothing to resume."""
-        if (self._resume and self._load_from is None and not self._has_loaded
-                and find_latest_checkpoint(self.work_dir) is None):
-            self.logger.warning(
-                f'--resume was given but {self.work_dir} holds no checkpoint '
-                '(no last_checkpoint file): training starts from scratch.')
-            self._resume = False
+        """Resume or load, telling the user when there is nothing to resume
+        or when ``last_checkpoint`` names a missing file."""
+        if self._resume and self._load_from is None and not self._has_loaded:
+            latest = find_latest_checkpoint(self.work_dir)
+            if latest is None:
+                self.logger.warning(
+                    f'--resume was given but {self.work_dir} holds no '
+                    'checkpoint (no last_checkpoint file): training starts '
+                    'from scratch.')
+                self._resume = False
+            elif '://' not in latest and not osp.isfile(latest):
+                raise FileNotFoundError(
+                    f'{osp.join(self.work_dir, "last_checkpoint")} names '
+                    f'{latest!r}, which does not exist; resume from another '
+                    'checkpoint with --resume PATH, or remove '
+                    'last_checkpoint to start from scratch.')
         super().load_or_resume()
 
+    def load_checkpoint(self, filename, map_location='cpu', strict=False,
+                        revise_keys=((r'^module\.', ''), )):
+        """Load weights, reporting every key that does not fit the model.
+
+        Missing keys and keys with another shape are an error when
+        ``strict``, when resuming, or when the config sets
+        ``require_all_weights=True`` (tools/test.py: a model with missing
+        weights gives meaningless metrics); otherwise they are logged as one
+        warning. Unexpected keys (e.g. the MLM head of a pre-training
+        checkpoint in a retrieval model) are logged only, unless ``strict``.
+
+        Args:
+            filename (str): The checkpoint.
+            map_location (str | callable): As for :func:`torch.load`.
+            strict (bool): Require exactly the model's keys.
+            revise_keys (list[tuple[str, str]]): Regular expressions applied
+                to the checkpoint's keys.
+
+        Returns:
+            dict: The checkpoint.
+        """
+        checkpoint = _load_checkpoint(filename, map_location=map_location)
+        self.call_hook('after_load_checkpoint', checkpoint=checkpoint)
+        model = self.model.module if is_model_wrapper(
+            self.model) else self.model
+        state_dict = revise_state_dict(checkpoint, revise_keys)
+        comparison = compare_state_dicts(model.state_dict(), state_dict)
+        report = format_report(filename, type(model).__name__, comparison)
+        required = (strict or self._resume
+                    or self.cfg.get('require_all_weights', False))
+        if (required and (comparison['missing'] or comparison['mismatched'])
+                or strict and comparison['unexpected']):
+            raise RuntimeError(
+                f'{report}\nRefusing a checkpoint that does not fit the '
+                'model: is it a checkpoint of this config\'s model? '
+                '(tools/test.py --allow-partial accepts it anyway.)')
+        if report:
+            self.logger.warning(report)
+        for key, _, _ in comparison['mismatched']:
+            del state_dict[key]
+        model.load_state_dict(state_dict, strict=False)
+        self._has_loaded = True
+        self.logger.info(f'Load checkpoint from {filename}')
+        return checkpoint
+
     def save_checkpoint(self, out_dir, filename, *args, **kwargs):
-        """Save under a temporary name, then rename: saves are atomic.
+        """Save under a temporary name, fsync, then rename: saves are
+        atomic. A failed save (e.g. a full disk) removes the partial file
+        and raises an error naming the checkpoint; earlier checkpoints are
+        untouched.
 
         Args:
             out_dir (str): Folder of the checkpoint.
@@ -129,7 +265,20 @@ class SMAUGRunner(Runner):
             super().save_checkpoint(out_dir, filename, *args, **kwargs)
             return
         partial_name = f'.{filename}.partial'
-        super().save_checkpoint(out_dir, partial_name, *args, **kwargs)
-        if self.rank == 0:
-            os.replace(osp.join(out_dir, partial_name),
-                       osp.join(out_dir, filename))
+        partial, final = (osp.join(out_dir, partial_name),
+                          osp.join(out_dir, filename))
+        try:
+            super().save_checkpoint(out_dir, partial_name, *args, **kwargs)
+            if self.rank != 0:
+                return
+            with open(partial, 'rb') as f:
+                os.fsync(f.fileno())
+            os.replace(partial, final)
+        except OSError as err:
+            if osp.exists(partial):
+                os.remove(partial)
+            reason = ('the disk is full' if getattr(err, 'errno', None)
+                      == errno.ENOSPC else f'{type(err).__name__}: {err}')
+            raise RuntimeError(
+                f'Could not write checkpoint {final} ({reason}). Earlier '
+                f'checkpoints in {out_dir} are intact.') from err

@@ -103,3 +103,14 @@ def test_runner_builds_a_mixed_frame_count_loader(synthetic_root):
         assert len(ks) == 1
         frame_counts |= ks
     assert frame_counts == {1, 4}
+
+
+def test_skip_batches_leaves_out_the_start_of_one_pass_only():
+    whole = list(build())
+    sampler = build()
+    sampler.skip_batches(3)
+    assert list(sampler) == whole[3:]
+    assert len(sampler) == len(whole)
+    assert list(sampler) == whole  # the next pass is whole again
+    with pytest.raises(ValueError, match='cannot skip 11 of 10 batches'):
+        sampler.skip_batches(11)

@@ -3,7 +3,8 @@ import pytest
 import torch
 from mmengine.optim import AmpOptimWrapper, OptimWrapper
 
-from smaug.engine import AutoAmpOptimWrapper, SMAUGRunner
+from smaug.engine import (AutoAmpOptimWrapper, GuardedAmpOptimWrapper,
+                          GuardedOptimWrapper, SMAUGRunner)
 
 
 def toy_dataloader_cfg(**batch):
@@ -30,10 +31,13 @@ def test_auto_amp_is_plain_on_cpu_and_amp_on_gpu(monkeypatch):
     optimizer = torch.optim.SGD([torch.nn.Parameter(torch.ones(1))], lr=0.1)
     monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
     wrapper = AutoAmpOptimWrapper(optimizer=optimizer)
-    assert type(wrapper) is OptimWrapper
+    assert type(wrapper) is GuardedOptimWrapper
+    unguarded = AutoAmpOptimWrapper(optimizer=optimizer,
+                                    max_consecutive_nonfinite=None)
+    assert type(unguarded) is OptimWrapper
     monkeypatch.setattr(torch.cuda, 'is_available', lambda: True)
     monkeypatch.setattr(AmpOptimWrapper, '__init__',
                         lambda self, **kwargs: setattr(self, 'kw', kwargs))
     wrapper = AutoAmpOptimWrapper(optimizer=optimizer)
-    assert isinstance(wrapper, AmpOptimWrapper)
+    assert isinstance(wrapper, GuardedAmpOptimWrapper)
     assert wrapper.kw['dtype'] == 'bfloat16'
