@@ -1,7 +1,9 @@
 """Open-ended video question answering (MSRVTT-QA, ActivityNet-QA)."""
 import json
+import logging
 
 from mmengine.fileio import get_text, join_path
+from mmengine.logging import print_log
 from mmengine.utils import is_abs
 
 from smaug.registry import DATASETS
@@ -17,7 +19,8 @@ class VideoQADataset(BaseVideoTextDataset):
     str | int}``; one item per entry. The answer list file (a JSON list of
     strings, the candidates the answer decoder ranks) is loaded into
     ``metainfo['answer_list']``. Answers outside the list are kept (they
-    train the decoder and count as errors at test), as is usual.
+    train the decoder and count as errors at test), as is usual; a warning
+    at start-up counts them and names the first few.
 
     Args:
         answer_list_file (str): JSON list of answer strings, relative to
@@ -54,8 +57,23 @@ class VideoQADataset(BaseVideoTextDataset):
 
     def load_data_list(self):
         """Parse the questions and load the answer list."""
-        self._metainfo['answer_list'] = self._load_answer_list()
-        return super().load_data_list()
+        answers = self._load_answer_list()
+        self._metainfo['answer_list'] = answers
+        data_list = super().load_data_list()
+        known = set(answers)
+        outside = [(index, info['answer'])
+                   for index, info in enumerate(data_list)
+                   if info['answer'] not in known]
+        if outside:
+            examples = ', '.join(f'entry {index}: {answer!r}'
+                                 for index, answer in outside[:3])
+            print_log(
+                f'{self.ann_file}: {len(outside)} of {len(data_list)} '
+                f'answers are not in the answer list '
+                f'{self.answer_list_file} ({examples}); they are kept, but '
+                'the model can never predict them (they count as errors '
+                'at test).', logger='current', level=logging.WARNING)
+        return data_list
 
     def parse_entry(self, entry, index, media):
         """One item per question.

@@ -6,10 +6,15 @@ and frame rate; a frame-sampling transform then picks ``frame_inds``;
 ``DecordDecode`` decodes exactly those frames with one ``get_batch`` call, so
 the rest of the video is never decoded. Every failure raises
 :class:`BadMediaError` naming the file and the reason.
+
+decord 0.6 cannot convert the frames of videos of some small widths (2-8,
+12, 16, 24, 48 or 72 pixels: "DECORDArrayCopyFromTo: The size must exactly
+match"); ``DecordDecode`` decodes such (tiny, local) videos with PyAV.
 """
 import io
 import os.path as osp
 
+import av
 import decord
 import numpy as np
 from mmcv.transforms import BaseTransform
@@ -17,12 +22,38 @@ from mmengine.fileio import LocalBackend, get_file_backend
 
 from smaug.registry import TRANSFORMS
 from .bad_media import BadMediaError
+from .media_signature import wrong_key_hint
 
 
 def _first_line(err):
     """Return the first non-empty line of an exception message."""
     lines = [line for line in str(err).splitlines() if line.strip()]
     return lines[0] if lines else type(err).__name__
+
+
+def _head(source):
+    """The first bytes of a local file or an in-memory file ('' if
+    unknown)."""
+    if isinstance(source, str):
+        with open(source, 'rb') as f:
+            return f.read(16)
+    return source.getvalue()[:16] if hasattr(source, 'getvalue') else b''
+
+
+def _decode_with_pyav(path, inds):
+    """Frames ``inds`` of a small local video decoded with PyAV, or None.
+
+    Args:
+        path (str): The video (small: every frame is decoded).
+        inds (np.ndarray): Frame indices.
+    """
+    try:
+        with av.open(path) as container:
+            frames = [frame.to_ndarray(format='rgb24')
+                      for frame in container.decode(video=0)]
+        return np.stack([frames[i] for i in inds])
+    except Exception:  # unreadable for PyAV too: the caller reports it
+        return None
 
 
 @TRANSFORMS.register_module()
@@ -77,7 +108,8 @@ class DecordInit(BaseTransform):
                 source, ctx=decord.cpu(0), num_threads=self.num_threads)
         except Exception as err:  # decord raises RuntimeError/DECORDError
             raise BadMediaError(
-                path, f'decord cannot open it ({_first_line(err)})') from err
+                path, f'decord cannot open it ({_first_line(err)})'
+                f'{wrong_key_hint(_head(source), "video")}') from err
         results['video_reader'] = reader
         results['total_frames'] = len(reader)
         results['avg_fps'] = reader.get_avg_fps()
@@ -105,13 +137,18 @@ class DecordDecode(BaseTransform):
         """
         reader = results.pop('video_reader')
         inds = np.asarray(results['frame_inds'])
+        path = results['video_path']
         try:
             imgs = reader.get_batch(inds).asnumpy()
         except Exception as err:  # truncated data, corrupt packets, ...
-            raise BadMediaError(
-                results['video_path'],
-                f'cannot decode frames {inds.tolist()} '
-                f'({_first_line(err)})') from err
+            imgs = None
+            if 'size must exactly match' in str(err) and isinstance(
+                    path, str) and osp.isfile(path):
+                imgs = _decode_with_pyav(path, inds)
+            if imgs is None:
+                raise BadMediaError(
+                    path, f'cannot decode frames {inds.tolist()} '
+                    f'({_first_line(err)})') from err
         results['imgs'] = imgs
         results['img_shape'] = imgs.shape[1:3]
         results['ori_shape'] = imgs.shape[1:3]

@@ -6,6 +6,7 @@ from mmengine.fileio import get
 
 from smaug.registry import TRANSFORMS
 from .bad_media import BadMediaError
+from .media_signature import wrong_key_hint
 
 
 @TRANSFORMS.register_module()
@@ -44,7 +45,9 @@ class LoadImageAsClip(BaseTransform):
             raise BadMediaError(path, 'empty file (0 bytes)')
         img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
         if img is None:
-            raise BadMediaError(path, 'not a decodable image')
+            raise BadMediaError(
+                path, 'not a decodable image' +
+                wrong_key_hint(data[:16], 'image'))
         img = cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
         results['imgs'] = img[None]
         results['img_shape'] = img.shape[:2]

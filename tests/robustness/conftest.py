@@ -1,0 +1,40 @@
+"""Fixtures of the robustness tests: a small synthetic corpus and a helper
+that runs tools/train.py as a user would."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parents[1] / 'fixtures'
+sys.path.insert(0, str(FIXTURES))
+
+import media_files  # noqa: E402
+
+
+@pytest.fixture(scope='session')
+def synthetic_workspace(tmp_path_factory):
+    """A folder holding data/synthetic: 10 training clips (8 frames, 64x64)
+    and 8 images, so that batches of 4 give 4 iterations per epoch."""
+    root = tmp_path_factory.mktemp('robustness_workspace')
+    media_files.make_synthetic(root / 'data' / 'synthetic', num_videos=12,
+                               num_frames=8, size=64, num_images=8)
+    return root
+
+
+@pytest.fixture
+def train_tool(tool_env, repo_root):
+    """Start tools/train.py (one process, 1 thread per op) in a folder;
+    returns a function ``start(cwd, config, *options, env=None)`` giving a
+    :class:`subprocess.Popen` whose output goes to ``cwd/<log>``."""
+    env = dict(tool_env, OMP_NUM_THREADS='1')
+
+    def start(cwd, config, *options, log='train.log', extra_env=None):
+        with open(Path(cwd) / log, 'w') as out:
+            return subprocess.Popen(
+                [sys.executable, str(repo_root / 'tools' / 'train.py'),
+                 str(config), *options],
+                cwd=cwd, env=dict(env, **(extra_env or {})), stdout=out,
+                stderr=subprocess.STDOUT)
+
+    return start
