@@ -12,12 +12,14 @@ decoder.
 """
 from collections import OrderedDict
 
-# Importing mmpretrain's QuickGELU registers it, and (through mmcv) torch's
-# activations such as GELU, in the registries that smaug's MODELS inherits.
-from mmpretrain.models.utils import QuickGELU  # noqa: F401
+# Importing mmpretrain's model utilities registers (through mmcv) torch's
+# activations such as GELU in the registries that smaug's MODELS inherits;
+# importing quick_gelu registers smaug's QuickGELU, which shadows mmpretrain's.
+import mmpretrain.models.utils  # noqa: F401
 from torch import nn
 
 from smaug.registry import MODELS
+from . import quick_gelu  # noqa: F401
 from .multihead_self_attention import MultiheadSelfAttention
 
 
