@@ -8,11 +8,14 @@ _base_ = [
     '../_base_/schedules/synthetic_demo.py',
     '../_base_/retrieval_runtime.py',
 ]
+train_dataloader = dict(batch_size=16)
 # The gallery has 60 clips: re-score the 16 best candidates of each query.
-val_cfg = dict(k=16)
-test_cfg = dict(k=16)
+# From scratch the tiny VTM head learns last, so its score is added to the
+# VTC similarity rather than replacing it.
+val_cfg = dict(k=16, score_mode='vtm+vtc')
+test_cfg = dict(k=16, score_mode='vtm+vtc')
 default_hooks = dict(logger=dict(interval=10),
-                     checkpoint=dict(interval=4, max_keep_ckpts=1))
+                     checkpoint=dict(interval=10, max_keep_ckpts=1))
 custom_hooks = [
     dict(type='PretrainVisualizationHook', interval=100),
     dict(type='GumbelTemperatureHook', start=1.0, end=0.1),

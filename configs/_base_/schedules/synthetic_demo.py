@@ -1,6 +1,6 @@
 # A short CPU schedule for the tiny models on the synthetic corpus: AdamW,
 # warm-up for 1 epoch, cosine decay; validation at the end.
-max_epochs = 12
+max_epochs = 40
 
 optim_wrapper = dict(
     type='AutoAmpOptimWrapper',
