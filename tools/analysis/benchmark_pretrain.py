@@ -18,10 +18,12 @@ that every pair has hard negatives.
 One training step is what the Runner's ``train_step`` does: normalise the
 clips, forward in ``loss`` mode, sum the losses, backward, AdamW step
 (lr 1e-4, weight decay 0.02; ``--adamw``: fused by default), under bf16
-autocast on GPUs (``--dtype``) and in float32 on the CPU. After
-``--warmup`` untimed rounds, ``--steps`` timed rounds run one step of every
-config in turn (A, B, C, A, B, C, ...), so that drifts of a shared machine
-hit all configs alike. Printed per config:
+autocast on GPUs (``--dtype``) and in float32 on the CPU. Each config
+first makes one step under the FLOP counter; then come ``--warmup`` untimed
+rounds, one untimed step per config that measures memory (and with
+``--sync-debug`` one that counts syncs), and ``--steps`` timed rounds. A
+round runs one step of every config in turn (A, B, C, A, B, C, ...), so
+that drifts of a shared machine hit all configs alike. Printed per config:
 
 - ``step s``: median time of a step: wall time (CUDA synchronised around
   it), or with ``--clock cpu`` the process's CPU time, which on a CPU shared
@@ -384,11 +386,16 @@ def count_syncs(bench, dtype):
 
 
 def count_flops(bench, dtype):
-    """FLOPs of one forward + backward (gradients are discarded)."""
+    """FLOPs of a training step's forward + backward.
+
+    The step is completed with the optimizer (not counted), so that the
+    AdamW state exists before memory is measured.
+    """
     counter = FlopCounterMode(display=False,
                               custom_mapping=CPU_SDPA_FLOP_FORMULAS)
     with counter:
         forward_backward(bench, dtype)
+    bench.optimizer.step()
     bench.optimizer.zero_grad(set_to_none=True)
     return counter.get_total_flops()
 
