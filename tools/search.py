@@ -6,8 +6,10 @@ a later run embeds only new or changed files and drops deleted ones; a
 different checkpoint, model config or frame count rebuilds the cache. Then
 prints the ``--top`` videos of each ``--query`` by VTC similarity, or, with
 ``--rerank``, with the best ``--rerank-k`` of them re-scored by the VTM head
-(their tokens are recomputed from the files for each query: only the small
-VTC embeddings are cached). Unreadable videos are skipped with a warning and
+and reordered by ``--score-mode`` (both default to the config's retrieval
+``test_cfg``, as ``tools/test.py`` ranks); the candidates' tokens are
+recomputed from the files for each query, since only the small VTC
+embeddings are cached. Unreadable videos are skipped with a warning and
 remembered (retried when they change).
 
 Examples::
@@ -46,6 +48,7 @@ from smaug.apis import (IndexWriteError, VideoIndex, init_model,
 from smaug.datasets import AnnotationError, load_annotation_file
 from smaug.datasets.annotation_file import require
 from smaug.engine.checkpoint_loading import TRUST_ENV_VAR
+from smaug.engine.retrieval_loops import SCORE_MODES
 
 EVAL_TOP = (1, 5)
 
@@ -69,9 +72,13 @@ def parse_args(argv=None):
                         help='results per query (default: %(default)s)')
     parser.add_argument('--rerank', action='store_true',
                         help='re-score the best --rerank-k videos with VTM')
-    parser.add_argument('--rerank-k', type=int, default=16,
-                        help='candidates re-scored by --rerank '
-                        '(default: %(default)s)')
+    parser.add_argument('--rerank-k', type=int,
+                        help='candidates re-scored by --rerank (default: '
+                        "the config's test_cfg.k, else 16)")
+    parser.add_argument('--score-mode', choices=SCORE_MODES,
+                        help='order of the re-scored candidates: VTM score '
+                        "or VTM + VTC (default: the config's "
+                        "test_cfg.score_mode, else 'vtm')")
     parser.add_argument(
         '--index-dir',
         help='cache folder (default: $XDG_CACHE_HOME or ~/.cache, then '
@@ -103,9 +110,24 @@ def parse_args(argv=None):
                         help='override config entries (key=value)')
     args = parser.parse_args(argv)
     for name in ('top', 'rerank_k', 'batch_size'):
-        if getattr(args, name) < 1:
+        if getattr(args, name) is not None and getattr(args, name) < 1:
             parser.error(f'--{name.replace("_", "-")} must be >= 1')
     return args
+
+
+def rerank_settings(cfg, args):
+    """Candidates and score mode of ``--rerank``: the options, else the
+    config's retrieval test loop settings, else 16 and 'vtm'.
+
+    Args:
+        cfg (mmengine.Config): The model's config.
+        args (argparse.Namespace): Parsed arguments, changed in place
+            (``rerank_k`` becomes None without ``--rerank``).
+    """
+    test_cfg = cfg.get('test_cfg') or {}
+    args.score_mode = args.score_mode or test_cfg.get('score_mode', 'vtm')
+    args.rerank_k = (args.rerank_k or test_cfg.get('k', 16)) \
+        if args.rerank else None
 
 
 def default_index_dir(folder):
@@ -154,16 +176,18 @@ def build_index(model, args):
     return index
 
 
-def print_hits(query, hits, folder):
+def print_hits(query, hits, folder, score_mode):
     """Print one query's results as a table.
 
     Args:
         query (str): The query.
         hits (list[dict]): From :func:`smaug.apis.search_videos`.
         folder (str): Paths are shown relative to it.
+        score_mode (str): What orders re-scored hits (for the title).
     """
     reranked = any('vtm_score' in hit for hit in hits)
-    print(f'\nquery: {query!r}')
+    print(f'\nquery: {query!r}' + (f' (re-ranked by {score_mode})'
+                                   if reranked else ''))
     print(f'{"rank":>4}  {"vtm":>7}  {"vtc":>7}  video' if reranked else
           f'{"rank":>4}  {"vtc":>7}  video')
     for rank, hit in enumerate(hits, 1):
@@ -218,14 +242,15 @@ def evaluate(model, args, index):
         wanted = {path for _, path in pairs}
         rows = [row for row, path in enumerate(paths) if path in wanted]
         paths, embeddings = [paths[row] for row in rows], embeddings[rows]
-    rerank_k = args.rerank_k if args.rerank else None
+    rerank_k = args.rerank_k
     top = max(EVAL_TOP[-1], rerank_k or 0)
     hits_at = dict(vtc=[0] * len(EVAL_TOP), rerank=[0] * len(EVAL_TOP))
     latencies = []
     for query, target in pairs:
         start = time.perf_counter()
         hits = search_videos(model, query, paths, embeddings, top, rerank_k,
-                             args.batch_size, args.num_frames)
+                             args.batch_size, args.num_frames,
+                             args.score_mode)
         latencies.append(time.perf_counter() - start)
         rankings = dict(vtc=sorted(hits, key=lambda hit: -hit['vtc_score']))
         if rerank_k:
@@ -238,7 +263,8 @@ def evaluate(model, args, index):
     num = len(pairs)
     print(f'\n{num} queries (first caption of each entry of '
           f'{args.eval_annotations}), gallery of {len(paths)} videos'
-          + (f', VTM re-ranking of the top {rerank_k}' if rerank_k else ''))
+          + (f', re-ranking of the top {rerank_k} by {args.score_mode}'
+             if rerank_k else ''))
     print(f'{"":<14}' + ''.join(f'{f"top-{k}":>8}' for k in EVAL_TOP))
     names = [('VTC', 'vtc')] + ([('VTM re-ranked', 'rerank')]
                                 if rerank_k else [])
@@ -266,15 +292,16 @@ def main(argv=None):
         os.environ[TRUST_ENV_VAR] = '1'
     model = init_model(args.config, args.checkpoint, args.device,
                        args.cfg_options)
+    rerank_settings(model.cfg, args)
     try:
         index = build_index(model, args)
         paths, embeddings = index.gallery()
         for query in args.query:
             start = time.perf_counter()
             hits = search_videos(model, query, paths, embeddings, args.top,
-                                 args.rerank_k if args.rerank else None,
-                                 args.batch_size, args.num_frames)
-            print_hits(query, hits, index.folder)
+                                 args.rerank_k, args.batch_size,
+                                 args.num_frames, args.score_mode)
+            print_hits(query, hits, index.folder, args.score_mode)
             print(f'({1000 * (time.perf_counter() - start):.1f} ms)')
         if args.eval_annotations:
             evaluate(model, args, index)

@@ -6,13 +6,15 @@ from .embedding import embed_videos
 
 
 @torch.no_grad()
-def rerank(model, query, candidates, batch_size=16, num_frames=None):
+def rerank(model, query, candidates, batch_size=16, num_frames=None,
+           vtc_scores=None):
     """Order candidate videos of one query by their VTM match score.
 
     VTC ranks a gallery with one matrix product; VTM runs the multimodal
     encoder on every (query, video) pair (with text-guided frame selection
     inside ``score_pairs``), so it re-scores only a short candidate list,
-    as the retrieval test loop does.
+    as the retrieval test loop does. Given the candidates' VTC scores, the
+    order is by VTM + VTC, the loop's ``score_mode='vtm+vtc'``.
 
     Args:
         model (torch.nn.Module): From :func:`smaug.apis.init_model`.
@@ -24,6 +26,8 @@ def rerank(model, query, candidates, batch_size=16, num_frames=None):
         batch_size (int): Pairs per multimodal forward pass. Defaults to 16.
         num_frames (int, optional): Frames per clip when ``candidates`` are
             files.
+        vtc_scores (torch.Tensor, optional): (n,) the candidates' VTC
+            similarities, added to the VTM scores for the order.
 
     Returns:
         dict: ``scores`` (n,) VTM scores in candidate order and ``order``
@@ -46,5 +50,6 @@ def rerank(model, query, candidates, batch_size=16, num_frames=None):
             tokens, text['hidden'].expand(num, -1, -1),
             text['attention_mask'].expand(num, -1)).float().cpu())
     scores = torch.cat(scores)
-    order = torch.sort(scores, descending=True, stable=True).indices
+    ranking = scores if vtc_scores is None else scores + vtc_scores.cpu()
+    order = torch.sort(ranking, descending=True, stable=True).indices
     return dict(scores=scores, order=order)

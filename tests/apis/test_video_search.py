@@ -65,3 +65,20 @@ def test_top_larger_than_gallery(model, gallery):
     hits = search_videos(model, QUERY, gallery['paths'][:3],
                          gallery['emb'][:3], top=10, rerank_k=16)
     assert sorted(hit['path'] for hit in hits) == gallery['paths'][:3]
+
+
+def test_vtm_plus_vtc_mode_orders_by_the_sum(model, gallery):
+    hits = search_videos(model, QUERY, gallery['paths'], gallery['emb'],
+                         top=5, rerank_k=5, score_mode='vtm+vtc')
+    sums = [hit['vtm_score'] + hit['vtc_score'] for hit in hits]
+    assert sums == sorted(sums, reverse=True)
+    vtm_only = search_videos(model, QUERY, gallery['paths'], gallery['emb'],
+                             top=5, rerank_k=5)
+    assert {hit['path']: hit['vtm_score'] for hit in hits} == \
+        pytest.approx({hit['path']: hit['vtm_score'] for hit in vtm_only})
+
+
+def test_unknown_score_mode(model, gallery):
+    with pytest.raises(ValueError, match='score_mode'):
+        search_videos(model, QUERY, gallery['paths'], gallery['emb'],
+                      rerank_k=3, score_mode='vtc')

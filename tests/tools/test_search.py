@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from mmengine.config import Config
 
 FIXTURES = Path(__file__).resolve().parents[1] / 'fixtures'
 sys.path.insert(0, str(FIXTURES))
@@ -117,14 +118,24 @@ def test_unreadable_video_skipped_and_named(run, setup, tmp_path):
 
 def test_rerank_reorders_the_vtc_candidates(run):
     vtc = result_rows(run('--query', QUERY, '--top', '6').out, 1)
-    reranked = result_rows(run('--query', QUERY, '--top', '6', '--rerank',
-                               '--rerank-k', '6').out, 2)
+    out = run('--query', QUERY, '--top', '6', '--rerank', '--rerank-k', '6',
+              '--score-mode', 'vtm').out
+    assert 're-ranked by vtm)' in out
+    reranked = result_rows(out, 2)
     assert {row[0] for row in reranked} == {row[0] for row in vtc}
     vtm = [row[1] for row in reranked]
     assert vtm == sorted(vtm, reverse=True)
     # each video keeps its VTC score
     assert {row[0]: row[2] for row in reranked} == \
         {row[0]: row[1] for row in vtc}
+
+
+def test_rerank_defaults_to_the_config_test_loop(run):
+    test_cfg = Config.fromfile(search_setup.DEMO_CONFIG).test_cfg
+    out = run('--query', QUERY, '--top', '20', '--rerank').out
+    assert f're-ranked by {test_cfg.score_mode})' in out
+    rows = result_rows(out, 2)
+    assert len(rows) == min(10, test_cfg.k)
 
 
 def test_eval_annotations_reports_top1_top5(run, setup, tmp_path):
