@@ -266,7 +266,7 @@ def evaluate(model, args, index):
           + (f', re-ranking of the top {rerank_k} by {args.score_mode}'
              if rerank_k else ''))
     print(f'{"":<14}' + ''.join(f'{f"top-{k}":>8}' for k in EVAL_TOP))
-    names = [('VTC', 'vtc')] + ([('VTM re-ranked', 'rerank')]
+    names = [('VTC', 'vtc')] + ([('re-ranked', 'rerank')]
                                 if rerank_k else [])
     for label, name in names:
         print(f'{label:<14}' + ''.join(f'{100 * count / num:7.1f}%'

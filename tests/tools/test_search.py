@@ -152,9 +152,9 @@ def test_eval_annotations_reports_top1_top5(run, setup, tmp_path):
     assert '2 queries' in out and 'gallery of 2 videos' in out
     table = {line[:14].strip(): line[14:].split() for line in
              out.splitlines() if line[:14].strip() in
-             ('VTC', 'VTM re-ranked', 'chance')}
+             ('VTC', 're-ranked', 'chance')}
     assert table['chance'] == ['50.0%', '100.0%']
-    for name in ('VTC', 'VTM re-ranked'):
+    for name in ('VTC', 're-ranked'):
         top1, top5 = (float(value.rstrip('%')) for value in table[name])
         assert top1 in (0, 50, 100) and top5 == 100
     assert 'per-query latency' in out
