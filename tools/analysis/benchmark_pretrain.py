@@ -4,7 +4,8 @@
         configs/ablations/components/table7_dense_4frame.py \
         configs/ablations/components/table7_smaug_4to2.py --batch-size 2
 
-Any config with a ``model`` dict works. Each model is built at its real size
+Any config whose ``model`` has SMAUGPretrain's training interface works
+(``SMAUGPretrain``, ``SMAUGRetrieval``). Each model is built at its real size
 with random weights: init configs that name a checkpoint (``Pretrained``,
 ``PretrainedBERT``) are dropped, and the data preprocessor's tokenizer is a
 generated vocabulary of the text encoder's size, so nothing is read or
@@ -80,7 +81,6 @@ from torch.utils.flop_counter import (FlopCounterMode,
 
 from smaug.models.language.bert_arch import resolve_bert_arch
 from smaug.registry import MODELS
-
 
 
 def cpu_sdpa_flops(query_shape, key_shape, value_shape, *args, **kwargs):
@@ -252,6 +252,12 @@ def load_model_config(path, args, vocab_folder):
     if 'model' not in cfg:
         raise ValueError(f'{path}: the config has no "model" dict.')
     model_cfg = cfg.model.to_dict()
+    missing = [key for key in ('backbone', 'text_encoder', 'data_preprocessor')
+               if key not in model_cfg]
+    if missing:
+        raise ValueError(
+            f'{path}: model lacks {missing}; the benchmark trains models with '
+            "SMAUGPretrain's interface (SMAUGPretrain, SMAUGRetrieval).")
     drop_checkpoint_inits(model_cfg)
     if args.compile:
         model_cfg['compile'] = True

@@ -27,20 +27,11 @@ import time
 
 import timm
 import torch
-from torch.utils.flop_counter import FlopCounterMode, sdpa_flop_count
+# The script's folder is on the path when it runs as a script.
+from benchmark_pretrain import CPU_SDPA_FLOP_FORMULAS
+from torch.utils.flop_counter import FlopCounterMode
 
 from smaug.models.backbones import QuickGELU, SparseMAEViT
-
-
-def cpu_sdpa_flops(query_shape, key_shape, value_shape, *args, **kwargs):
-    """FLOPs of the CPU attention kernel, by PyTorch's SDPA formula."""
-    return sdpa_flop_count(query_shape, key_shape, value_shape)
-
-
-CPU_SDPA_FLOP_FORMULAS = {
-    torch.ops.aten._scaled_dot_product_flash_attention_for_cpu:
-    cpu_sdpa_flops
-}
 
 
 def parse_args(argv=None):
