@@ -39,13 +39,18 @@ def sample_excluding(logits, excluded):
     columns that are not excluded; -1 for rows where all are excluded.
 
     Every row is sampled (rows with nothing to sample from a uniform
-    stand-in, then set to -1), so no shape depends on the data and the
-    device never has to report back to the host.
+    stand-in, then set to -1), so no shape depends on the data. The draw is
+    ``torch.multinomial(probs, 1)``'s own algorithm, the argmax of
+    ``probs / E`` with ``E ~ Exp(1)`` (the same samples from the same RNG
+    state), without its input checks, which read values back to the host:
+    the device never has to report back.
     """
     logits = logits.detach().float().masked_fill(excluded, float('-inf'))
     empty = excluded.all(dim=1, keepdim=True)
     probs = logits.masked_fill(empty, 0.).softmax(dim=1)
-    return torch.multinomial(probs, 1).masked_fill(empty, -1).squeeze(1)
+    index = (probs / torch.empty_like(probs).exponential_()).argmax(
+        dim=1, keepdim=True)
+    return index.masked_fill(empty, -1).squeeze(1)
 
 
 @MODELS.register_module()

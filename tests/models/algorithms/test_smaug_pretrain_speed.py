@@ -151,12 +151,15 @@ def test_compile_with_inductor_keeps_the_losses(build_tiny):
 
 class SyncRecorder(TorchDispatchMode):
     """Record, in call order, every op and whether it would make the host
-    wait for a GPU: reading a value (``.item()``, ``if tensor``), or
+    wait for a GPU: reading a value (``.item()``, ``if tensor``, the checks
+    inside ``multinomial``), or
     producing a shape that depends on values (``nonzero``, boolean-mask
     indexing, ``masked_select``, ``unique``, ...)."""
 
+    # multinomial checks its input with .item() (ATen's Distributions.cpp).
     VALUE_READS = {aten._local_scalar_dense.default, aten.is_nonzero.default,
-                   aten.equal.default, aten.allclose.default}
+                   aten.equal.default, aten.allclose.default,
+                   aten.multinomial.default}
     DATA_SHAPED = {aten.nonzero.default, aten.masked_select.default,
                    aten.argwhere.default, aten.unique_dim.default,
                    aten._unique2.default, aten.unique_consecutive.default,
@@ -219,3 +222,21 @@ def test_mlm_loss_with_precomputed_label_indices():
     assert labelled.tolist() == [2, 19, 20]
     torch.testing.assert_close(head.loss(hidden, labels, labelled),
                                head.loss(hidden, labels))
+
+
+def test_hard_negative_draws_are_multinomials():
+    """The sync-free draw gives torch.multinomial's samples."""
+    from smaug.models.heads.vtm_head import sample_excluding
+    logits = torch.randn(64, 10)
+    excluded = torch.rand(64, 10) < 0.3
+    excluded[5] = True
+    torch.manual_seed(0)
+    index = sample_excluding(logits, excluded)
+    probs = logits.masked_fill(excluded, float('-inf')).softmax(dim=1)
+    torch.manual_seed(0)
+    valid = ~excluded.all(dim=1)
+    probs[~valid] = 1.
+    expected = torch.multinomial(probs, 1).squeeze(1)
+    assert torch.equal(index[valid], expected[valid])
+    assert index[5] == -1
+    assert not excluded[valid.nonzero().squeeze(1), index[valid]].any()
