@@ -13,6 +13,7 @@ import argparse
 import os.path as osp
 import time
 
+import torch
 from mmengine.config import Config
 
 from smaug.registry import RUNNERS
@@ -69,6 +70,9 @@ def main():
         raise FileNotFoundError(
             f'{cfg.model.data_preprocessor.tokenizer} is missing: generate '
             'the synthetic corpus first (make synthetic).')
+    # Two dataloader workers decode video on a 2-core machine: one compute
+    # thread for the model keeps the cores from being oversubscribed.
+    torch.set_num_threads(1)
     start = time.time()
     runner = RUNNERS.build(cfg)
     runner.train()
