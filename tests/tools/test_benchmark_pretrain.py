@@ -116,7 +116,8 @@ def test_a_config_out_of_memory_is_set_aside(tool):
 def test_a_config_without_the_pretraining_interface_is_refused(
         tool, tmp_path):
     config = tmp_path / 'classifier.py'
-    config.write_text("model = dict(type='ImageClassifier', backbone=dict())\n")
+    config.write_text(
+        "model = dict(type='ImageClassifier', backbone=dict())\n")
     args = tool.parse_args([str(config)])
     with pytest.raises(ValueError, match='classifier.py.*text_encoder'):
         tool.load_model_config(str(config), args, str(tmp_path))

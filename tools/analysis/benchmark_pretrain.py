@@ -44,7 +44,8 @@ that drifts of a shared machine hit all configs alike. Printed per config:
   ``ru_maxrss`` (a lower bound, marked ``>=``);
 - ``GFLOP``: forward + backward of one step, by
   ``torch.utils.flop_counter.FlopCounterMode`` (matmuls, convolutions,
-  attention; the optimizer and element-wise operations are not counted);
+  attention; the optimizer and element-wise operations are not counted;
+  with ``--with-cp`` the recomputed forward passes are counted too);
 - ``FLOP x``, ``time x``: config A's FLOPs and step time over this
   config's, i.e. how many times cheaper and faster than A it is, and
   ``time/FLOP``, their quotient (1.0 = the FLOP saving fully realised);

@@ -43,5 +43,6 @@ for batch_size in $BATCH_SIZES; do
     "$PYTHON" tools/analysis/benchmark_pretrain.py "${CONFIGS[@]}" \
         --batch-size "$batch_size" --warmup "$WARMUP" --steps "$STEPS" \
         "${EXTRA[@]}" "$@"
-done 2>&1 | grep -v -e 'MultiScaleDeformableAttention' -e "warnings.warn('Fail" \
+done 2>&1 \
+    | grep -v -e 'MultiScaleDeformableAttention' -e "warnings.warn('Fail" \
     | tee "$LOG"
