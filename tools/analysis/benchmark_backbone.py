@@ -24,23 +24,12 @@ import statistics
 import time
 
 import torch
-from torch.utils.flop_counter import FlopCounterMode, sdpa_flop_count
 
+from smaug.engine.flop_counting import count_flops
 from smaug.registry import MODELS
 
 SETTINGS = (('mask 0, gamma 1', 0., 1.), ('mask 0.5, gamma 1', 0.5, 1.),
             ('mask 0.5, gamma 0.8', 0.5, 0.8))
-
-
-def cpu_sdpa_flops(query_shape, key_shape, value_shape, *args, **kwargs):
-    """FLOPs of the CPU attention kernel, by PyTorch's SDPA formula."""
-    return sdpa_flop_count(query_shape, key_shape, value_shape)
-
-
-# Attention kernels the flop counter has no formula for.
-EXTRA_FLOP_FORMULAS = {
-    torch.ops.aten._scaled_dot_product_flash_attention_for_cpu: cpu_sdpa_flops
-}
 
 
 def parse_args():
@@ -100,11 +89,8 @@ def token_counts(backbone, frames):
 
 def forward_flops(backbone, frames):
     """Forward FLOPs of one call."""
-    counter = FlopCounterMode(display=False,
-                              custom_mapping=EXTRA_FLOP_FORMULAS)
-    with counter, torch.no_grad():
-        backbone(frames)
-    return counter.get_total_flops()
+    with torch.no_grad():
+        return count_flops(lambda: backbone(frames))
 
 
 def train_step(backbone, frames):

@@ -76,34 +76,12 @@ from mmengine.config import Config, DictAction
 from mmengine.logging import MMLogger
 from mmengine.registry import init_default_scope
 from mmpretrain.structures import DataSample
-from torch.utils.flop_counter import (FlopCounterMode,
-                                      sdpa_backward_flop_count,
-                                      sdpa_flop_count)
 
+from smaug.engine.flop_counting import count_flops as count_training_flops
 from smaug.models.language.bert_arch import resolve_bert_arch
 from smaug.registry import MODELS
 
 
-def cpu_sdpa_flops(query_shape, key_shape, value_shape, *args, **kwargs):
-    """FLOPs of the CPU attention kernel, by PyTorch's SDPA formula."""
-    return sdpa_flop_count(query_shape, key_shape, value_shape)
-
-
-def cpu_sdpa_backward_flops(grad_out_shape, query_shape, key_shape,
-                            value_shape, *args, **kwargs):
-    """FLOPs of the CPU attention kernel's backward, by PyTorch's
-    formula."""
-    return sdpa_backward_flop_count(grad_out_shape, query_shape, key_shape,
-                                    value_shape)
-
-
-# The CPU attention kernel, which the FLOP counter has no formula for.
-CPU_SDPA_FLOP_FORMULAS = {
-    torch.ops.aten._scaled_dot_product_flash_attention_for_cpu:
-    cpu_sdpa_flops,
-    torch.ops.aten._scaled_dot_product_flash_attention_for_cpu_backward:
-    cpu_sdpa_backward_flops,
-}
 
 # Dense bf16 tensor-core peaks in TFLOP/s, by a substring of the device name
 # (first match wins, so the specific names come first).
@@ -398,13 +376,10 @@ def count_flops(bench, dtype):
     The step is completed with the optimizer (not counted), so that the
     AdamW state exists before memory is measured.
     """
-    counter = FlopCounterMode(display=False,
-                              custom_mapping=CPU_SDPA_FLOP_FORMULAS)
-    with counter:
-        forward_backward(bench, dtype)
+    flops = count_training_flops(lambda: forward_backward(bench, dtype))
     bench.optimizer.step()
     bench.optimizer.zero_grad(set_to_none=True)
-    return counter.get_total_flops()
+    return flops
 
 
 def state_bytes(bench):

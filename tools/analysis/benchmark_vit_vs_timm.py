@@ -27,10 +27,8 @@ import time
 
 import timm
 import torch
-# The script's folder is on the path when it runs as a script.
-from benchmark_pretrain import CPU_SDPA_FLOP_FORMULAS
-from torch.utils.flop_counter import FlopCounterMode
 
+from smaug.engine.flop_counting import count_flops
 from smaug.models.backbones import QuickGELU, SparseMAEViT
 
 
@@ -85,11 +83,8 @@ def forward_backward(model, frames):
 
 def forward_flops(model, frames):
     """Forward FLOPs of one call."""
-    counter = FlopCounterMode(display=False,
-                              custom_mapping=CPU_SDPA_FLOP_FORMULAS)
-    with counter, torch.no_grad():
-        model(frames)
-    return counter.get_total_flops()
+    with torch.no_grad():
+        return count_flops(lambda: model(frames))
 
 
 def main(argv=None):
