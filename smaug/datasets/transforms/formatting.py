@@ -14,7 +14,7 @@ class PackVideoTextInputs(BaseTransform):
 
     ``inputs`` is a uint8 tensor (K, 3, H, W); ``data_samples`` a
     :class:`mmpretrain.structures.DataSample` whose metainfo holds the
-    ``meta_keys`` present in the results (see CONTRACTS.md: ``text``,
+    ``meta_keys`` present in the results (the fields models read: ``text``,
     ``video_index``, ``question``, ``answer``, ``question_id``, ``options``,
     ``answer_index``, ``video_path``/``img_path``, ``sample_idx``).
 
