@@ -1,6 +1,6 @@
 """Embedding texts and video files into a model's VTC space.
 
-The functions use only the retrieval contract of the models
+The functions use only the retrieval contract of the models:
 ``extract_text_feats``, ``extract_video_feats`` and the data preprocessor's
 ``normalize_frames``, so they serve every model that implements it
 (``SMAUGPretrain`` and the fine-tuned retrieval model alike). Texts are
