@@ -4,7 +4,7 @@
 # OMP_NUM_THREADS=1), validated after epochs 4 and 8. Start from the demo's
 # pre-training checkpoint:
 #   python tools/train.py configs/demo/qa_tiny_synthetic.py \
-#       --cfg-options load_from=work_dirs/demo/epoch_12.pth
+#       --cfg-options load_from=work_dirs/demo/epoch_40.pth
 #   python tools/test.py configs/demo/qa_tiny_synthetic.py \
 #       work_dirs/qa_tiny_synthetic/epoch_8.pth
 _base_ = [

@@ -2,7 +2,7 @@
 # item per clip-caption pair of the training clips; test on the held-out
 # clips). Start from the demo's pre-training checkpoint:
 #   python tools/train.py configs/demo/ret_tiny_synthetic.py \
-#       --cfg-options load_from=work_dirs/demo/epoch_12.pth
+#       --cfg-options load_from=work_dirs/demo/epoch_40.pth
 _base_ = [
     '../_base_/models/smaug_tiny.py',
     '../_base_/datasets/synthetic_ret.py',
@@ -18,7 +18,9 @@ param_scheduler = [
          end=max_epochs, convert_to_iter_based=True),
 ]
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
-val_cfg = dict(k=16)
-test_cfg = dict(k=16)
+# As in the demo: the tiny VTM is weaker than VTC, so its score is added
+# to the VTC similarity.
+val_cfg = dict(k=16, score_mode='vtm+vtc')
+test_cfg = dict(k=16, score_mode='vtm+vtc')
 default_hooks = dict(logger=dict(interval=10),
                      checkpoint=dict(interval=4, max_keep_ckpts=1))

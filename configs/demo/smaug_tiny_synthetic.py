@@ -10,8 +10,8 @@ _base_ = [
 ]
 train_dataloader = dict(batch_size=16)
 # The gallery has 60 clips: re-score the 16 best candidates of each query.
-# From scratch the tiny VTM head learns last, so its score is added to the
-# VTC similarity rather than replacing it.
+# From scratch the tiny VTM head learns last and stays weaker than VTC, so
+# its score is added to the VTC similarity rather than replacing it.
 val_cfg = dict(k=16, score_mode='vtm+vtc')
 test_cfg = dict(k=16, score_mode='vtm+vtc')
 default_hooks = dict(logger=dict(interval=10),
@@ -19,4 +19,7 @@ default_hooks = dict(logger=dict(interval=10),
 custom_hooks = [
     dict(type='PretrainVisualizationHook', interval=100),
     dict(type='GumbelTemperatureHook', start=1.0, end=0.1),
+    # From scratch, VTM learns only if its negatives start easy (uniform)
+    # and become the paper's hard negatives over the run.
+    dict(type='HardNegativeWarmupHook', warmup_ratio=1.0),
 ]

@@ -7,6 +7,7 @@ from .config_validation import ConfigError, check_config
 from .crash_safe_checkpoint_hook import CrashSafeCheckpointHook
 from .exact_resume_hook import ExactResumeHook
 from .gumbel_temperature_hook import GumbelTemperatureHook
+from .hard_negative_warmup_hook import HardNegativeWarmupHook
 from .nonfinite_guard import (GuardedAmpOptimWrapper, GuardedOptimWrapper,
                               NonFiniteGuardMixin, NonFiniteLossError)
 from .nonfinite_loss_hook import NonFiniteLossHook
@@ -20,7 +21,8 @@ __all__ = [
     'GuardedAmpOptimWrapper', 'GuardedOptimWrapper', 'NonFiniteGuardMixin',
     'NonFiniteLossError', 'NonFiniteLossHook', 'check_config',
     'AnswerListHook',
-    'GumbelTemperatureHook', 'PretrainVisualizationHook',
+    'GumbelTemperatureHook', 'HardNegativeWarmupHook',
+    'PretrainVisualizationHook',
     'AutoAmpOptimWrapper', 'RetrievalTestLoop', 'RetrievalValLoop',
     'SMAUGRunner',
     'UntrustedCheckpointError', 'gather_rows', 'load_local_checkpoint',

@@ -2,9 +2,9 @@
 import math
 
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 
 from smaug.registry import HOOKS
+from .model_attributes import modules_with_attribute
 
 
 @HOOKS.register_module()
@@ -42,18 +42,9 @@ class GumbelTemperatureHook(Hook):
                 progress * math.log(self.end / self.start))
         return self.start + (self.end - self.start) * progress
 
-    @staticmethod
-    def _annealed_modules(runner):
-        model = runner.model.module if is_model_wrapper(
-            runner.model) else runner.model
-        return [
-            module for module in model.modules()
-            if hasattr(module, 'gumbel_tau')
-        ]
-
     def before_train(self, runner):
         """Warn when the model has nothing to anneal."""
-        if not self._annealed_modules(runner):
+        if not modules_with_attribute(runner, 'gumbel_tau'):
             runner.logger.warning(
                 'GumbelTemperatureHook: no module of the model has a '
                 '`gumbel_tau` attribute; the hook does nothing.')
@@ -62,6 +53,6 @@ class GumbelTemperatureHook(Hook):
         """Set the temperature for this iteration."""
         progress = min(runner.iter / max(runner.max_iters - 1, 1), 1.)
         tau = self.temperature(progress)
-        for module in self._annealed_modules(runner):
+        for module in modules_with_attribute(runner, 'gumbel_tau'):
             module.gumbel_tau = tau
         runner.message_hub.update_scalar('train/gumbel_tau', tau)

@@ -34,9 +34,10 @@ def positive_pairs(num, keys, device):
     return positive
 
 
-def sample_excluding(logits, excluded):
+def sample_excluding(logits, excluded, hardness=1.):
     """Sample one column per row from ``softmax(logits)`` restricted to the
-    columns that are not excluded; -1 for rows where all are excluded.
+    columns that are not excluded, mixed with the uniform distribution over
+    them; -1 for rows where all are excluded.
 
     Every row is sampled (rows with nothing to sample from a uniform
     stand-in, then set to -1), so no shape depends on the data. The draw is
@@ -44,10 +45,21 @@ def sample_excluding(logits, excluded):
     ``probs / E`` with ``E ~ Exp(1)`` (the same samples from the same RNG
     state), without its input checks, which read values back to the host:
     the device never has to report back.
+
+    Args:
+        logits (Tensor): (R, C) sampling logits.
+        excluded (Tensor): (R, C) bool, True where a column may not be drawn.
+        hardness (float): Weight of ``softmax(logits)`` in the mixture; the
+            uniform distribution over the allowed columns gets
+            ``1 - hardness``. Defaults to 1.
     """
     logits = logits.detach().float().masked_fill(excluded, float('-inf'))
     empty = excluded.all(dim=1, keepdim=True)
     probs = logits.masked_fill(empty, 0.).softmax(dim=1)
+    if hardness < 1:
+        allowed = (~excluded).float()
+        uniform = allowed / allowed.sum(dim=1, keepdim=True).clamp(min=1.)
+        probs = hardness * probs + (1. - hardness) * uniform
     index = (probs / torch.empty_like(probs).exponential_()).argmax(
         dim=1, keepdim=True)
     return index.masked_fill(empty, -1).squeeze(1)
@@ -60,14 +72,26 @@ class VTMHead(BaseModule):
 
     Args:
         in_channels (int): Width of the multimodal encoder. Defaults to 768.
+        negative_hardness (float): Share of the negatives drawn from
+            ``softmax(similarity)`` (hard ones); the rest are drawn uniformly
+            among the non-positives. 1 is ALBEF's and the paper's
+            hard-negative mining.
+            :class:`~smaug.engine.HardNegativeWarmupHook` ramps it from 0
+            to 1. Defaults to 1.0.
         init_cfg (dict | list[dict], optional): Initialisation config.
     """
 
     def __init__(self,
                  in_channels=768,
+                 negative_hardness=1.0,
                  init_cfg=dict(
                      type='TruncNormal', layer='Linear', std=0.02, bias=0.)):
         super().__init__(init_cfg=init_cfg)
+        if not 0 <= negative_hardness <= 1:
+            raise ValueError(
+                'smaug/models/heads/vtm_head.py: negative_hardness must lie '
+                f'in [0, 1], got {negative_hardness}.')
+        self.negative_hardness = negative_hardness
         self.classifier = nn.Linear(in_channels, 2)
 
     def forward(self, fused_cls):
@@ -93,7 +117,8 @@ class VTMHead(BaseModule):
 
     def sample_hard_negatives(self, sim_v2t, sim_t2v, *keys):
         """One hard negative caption per clip and one hard negative clip per
-        caption, drawn from softmax(similarity) over the non-positives.
+        caption, drawn from softmax(similarity) over the non-positives (with
+        probability ``negative_hardness``, uniformly otherwise).
 
         Sampling is within the local batch (the negatives' token features
         live on this rank), with torch's global RNG. A pair counts as a
@@ -121,5 +146,6 @@ class VTMHead(BaseModule):
                 f'square local similarities, got {tuple(sim_v2t.shape)} and '
                 f'{tuple(sim_t2v.shape)}.')
         positive = positive_pairs(num, keys, sim_v2t.device)
-        return (sample_excluding(sim_v2t, positive),
-                sample_excluding(sim_t2v, positive))
+        hardness = self.negative_hardness
+        return (sample_excluding(sim_v2t, positive, hardness),
+                sample_excluding(sim_t2v, positive, hardness))

