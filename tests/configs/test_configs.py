@@ -139,3 +139,17 @@ def test_user_module_replaces_frame_selector(tmp_path, monkeypatch,
     losses = model(**model.data_preprocessor(batch, True), mode='loss')
     assert torch.isfinite(losses['loss_vtm'])
     assert model.frame_selector.calls > 0
+
+
+@pytest.mark.parametrize('config', CONFIGS)
+def test_optimizer_steps_on_the_cpu(config):
+    """The configs' optimizer options (e.g. fused AdamW) work here too."""
+    cfg = Config.fromfile(str(REPO_ROOT / config))
+    if 'optim_wrapper' not in cfg:
+        pytest.skip('test-only config')
+    init_default_scope('smaug')
+    model = torch.nn.Sequential(torch.nn.Linear(3, 3), torch.nn.LayerNorm(3))
+    optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    before = model[0].weight.detach().clone()
+    optim_wrapper.update_params(model(torch.ones(2, 3)).square().sum())
+    assert not torch.equal(before, model[0].weight)

@@ -7,7 +7,7 @@ max_epochs = 10
 optim_wrapper = dict(
     type='AutoAmpOptimWrapper',
     optimizer=dict(type='AdamW', lr=1e-5, betas=(0.9, 0.999),
-                   weight_decay=0.02),
+                   weight_decay=0.02, fused=True),
     paramwise_cfg=dict(norm_decay_mult=0.0, bias_decay_mult=0.0),
 )
 param_scheduler = [

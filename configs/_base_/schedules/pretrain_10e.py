@@ -11,7 +11,11 @@ max_epochs = 10
 optim_wrapper = dict(
     type='AutoAmpOptimWrapper',  # bf16 AMP on GPUs, float32 on the CPU
     optimizer=dict(type='AdamW', lr=1e-4, betas=(0.9, 0.999),
-                   weight_decay=0.02),
+                   weight_decay=0.02,
+                   # One kernel for all parameters (CUDA and CPU):
+                   # AdamW steps 5x faster than the for-loop
+                   # (tools/analysis/benchmark_pretrain.py --adamw).
+                   fused=True),
     paramwise_cfg=dict(
         norm_decay_mult=0.0,
         bias_decay_mult=0.0,
