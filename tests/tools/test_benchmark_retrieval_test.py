@@ -1,15 +1,22 @@
 """tools/analysis/benchmark_retrieval_test.py runs and prints its table."""
 import subprocess
 import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
+from tiny_smaug import write_vocab  # noqa: E402
 
 
-def test_benchmark_prints_a_row_per_k(repo_root, tool_env):
+def test_benchmark_prints_a_row_per_k(repo_root, tool_env, tmp_path):
+    vocab = write_vocab(tmp_path / 'vocab.txt')
     result = subprocess.run(
         [sys.executable, str(repo_root / 'tools' / 'analysis' /
                              'benchmark_retrieval_test.py'),
          '--videos', '12', '--k', '3', '20', '--repeats', '1',
-         '--frames', '2', '--size', '32', '--batch-size', '5'],
-        env=tool_env, capture_output=True, text=True, timeout=120)
+         '--frames', '2', '--batch-size', '5',
+         '--cfg-options', f'model.data_preprocessor.tokenizer={vocab}'],
+        env=tool_env, capture_output=True, text=True, timeout=300,
+        cwd=repo_root)
     assert result.returncode == 0, result.stderr[-3000:]
     lines = result.stdout.splitlines()
     header = next(i for i, line in enumerate(lines)
