@@ -143,12 +143,16 @@ def test_user_module_replaces_frame_selector(tmp_path, monkeypatch,
 
 @pytest.mark.parametrize('config', CONFIGS)
 def test_optimizer_steps_on_the_cpu(config):
-    """The configs' optimizer options (e.g. fused AdamW) work here too."""
+    """The configs' optimizer options (e.g. fused AdamW) work here too, on
+    a model with a weight tied in two places, as SMAUG's word embedding and
+    MLM / answer decoder are."""
     cfg = Config.fromfile(str(REPO_ROOT / config))
     if 'optim_wrapper' not in cfg:
         pytest.skip('test-only config')
     init_default_scope('smaug')
-    model = torch.nn.Sequential(torch.nn.Linear(3, 3), torch.nn.LayerNorm(3))
+    model = torch.nn.Sequential(torch.nn.Linear(3, 3), torch.nn.LayerNorm(3),
+                                torch.nn.Linear(3, 3))
+    model[2].weight = model[0].weight
     optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
     before = model[0].weight.detach().clone()
     optim_wrapper.update_params(model(torch.ones(2, 3)).square().sum())

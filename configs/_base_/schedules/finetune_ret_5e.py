@@ -8,7 +8,9 @@ optim_wrapper = dict(
     type='AutoAmpOptimWrapper',
     optimizer=dict(type='AdamW', lr=1e-5, betas=(0.9, 0.999),
                    weight_decay=0.02, fused=True),
-    paramwise_cfg=dict(norm_decay_mult=0.0, bias_decay_mult=0.0),
+    # bypass_duplicate: the LM head's decoder weight is the word embedding.
+    paramwise_cfg=dict(norm_decay_mult=0.0, bias_decay_mult=0.0,
+                       bypass_duplicate=True),
 )
 param_scheduler = [
     dict(type='CosineAnnealingLR', eta_min=1e-6, by_epoch=True, begin=0,

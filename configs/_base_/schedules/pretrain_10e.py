@@ -17,6 +17,8 @@ optim_wrapper = dict(
                    # (tools/analysis/benchmark_pretrain.py --adamw).
                    fused=True),
     paramwise_cfg=dict(
+        # The MLM decoder weight is the word embedding (one group for it).
+        bypass_duplicate=True,
         norm_decay_mult=0.0,
         bias_decay_mult=0.0,
         custom_keys={
