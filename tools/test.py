@@ -15,7 +15,8 @@ from mmengine.config import Config
 from mmengine.fileio import dump
 
 from smaug.engine.command_line import (add_common_arguments,
-                                       apply_common_arguments)
+                                       apply_common_arguments,
+                                       close_distributed)
 from smaug.registry import RUNNERS
 
 
@@ -46,6 +47,7 @@ def main():
     metrics = runner.test()
     if args.out is not None:
         dump(metrics, args.out)
+    close_distributed()
 
 
 if __name__ == '__main__':

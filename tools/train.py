@@ -14,7 +14,8 @@ from mmengine.config import Config
 from mmengine.logging import print_log
 
 from smaug.engine.command_line import (add_common_arguments,
-                                       apply_common_arguments)
+                                       apply_common_arguments,
+                                       close_distributed)
 from smaug.registry import RUNNERS
 
 
@@ -91,6 +92,7 @@ def main():
     apply_train_arguments(cfg, args)
     runner = RUNNERS.build(cfg)
     runner.train()
+    close_distributed()
 
 
 if __name__ == '__main__':

@@ -2,6 +2,7 @@
 import os
 import os.path as osp
 
+import torch.distributed as dist
 from mmengine.config import DictAction
 
 from .checkpoint_loading import TRUST_ENV_VAR
@@ -46,3 +47,14 @@ def apply_common_arguments(cfg, args):
     if args.trust_checkpoint:
         os.environ[TRUST_ENV_VAR] = '1'
     cfg.setdefault('runner_type', 'SMAUGRunner')
+
+
+def close_distributed():
+    """End a distributed run cleanly: wait for every process, then destroy
+    the process group. Without it, gloo's threads can still be running while
+    the interpreter exits, and a process aborts (SIGABRT, "terminate called
+    without an active exception") after its work is done. Does nothing in a
+    single-process run."""
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
