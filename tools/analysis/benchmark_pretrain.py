@@ -1,8 +1,8 @@
 """Training-step speed of pre-training configs, side by side in one process.
 
     python tools/analysis/benchmark_pretrain.py \
-        configs/ablations/components/table7_dense_4frame.py \
-        configs/ablations/components/table7_smaug_4to2.py --batch-size 2
+        configs/ablations/table7_components/smaug_5m_dense_4frame.py \
+        configs/ablations/table7_components/smaug_5m_mae_vts_fs.py --batch-size 2
 
 Any config whose ``model`` has SMAUGPretrain's training interface works
 (``SMAUGPretrain``, ``SMAUGRetrieval``). Each model is built at its real size

@@ -25,8 +25,8 @@ BATCH_SIZES=${BATCH_SIZES:-"32 64"}
 WARMUP=${WARMUP:-3}
 STEPS=${STEPS:-10}
 LOG=${LOG:-work_dirs/gpu_check.log}
-CONFIGS=(configs/ablations/components/table7_dense_4frame.py
-         configs/ablations/components/table7_smaug_4to2.py)
+CONFIGS=(configs/ablations/table7_components/smaug_5m_dense_4frame.py
+         configs/ablations/table7_components/smaug_5m_mae_vts_fs.py)
 
 EXTRA=(--device cuda --sync-debug)
 if [[ ${1:-} == --dry-run ]]; then
