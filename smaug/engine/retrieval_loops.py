@@ -226,7 +226,10 @@ class RetrievalValLoop(ValLoop):
             with ``video_index`` and ``text`` (list of captions).
         evaluator (Evaluator or dict or list): The evaluator.
         k (int): Candidates re-scored by VTM per query, capped at the gallery
-            size. Defaults to 128.
+            size. 0 ranks by VTC alone: no VTM pass, and neither video
+            tokens nor text hidden states are kept (a cheap validation
+            during pre-training); the re-ranked metrics then equal the VTC
+            ones. Defaults to 128.
         score_mode (str): 'vtm' or 'vtm+vtc', see
             :func:`merge_rerank_scores`. Defaults to 'vtm'.
         text_batch_size (int): Captions per ``extract_text_feats`` call.
@@ -259,7 +262,9 @@ class RetrievalValLoop(ValLoop):
                  fp16: bool = False,
                  extra_galleries: Optional[dict] = None) -> None:
         name = type(self).__name__
-        for key, value in (('k', k), ('text_batch_size', text_batch_size),
+        if not isinstance(k, int) or k < 0:
+            raise ValueError(f'{name}: k must be an int >= 0, got {k!r}')
+        for key, value in (('text_batch_size', text_batch_size),
                            ('score_batch_size', score_batch_size)):
             if not isinstance(value, int) or value < 1:
                 raise ValueError(
@@ -341,11 +346,25 @@ class RetrievalValLoop(ValLoop):
         start = time.perf_counter()
         device = _model_device(model)
         sim = self._similarity(text_feats['emb'], videos['emb'], device)
+        timings['similarity'] = time.perf_counter() - start
+        if self.k == 0:
+            timings['re-ranking'] = 0.
+            print_log(
+                f'{type(self).__name__}: {sim.shape[1]} videos, '
+                f'{sim.shape[0]} texts, ranked by VTC alone (k=0); ' +
+                ', '.join(f'{name} {sec:.2f} s'
+                          for name, sec in timings.items()),
+                logger='current')
+            self.timings = dict(timings, pairs=0)
+            return dict(text_to_video=text_to_video, t2v_scores=sim,
+                        v2t_scores=sim.t(), t2v_vtc_scores=sim,
+                        v2t_vtc_scores=sim.t())
+        start = time.perf_counter()
         t2v_cand = sim.topk(min(self.k, sim.shape[1]), dim=1).indices
         v2t_cand = sim.t().topk(min(self.k, sim.shape[0]), dim=1).indices
         broadcast(t2v_cand, src=0)
         broadcast(v2t_cand, src=0)
-        timings['similarity'] = time.perf_counter() - start
+        timings['similarity'] += time.perf_counter() - start
 
         start = time.perf_counter()
         num_texts, num_videos = sim.shape
@@ -384,8 +403,9 @@ class RetrievalValLoop(ValLoop):
             dataloader (DataLoader): The gallery.
 
         Returns:
-            dict: ``emb`` (N, E) float, ``tokens`` (N, K, T, C), ``captions``
-            (list of N caption lists), indexed by ``video_index``.
+            dict: ``emb`` (N, E) float, ``tokens`` (N, K, T, C) (empty when
+            ``k`` is 0), ``captions`` (list of N caption lists), indexed by
+            ``video_index``.
         """
         embs, tokens, indices, captions = [], [], [], []
         for idx, data_batch in _track(enumerate(dataloader),
@@ -402,7 +422,8 @@ class RetrievalValLoop(ValLoop):
                     f'extract_video_feats returned {len(feats["emb"])} rows '
                     f'for {len(samples)} videos')
             embs.append(feats['emb'].float().cpu())
-            tokens.append(feats['tokens'].cpu())
+            if self.k > 0:
+                tokens.append(feats['tokens'].cpu())
             for sample in samples:
                 indices.append(int(_sample_field(sample, 'video_index')))
                 text = _sample_field(sample, 'text')
@@ -418,8 +439,9 @@ class RetrievalValLoop(ValLoop):
                         for c in part]
         return dict(
             emb=gather_rows(torch.cat(embs) if embs else torch.empty(0))[rows],
-            tokens=gather_rows(
-                torch.cat(tokens) if tokens else torch.empty(0))[rows],
+            tokens=(gather_rows(
+                torch.cat(tokens) if tokens else torch.empty(0))[rows]
+                    if self.k > 0 else torch.empty(0)),
             captions=[all_captions[row] for row in rows.tolist()])
 
     @staticmethod
@@ -440,8 +462,9 @@ class RetrievalValLoop(ValLoop):
         """Embed this process's share of the captions and gather.
 
         Returns:
-            dict: ``emb`` (n, E) float, ``hidden`` (n, P, D),
-            ``attention_mask`` (n, P) long, for all texts in order.
+            dict: ``emb`` (n, E) float and, unless ``k`` is 0, ``hidden``
+            (n, P, D) and ``attention_mask`` (n, P) long, for all texts in
+            order.
         """
         rank, world_size = get_dist_info()
         share = texts[rank * len(texts) // world_size:(rank + 1) *
@@ -457,17 +480,20 @@ class RetrievalValLoop(ValLoop):
                     f'extract_text_feats returned {len(feats["emb"])} rows '
                     f'for {len(batch)} texts')
             embs.append(feats['emb'].float().cpu())
-            hiddens.append(feats['hidden'].cpu())
-            masks.append(feats['attention_mask'].long().cpu())
-        length = torch.tensor(max([m.shape[1] for m in masks], default=0))
-        all_reduce(length, op='max')
-        padded = [_pad_text(h, m, int(length)) for h, m in zip(hiddens, masks)]
-        local = dict(
-            emb=torch.cat(embs) if embs else torch.empty(0),
-            hidden=torch.cat([h for h, _ in padded]) if padded else
-            torch.empty(0),
-            attention_mask=torch.cat([m for _, m in padded]) if padded else
-            torch.empty(0))
+            if self.k > 0:
+                hiddens.append(feats['hidden'].cpu())
+                masks.append(feats['attention_mask'].long().cpu())
+        local = dict(emb=torch.cat(embs) if embs else torch.empty(0))
+        if self.k > 0:
+            length = torch.tensor(max([m.shape[1] for m in masks], default=0))
+            all_reduce(length, op='max')
+            padded = [_pad_text(h, m, int(length))
+                      for h, m in zip(hiddens, masks)]
+            local.update(
+                hidden=torch.cat([h for h, _ in padded]) if padded else
+                torch.empty(0),
+                attention_mask=torch.cat([m for _, m in padded]) if padded
+                else torch.empty(0))
         gathered = {key: gather_rows(value) for key, value in local.items()}
         if len(gathered['emb']) != len(texts):
             raise RuntimeError(

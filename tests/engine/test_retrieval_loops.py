@@ -24,6 +24,7 @@ RUNS = [
          score_batch_size=7, text_batch_size=2),
     # one video, one caption: process 0 gets no text and no pair to score.
     dict(gallery=dict(num_videos=1, captions_per_video=1), k=4),
+    dict(gallery=GALLERY, batch_size=3, k=0),  # VTC alone
 ]
 
 
@@ -136,6 +137,20 @@ def test_k_one_keeps_the_vtc_ranking(tmp_path):
                 metrics[f'retrieval/{direction}_vtc/{key}']
 
 
+def test_k_zero_ranks_by_vtc_without_vtm(tmp_path, monkeypatch):
+    monkeypatch.setattr(retrieval_fakes.FakeRetrievalModel, 'score_pairs',
+                        lambda *args: pytest.fail('VTM ran with k=0'))
+    runner = retrieval_fakes.build_runner(str(tmp_path), gallery=GALLERY,
+                                          k=0)
+    metrics = runner.test()
+    for direction in ('t2v', 'v2t'):
+        for key in ('R@1', 'R@5', 'R@10', 'MdR', 'MnR'):
+            assert metrics[f'retrieval/{direction}/{key}'] == \
+                metrics[f'retrieval/{direction}_vtc/{key}']
+    assert runner.test_loop.timings['pairs'] == 0
+    assert runner.test_loop.timings['re-ranking'] == 0.
+
+
 @pytest.mark.parametrize('indices, message', [
     ([0, 1, 2, 3, 3, 5], r'1 of the 6 gallery videos were not read '
                          r'\(video_index \[4\]\)'),
@@ -159,8 +174,8 @@ def test_video_without_caption_raises(tmp_path):
 def test_bad_config_raises(tmp_path):
     with pytest.raises(ValueError, match='score_mode'):
         retrieval_fakes.build_runner(str(tmp_path), score_mode='sum').test()
-    with pytest.raises(ValueError, match='k must be a positive int'):
-        retrieval_fakes.build_runner(str(tmp_path / 'b'), k=0).test()
+    with pytest.raises(ValueError, match='k must be an int >= 0'):
+        retrieval_fakes.build_runner(str(tmp_path / 'b'), k=-1).test()
 
 
 def test_validation_keeps_the_best_checkpoint(tmp_path):
