@@ -1,5 +1,6 @@
 """Every paper config (configs/smaug_*.py: pre-training, retrieval,
-zero-shot retrieval, QA, multiple choice) trains an epoch of two steps, where
+zero-shot retrieval, QA, multiple choice; configs/ablations/: the paper's
+ablations) trains an epoch of two steps, where
 it trains (QA's warm-up lasts half an epoch: one step), and runs its test
 pass: the config's own datasets, pipelines (224 px, its frame counts),
 optimizer, schedule, loops, metrics and hooks, on a small synthetic corpus,
@@ -21,8 +22,10 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_ROOT / 'tests' / 'fixtures'))
 import media_files  # noqa: E402
 
-PAPER_CONFIGS = sorted(str(path.relative_to(REPO_ROOT))
-                       for path in (REPO_ROOT / 'configs').glob('smaug_*.py'))
+PAPER_CONFIGS = sorted(
+    str(path.relative_to(REPO_ROOT))
+    for pattern in ('smaug_*.py', 'ablations/*/*.py')
+    for path in (REPO_ROOT / 'configs').glob(pattern))
 METRICS = {'SMAUGPretrain': 'retrieval/mean_recall',
            'SMAUGRetrieval': 'retrieval/mean_recall',
            'SMAUGQA': 'qa/accuracy',
