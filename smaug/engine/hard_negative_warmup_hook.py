@@ -1,12 +1,10 @@
 """Ramp the share of hard negatives in VTM's sampling up during training."""
-from mmengine.hooks import Hook
-
 from smaug.registry import HOOKS
-from .model_attributes import modules_with_attribute
+from .attribute_schedule_hook import AttributeScheduleHook
 
 
 @HOOKS.register_module()
-class HardNegativeWarmupHook(Hook):
+class HardNegativeWarmupHook(AttributeScheduleHook):
     """Set ``negative_hardness`` of every sub-module that has one (the VTM
     head) before each training iteration: the share of hard negatives (drawn
     from softmax(similarity)) among the uniformly drawn ones rises linearly
@@ -24,16 +22,16 @@ class HardNegativeWarmupHook(Hook):
     VTC's 13.0; with ``warmup_ratio=0.5``, VTM did not learn (18.3%).
     Models that start from pre-trained weights do not need it.
 
-    The value depends only on the iteration number, so a resumed run gets
-    the same values as an uninterrupted one. It is logged as
-    ``vtm_negative_hardness``.
+    Logged as ``vtm_negative_hardness``; resume-safe (see
+    :class:`~smaug.engine.attribute_schedule_hook.AttributeScheduleHook`).
 
     Args:
         warmup_ratio (float): Fraction of the training iterations over which
             the share of hard negatives rises from 0 to 1, in (0, 1].
             Defaults to 1.0.
     """
-    priority = 'NORMAL'
+    attribute = 'negative_hardness'
+    log_name = 'vtm_negative_hardness'
 
     def __init__(self, warmup_ratio=1.0):
         if not 0 < warmup_ratio <= 1:
@@ -42,22 +40,7 @@ class HardNegativeWarmupHook(Hook):
                 f'must lie in (0, 1], got {warmup_ratio}.')
         self.warmup_ratio = warmup_ratio
 
-    def hardness(self, runner):
-        """The hardness at the runner's current iteration."""
+    def value(self, runner):
+        """The share of hard negatives at the runner's current iteration."""
         warmup_iters = self.warmup_ratio * max(runner.max_iters, 1)
         return min(runner.iter / warmup_iters, 1.)
-
-    def before_train(self, runner):
-        """Warn when the model has nothing to ramp."""
-        if not modules_with_attribute(runner, 'negative_hardness'):
-            runner.logger.warning(
-                'HardNegativeWarmupHook: no module of the model has a '
-                '`negative_hardness` attribute; the hook does nothing.')
-
-    def before_train_iter(self, runner, batch_idx, data_batch=None):
-        """Set the hardness for this iteration."""
-        hardness = self.hardness(runner)
-        for module in modules_with_attribute(runner, 'negative_hardness'):
-            module.negative_hardness = hardness
-        runner.message_hub.update_scalar('train/vtm_negative_hardness',
-                                         hardness)

@@ -348,14 +348,8 @@ class RetrievalValLoop(ValLoop):
         sim = self._similarity(text_feats['emb'], videos['emb'], device)
         timings['similarity'] = time.perf_counter() - start
         if self.k == 0:
-            timings['re-ranking'] = 0.
-            print_log(
-                f'{type(self).__name__}: {sim.shape[1]} videos, '
-                f'{sim.shape[0]} texts, ranked by VTC alone (k=0); ' +
-                ', '.join(f'{name} {sec:.2f} s'
-                          for name, sec in timings.items()),
-                logger='current')
-            self.timings = dict(timings, pairs=0)
+            self._report(sim.shape, 'ranked by VTC alone (k=0)',
+                         dict(timings, **{'re-ranking': 0.}), pairs=0)
             return dict(text_to_video=text_to_video, t2v_scores=sim,
                         v2t_scores=sim.t(), t2v_vtc_scores=sim,
                         v2t_vtc_scores=sim.t())
@@ -386,14 +380,25 @@ class RetrievalValLoop(ValLoop):
                 t2v_vtc_scores=sim,
                 v2t_vtc_scores=sim.t())
         timings['re-ranking'] = time.perf_counter() - start
+        self._report(sim.shape, f'{len(pairs)} pairs re-scored (k={self.k}, '
+                     f'{self.score_mode})', timings, pairs=len(pairs))
+        return result
+
+    def _report(self, shape, what, timings, pairs):
+        """Log the phase timings and keep them in ``self.timings``.
+
+        Args:
+            shape (tuple): (texts, videos) of the similarity matrix.
+            what (str): What the ranking did, for the log line.
+            timings (dict): Seconds per phase.
+            pairs (int): Pairs re-scored by VTM.
+        """
         print_log(
-            f'{type(self).__name__}: {num_videos} videos, {num_texts} texts, '
-            f'{len(pairs)} pairs re-scored (k={self.k}, '
-            f'{self.score_mode}); ' +
+            f'{type(self).__name__}: {shape[1]} videos, {shape[0]} texts, '
+            f'{what}; ' +
             ', '.join(f'{name} {sec:.2f} s' for name, sec in timings.items()),
             logger='current')
-        self.timings = dict(timings, pairs=len(pairs))
-        return result
+        self.timings = dict(timings, pairs=pairs)
 
     def _embed_videos(self, model, dataloader) -> dict:
         """Embed this process's videos, gather, deduplicate, check.
