@@ -7,6 +7,7 @@ from pathlib import Path
 import av
 import decord
 import numpy as np
+import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / 'tools' / 'data'))
@@ -75,6 +76,21 @@ def test_compress_resume_and_failures(tmp_path, capsys):
     assert '1 compressed, 1 already done, 1 failed' in capsys.readouterr().err
     assert (dst / 'a' / 'clip.mp4').stat().st_mtime_ns == mtime
     assert len(decord.VideoReader(str(dst / 'b.mp4'))) == 3
+
+
+def test_compress_refuses_an_output_inside_the_sources(tmp_path, capsys):
+    write_source(tmp_path / 'src' / 'a.mov', seconds=1)
+    for dst in ('src', 'src/small'):
+        with pytest.raises(SystemExit) as exc:
+            compress_videos.main(['--src', str(tmp_path / 'src'), '--dst',
+                                  str(tmp_path / dst)])
+        assert exc.value.code == 2
+        assert 'is inside --src' in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        compress_videos.main(['--src', str(tmp_path / 'nothing'), '--dst',
+                              str(tmp_path / 'out')])
+    assert 'nothing: no such folder' in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.rglob('*')) == ['a.mov', 'src']
 
 
 def test_check_corpus_lists_every_unreadable_file(tmp_path, capsys):
