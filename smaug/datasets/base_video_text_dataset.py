@@ -1,9 +1,7 @@
 """The base of smaug's annotation datasets: validated loading, bad-data policy.
 """
 import logging
-import os
 
-import torch
 from mmengine.dataset import BaseDataset
 from mmengine.fileio import join_path
 from mmengine.logging import print_log
@@ -11,20 +9,9 @@ from mmengine.logging import print_log
 from smaug.registry import TRANSFORMS
 from .annotation_file import (AnnotationError, load_annotation_file,
                               media_of)
+from .bad_sample_tally import BadSampleTally
 from .sample_seeding import SampleSeeding
 from .transforms import BadMediaError
-
-# Skip counters, one slot per dataloader worker (slot 0: the main process),
-# so every slot has one writer and the counts are exact.
-_COUNTER_SLOTS = 257
-
-
-def _worker_slot():
-    """Return this process's counter slot and a name for the log."""
-    info = torch.utils.data.get_worker_info()
-    if info is None:
-        return 0, f'main process (pid {os.getpid()})'
-    return 1 + info.id % (_COUNTER_SLOTS - 1), f'worker {info.id}'
 
 
 class BaseVideoTextDataset(BaseDataset):
@@ -41,18 +28,24 @@ class BaseVideoTextDataset(BaseDataset):
 
     Bad data: a loading transform raises
     :class:`~smaug.datasets.transforms.BadMediaError` for a missing, empty,
-    unreadable, truncated, frameless or too short file. In training the
-    sample is logged (MMLogger warning: path, reason, running count) and
-    ``None`` is returned, so mmengine's ``BaseDataset.__getitem__`` draws a
-    random other index (up to ``max_refetch`` times). The running count is
-    kept in shared memory per dataloader worker: the log line gives the
-    worker's own count and the total of all workers of this process (one
-    rank), and the count survives worker restarts between epochs. When more
-    than ``max_refetch`` samples in a row fail (every file missing: usually a
-    wrong ``data_root`` or ``data_prefix``) a clear error stops the run. At
-    test time the error stops the run, naming the file: a silently smaller
-    gallery would falsify R@K. Any other pipeline error is re-raised naming
-    the sample and its file.
+    unreadable, damaged (FFmpeg reports errors in the sampled frames),
+    truncated, frameless or too short file. In training the sample is
+    logged (MMLogger warning: path, reason, running counts) and ``None`` is
+    returned, so mmengine's ``BaseDataset.__getitem__`` draws a random other
+    index (up to ``max_refetch`` times). The samples read and the bad ones
+    are counted in shared memory per dataloader worker
+    (:class:`~smaug.datasets.bad_sample_tally.BadSampleTally`): the log line
+    gives the worker's own count, the total of all workers of this process
+    (one rank) and the share of bad samples among those read, and the counts
+    survive worker restarts between epochs. Two limits stop the run with a
+    clear error: more than ``max_refetch`` bad samples in a row (every file
+    missing: usually a wrong ``data_root`` or ``data_prefix``), and, once
+    ``bad_ratio_min_samples`` samples were read, a share of bad samples
+    above ``max_bad_ratio`` (a corpus largely damaged, which a run should
+    not quietly train around); the error names the annotation file, the
+    data root and the commonest reasons. At test time the error stops the
+    run, naming the file: a silently smaller gallery would falsify R@K. Any
+    other pipeline error is re-raised naming the sample and its file.
 
     Random augmentation: once ``sample_seeding`` is enabled (by
     :class:`~smaug.engine.ExactResumeHook`), every sample is loaded with the
@@ -72,6 +65,12 @@ class BaseVideoTextDataset(BaseDataset):
             smaug's ``TRANSFORMS`` registry. Defaults to ().
         backend_args (dict, optional): mmengine file backend arguments for
             reading the annotation file. Defaults to None.
+        max_bad_ratio (float): In training, the largest share of bad
+            samples among those read by a process; more stops the run.
+            Defaults to 0.1.
+        bad_ratio_min_samples (int): Samples a process reads before
+            ``max_bad_ratio`` applies (early shares are noisy). Defaults
+            to 100.
         **kwargs: Other :class:`mmengine.dataset.BaseDataset` arguments
             (``test_mode``, ``metainfo``, ``indices``, ``lazy_init``,
             ``max_refetch``, ...).
@@ -83,10 +82,16 @@ class BaseVideoTextDataset(BaseDataset):
                  data_prefix=dict(video='', image=''),
                  pipeline=(),
                  backend_args=None,
+                 max_bad_ratio=0.1,
+                 bad_ratio_min_samples=100,
                  **kwargs):
+        if not 0 <= max_bad_ratio <= 1:
+            raise ValueError(f'{ann_file}: max_bad_ratio must be in [0, 1], '
+                             f'not {max_bad_ratio!r}')
         self.backend_args = backend_args
-        self._skip_counts = torch.zeros(
-            _COUNTER_SLOTS, dtype=torch.int64).share_memory_()
+        self.max_bad_ratio = max_bad_ratio
+        self.bad_ratio_min_samples = bad_ratio_min_samples
+        self.tally = BadSampleTally()
         self._bad_streak = 0  # failures in a row in this process
         self.sample_seeding = SampleSeeding(salt=ann_file)
         super().__init__(
@@ -137,12 +142,13 @@ class BaseVideoTextDataset(BaseDataset):
             data_list.extend(self.parse_entry(entry, index, media))
         if not data_list:
             raise AnnotationError(f'{self.ann_file}: no entries')
+        self.media_key = first_media
         return data_list
 
     @property
     def skipped(self):
         """int: Bad samples skipped so far by all workers of this process."""
-        return int(self._skip_counts.sum())
+        return self.tally.total_bad
 
     def __getitem__(self, idx):
         """Load sample ``idx`` (or its replacement) with its own random
@@ -164,6 +170,8 @@ class BaseVideoTextDataset(BaseDataset):
             dict | None: The pipeline output; None for a bad training sample.
         """
         data_info = self.get_data_info(idx)
+        if not self.test_mode:
+            self.tally.count_read()
         try:
             data = self.pipeline(data_info)
             self._bad_streak = 0
@@ -185,16 +193,18 @@ class BaseVideoTextDataset(BaseDataset):
                     f'{err.reason}); check data_root and data_prefix '
                     f'({self.data_prefix}), and run '
                     'tools/data/check_corpus.py') from err
-            slot, who = _worker_slot()
-            self._skip_counts[slot] += 1
+            own_count, who = self.tally.count_bad(err.reason)
+            bad, read = self.tally.total_bad, self.tally.total_read
             print_log(
                 f'Skipped bad training sample {idx} of {self.ann_file}: '
                 f'{err.path}: {err.reason}; a random other sample replaces '
-                f'it. Bad samples skipped so far: '
-                f'{int(self._skip_counts[slot])} by {who}, {self.skipped} by '
-                'all workers of this process.',
+                f'it. Bad samples skipped so far: {own_count} by {who}, '
+                f'{bad} by all workers of this process ({bad} of {read} '
+                f'samples read, {100 * bad / read:.1f}%; the run stops above '
+                f'{100 * self.max_bad_ratio:g}%).',
                 logger='current',
                 level=logging.WARNING)
+            self._check_bad_ratio()
             return None
         except Exception as err:
             path = data_info.get('video_path', data_info.get('img_path'))
@@ -202,3 +212,21 @@ class BaseVideoTextDataset(BaseDataset):
                 f'{type(self).__name__} ({self.ann_file}): the pipeline '
                 f'failed on sample {idx} ({path}): {type(err).__name__}: '
                 f'{err}') from err
+
+    def _check_bad_ratio(self):
+        """Stop the run when too many of the samples read are bad."""
+        bad, read = self.tally.total_bad, self.tally.total_read
+        if read < self.bad_ratio_min_samples or \
+                bad <= self.max_bad_ratio * read:
+            return
+        raise RuntimeError(
+            f'{bad} of the {read} training samples read from {self.ann_file} '
+            f'(data_root {self.data_root!r}) by this process are bad '
+            f'({100 * bad / read:.1f}%, more than max_bad_ratio='
+            f'{self.max_bad_ratio:g}); the commonest reasons: '
+            f'{self.tally.commonest_reasons()}. The corpus is largely '
+            'missing or damaged: list its bad files with python '
+            f'tools/data/check_corpus.py {self.ann_file} --{self.media_key}'
+            f'-prefix {self.data_prefix[self.media_key]}, then '
+            're-download or drop them (or raise max_bad_ratio in the '
+            'dataset config to train on what is readable).')

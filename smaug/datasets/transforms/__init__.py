@@ -8,10 +8,11 @@ from .formatting import PackVideoTextInputs
 from .frame_sampling import SampleClipFrames
 from .image_loading import LoadImageAsClip
 from .text_cleaning import CleanText, clean_text
+from .video_file import open_video
 
 __all__ = [
     'BadMediaError', 'ClipCenterCrop', 'ClipRandomResizedCrop', 'ClipFlip',
     'ClipResize', 'resize_clip', 'DecordDecode', 'DecordInit',
     'PackVideoTextInputs', 'SampleClipFrames', 'LoadImageAsClip', 'CleanText',
-    'clean_text'
+    'clean_text', 'open_video'
 ]

@@ -1,13 +1,16 @@
 """Telling images from videos by their first bytes, for error messages.
 
-When decord cannot open an annotation's ``"video"`` or OpenCV cannot decode
-its ``"image"``, the usual cause in a hand-made corpus is the wrong key: a
-JPEG listed as a video, or an mp4 as an image. The loading transforms then
-say so, instead of only "broken metadata" or "not a decodable image".
+When neither decord nor PyAV can open an annotation's ``"video"``, or
+OpenCV cannot decode its ``"image"``, the usual cause in a hand-made corpus
+is the wrong key: a JPEG listed as a video, or an mp4 as an image. The
+loading transforms then say so, instead of only "broken metadata" or "not a
+decodable image".
 """
 
-IMAGE_SIGNATURES = (b'\xff\xd8\xff', b'\x89PNG\r\n\x1a\n', b'GIF87a',
-                    b'GIF89a', b'BM', b'II*\x00', b'MM\x00*')
+# GIFs are neither: an animated GIF is read as a video, a still one as an
+# image.
+IMAGE_SIGNATURES = (b'\xff\xd8\xff', b'\x89PNG\r\n\x1a\n', b'BM', b'II*\x00',
+                    b'MM\x00*')
 VIDEO_SIGNATURES = (b'\x1aE\xdf\xa3', b'FLV', b'\x00\x00\x01\xba')
 
 

@@ -1,5 +1,6 @@
 """DecordInit / DecordDecode: paths, file-like objects, only the sampled
-frames decoded, and every kind of unreadable video."""
+frames decoded, and every kind of unreadable video (more in
+test_video_file.py)."""
 import io
 
 import decord
@@ -9,6 +10,7 @@ from mmengine.fileio import BaseStorageBackend, register_backend
 
 from smaug.datasets.transforms import (BadMediaError, DecordDecode,
                                        DecordInit)
+from smaug.datasets.transforms.video_file import DecordVideo
 
 
 def read(source, inds, **kwargs):
@@ -49,8 +51,8 @@ def test_decodes_with_one_get_batch_of_the_indices(tmp_path, media):
             calls.append(('get_batch', list(inds)))
             return results['spied'].get_batch(inds)
 
-    results['spied'] = results['video_reader']
-    results['video_reader'] = SpyReader()
+    results['spied'] = results['video_reader'].reader
+    results['video_reader'].reader = SpyReader()
     results['frame_inds'] = np.array([1, 6])
     DecordDecode()(results)
     assert calls == [('get_batch', [1, 6])]
@@ -102,28 +104,49 @@ def test_unopenable_videos_raise_bad_media(tmp_path, media, kind, reason):
 
 
 def test_truncated_video_is_bad(tmp_path, media):
-    # decord indexes every packet when opening, so a cut file fails there
+    # decord indexes every packet when opening, so it refuses a cut file;
+    # PyAV opens it (the index comes first) and decodes up to the cut
     path = str(media.make_bad(tmp_path / 't.mp4', 'truncated', num_frames=16))
-    with pytest.raises(BadMediaError, match='t.mp4: decord cannot open it'):
-        DecordInit()(dict(video_path=path))
-
-
-def test_decoding_errors_raise_bad_media():
-
-    class BrokenReader:
-
-        def get_batch(self, inds):
-            raise RuntimeError('corrupt packet\nlong decord stack trace')
-
-    results = dict(video_reader=BrokenReader(), frame_inds=np.array([3, 7]),
-                   video_path='x.mp4')
+    assert read(path, [0, 1])['imgs'].shape == (2, 32, 32, 3)
     with pytest.raises(BadMediaError,
-                       match=r'x.mp4: cannot decode frames \[3, 7\] '
-                       r'\(corrupt packet\)$'):
+                       match=r't.mp4: decord cannot open it \(.*\); PyAV '
+                       r'(cannot decode frame|decodes \d+ of its 16 frames)'):
+        read(path, [0, 15])
+
+
+class BrokenReader:
+    """A decord reader whose decoding fails."""
+
+    def get_batch(self, inds):
+        raise RuntimeError('corrupt packet\nlong decord stack trace')
+
+
+def test_frames_decord_fails_on_are_decoded_with_pyav(tmp_path, media):
+    path = str(media.write_video(tmp_path / 'v.mp4', num_frames=12))
+    results = DecordInit()(dict(video_path=path))
+    results['video_reader'].reader = BrokenReader()
+    results['frame_inds'] = np.array([3, 7])
+    imgs = DecordDecode()(results)['imgs']
+    np.testing.assert_allclose(imgs.reshape(2, -1).mean(1),
+                               [media.frame_value(3), media.frame_value(7)],
+                               atol=3)
+
+
+def test_decoding_errors_of_both_readers_raise_bad_media(tmp_path, media):
+    path = str(media.write_video(tmp_path / 'v.mp4', num_frames=12))
+    results = DecordInit()(dict(video_path=path))
+    results['video_reader'].reader = BrokenReader()
+    results['frame_inds'] = np.array([3, 7])
+    media.flip_bits(path, count=64)
+    with pytest.raises(BadMediaError,
+                       match=r'v.mp4: cannot decode frames \[3, 7\] '
+                       r'\(decord: corrupt packet; PyAV cannot decode frame '
+                       r'\d'):
         DecordDecode()(results)
 
 
 def test_decord_is_what_is_used(tmp_path, media):
     path = str(media.write_video(tmp_path / 'v.mp4', num_frames=4))
-    assert isinstance(DecordInit()(dict(video_path=path))['video_reader'],
-                      decord.VideoReader)
+    video = DecordInit()(dict(video_path=path))['video_reader']
+    assert isinstance(video, DecordVideo)
+    assert isinstance(video.reader, decord.VideoReader)
