@@ -35,7 +35,7 @@ from .index_storage import (exclusive_lock, reporting_unwritable,
                             write_atomically)
 
 VIDEO_EXTENSIONS = ('.mp4', '.avi', '.mkv', '.mov', '.webm', '.m4v', '.mpg',
-                    '.mpeg', '.flv', '.wmv', '.3gp', '.ogv')
+                    '.mpeg', '.flv', '.wmv', '.3gp', '.ogv', '.gif')
 MANIFEST = 'manifest.json'
 FORMAT = 1
 
@@ -44,7 +44,9 @@ def scan_videos(folder, extensions=VIDEO_EXTENSIONS):
     """Find the video files under a folder, recursively.
 
     Hidden folders (a name starting with '.') are skipped; symbolic links
-    to files are followed, links to folders are not (no cycles).
+    to files are followed, links to folders are not (no cycles). A link
+    that leads nowhere (a loop, a missing target) is listed with the link's
+    own size and time, so that reading it reports it as unreadable.
 
     Args:
         folder (str): The folder.
@@ -65,8 +67,11 @@ def scan_videos(folder, extensions=VIDEO_EXTENSIONS):
             path = osp.join(root, name)
             try:
                 stat = os.stat(path)
-            except FileNotFoundError:  # a dangling link, or deleted just now
-                continue
+            except OSError:  # a link to nowhere, or deleted just now
+                try:
+                    stat = os.lstat(path)
+                except FileNotFoundError:
+                    continue
             rel = osp.relpath(path, folder).replace(os.sep, '/')
             found[rel] = (stat.st_size, stat.st_mtime_ns)
     return dict(sorted(found.items()))

@@ -6,11 +6,12 @@ through mmengine's ``load_checkpoint``, which smaug makes weights-only), the
 clip they draw, and PNG writing; this module holds those.
 
 The clip is either a video file (``--video``), read with smaug's own test
-transforms (decord, K frames from the middles of K equal segments, the short
-side resized to the backbone's ``img_size`` and the centre cropped), or item
-``--index`` of the config's training set through that set's own pipeline
-(its training augmentation, seeded by ``--seed``), i.e. a clip as the model
-saw it in training. ``--caption`` gives or replaces the caption.
+transforms (decord, else PyAV; K frames from the middles of K equal
+segments, the short side resized to the backbone's ``img_size`` and the
+centre cropped), or item ``--index`` of the config's training set through
+that set's own pipeline (its training augmentation, seeded by ``--seed``),
+i.e. a clip as the model saw it in training. ``--caption`` gives or
+replaces the caption.
 """
 import os
 import os.path as osp

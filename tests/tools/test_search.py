@@ -13,6 +13,7 @@ from mmengine.config import Config
 
 FIXTURES = Path(__file__).resolve().parents[1] / 'fixtures'
 sys.path.insert(0, str(FIXTURES))
+import media_files  # noqa: E402
 import search_setup  # noqa: E402
 
 TOOL = FIXTURES.parents[1] / 'tools' / 'search.py'
@@ -114,6 +115,26 @@ def test_unreadable_video_skipped_and_named(run, setup, tmp_path):
         result.out
     assert 'unreadable: broken.mp4: decord cannot open it' in result.err
     assert len(result_rows(result.out, 1)) == 3
+
+
+def test_av1_gif_and_symbolic_link_loops(run, setup, tmp_path):
+    folder = tmp_path / 'videos'
+    copy_videos(setup, folder, 2)
+    media_files.write_video(folder / 'av1.mkv', num_frames=8,
+                             codec='libaom-av1', faststart=False)
+    media_files.write_video(folder / 'animation.gif', num_frames=8,
+                             codec='gif', pix_fmt='gray')
+    (folder / 'loop.mp4').symlink_to('loop.mp4')
+    (folder / 'sub').mkdir()
+    (folder / 'sub' / 'up').symlink_to('..')  # a folder loop: not followed
+    with pytest.warns(UserWarning, match='loop.mp4'):
+        result = run('--query', QUERY, videos=folder)
+    assert '4 videos (5 new, 0 changed, 0 removed, 1 unreadable' in \
+        result.out
+    assert ('unreadable: loop.mp4: a symbolic link to nowhere (a loop, or a '
+            'missing target)') in result.err
+    assert {row[0] for row in result_rows(result.out, 1)} >= {
+        'av1.mkv', 'animation.gif'}
 
 
 def test_rerank_reorders_the_vtc_candidates(run):

@@ -6,9 +6,9 @@ grey, then one panel per sparsification layer showing, after that layer, the
 masked patches (grey), the patches fused into the extra token so far (faded
 to white) and the kept patches (as in the frame).
 
-The clip is a video file read with decord (``--video``; K frames from the
-middles of K equal segments, resized on the short side and centre-cropped to
-the backbone's ``img_size``) or, without ``--video``, a synthetic clip of
+The clip is a video file read as the datasets read it (``--video``; decord,
+else PyAV; K frames from the middles of K equal segments, resized on the
+short side and centre-cropped to the backbone's ``img_size``) or, without ``--video``, a synthetic clip of
 moving colour blobs. Frames are normalised with CLIP's mean and std. The
 backbone runs in training mode, so tube masking applies (set
 ``--mask-ratio 0`` to see sparsification alone), without gradients; the
@@ -41,6 +41,7 @@ import torch.nn.functional as F  # noqa: E402
 from mmengine.config import Config, DictAction  # noqa: E402
 
 import smaug.models  # noqa: E402,F401
+from smaug.datasets.transforms import open_video  # noqa: E402
 from smaug.models.backbones import load_clip_visual_weights  # noqa: E402
 from smaug.registry import MODELS  # noqa: E402
 
@@ -100,12 +101,11 @@ def read_video(path, num_frames, size):
     Returns:
         Tensor: (K, 3, size, size) uint8.
     """
-    import decord
-    reader = decord.VideoReader(path)
-    segment = len(reader) / num_frames
-    indices = [min(int(segment * (i + 0.5)), len(reader) - 1)
+    video = open_video(path)
+    segment = video.num_frames / num_frames
+    indices = [min(int(segment * (i + 0.5)), video.num_frames - 1)
                for i in range(num_frames)]
-    frames = torch.from_numpy(reader.get_batch(indices).asnumpy())
+    frames = torch.from_numpy(video.frames(indices))
     frames = frames.permute(0, 3, 1, 2).float()
     height, width = frames.shape[-2:]
     scale = size / min(height, width)

@@ -1,19 +1,28 @@
 #!/usr/bin/env python
-"""List every unreadable video or image of an annotation file.
+"""List every unreadable or damaged video or image of an annotation file.
 
 Each distinct file is read the way training and test pipelines read it:
-videos are opened with decord (``DecordInit``) and the frames of a
+videos are opened with ``DecordInit`` (decord, else PyAV) and the frames of a
 ``--num-frames`` test sampling plus the last frame are decoded
-(``DecordDecode``); images are decoded (``LoadImageAsClip``). A file fails
-if it is missing, empty, not decodable, has no frames, or has fewer than
-``--min-frames`` frames. Unreadable files are printed as ``path: reason``
-(also written to ``--out``); the exit code is 1 if there are any.
+(``DecordDecode``); then every frame is decoded with PyAV and FFmpeg's
+strictest error detection, so damage anywhere in the file (bit flips that
+decoders would conceal as smeared frames) is found. Images are decoded
+(``LoadImageAsClip``). A file fails if it is missing, empty, not decodable,
+damaged, has no frames, or has fewer than ``--min-frames`` frames.
+Unreadable files are printed as ``path: reason`` (also written to
+``--out``); the exit code is 1 if there are any.
 
-Example::
+A file's path is ``--data-root`` / ``--video-prefix`` (or
+``--image-prefix``) / the annotation's path: the prefix is the dataset
+config's ``data_prefix``. Example (the MSRVTT annotations name files inside
+``videos/``; the synthetic corpus's name them from its root, with no
+prefix)::
 
     python tools/data/check_corpus.py \\
         data/msrvtt/annotations/ret_test_1ka.json \\
         --data-root data/msrvtt --video-prefix videos --workers 8
+    python tools/data/check_corpus.py annotations/ret_test.json \\
+        --data-root data/synthetic
 """
 import argparse
 import os.path as osp
@@ -29,15 +38,16 @@ from smaug.datasets.annotation_file import media_of
 from smaug.datasets.transforms import (BadMediaError, DecordDecode,
                                        DecordInit, LoadImageAsClip,
                                        SampleClipFrames)
+from smaug.datasets.transforms.video_file import PyAVVideo
 
 
 def check_video(path, num_frames=32, min_frames=1):
-    """Return None if ``path`` decodes, else the reason it does not.
+    """Return None if every frame of ``path`` decodes, else the reason.
 
     Args:
         path (str): A video file.
         num_frames (int): Decode the middles of this many segments (a test
-            sampling) and the last frame.
+            sampling) and the last frame with the pipelines' reader.
         min_frames (int): Fewest frames a usable video has.
     """
     try:
@@ -49,6 +59,7 @@ def check_video(path, num_frames=32, min_frames=1):
         results['frame_inds'] = np.unique(
             np.append(results['frame_inds'], total - 1))
         DecordDecode()(results)
+        PyAVVideo(path, path).check_every_frame()
     except BadMediaError as err:
         return err.reason
     return None
@@ -97,10 +108,15 @@ def main(argv=None):
         argv (list[str], optional): Arguments (default: ``sys.argv``).
     """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('ann_file')
-    parser.add_argument('--data-root', default='')
-    parser.add_argument('--video-prefix', default='')
-    parser.add_argument('--image-prefix', default='')
+    parser.add_argument('ann_file', help='annotation file (relative to '
+                        '--data-root unless it exists as given)')
+    parser.add_argument('--data-root', default='', help='corpus root')
+    parser.add_argument('--video-prefix', default='',
+                        help="folder of the videos under --data-root (the "
+                        "config's data_prefix['video'])")
+    parser.add_argument('--image-prefix', default='',
+                        help="folder of the images under --data-root (the "
+                        "config's data_prefix['image'])")
     parser.add_argument('--num-frames', type=int, default=32,
                         help='test sampling to decode (%(default)s)')
     parser.add_argument('--min-frames', type=int, default=1,
@@ -131,6 +147,13 @@ def main(argv=None):
             f.write(''.join(line + '\n' for line in failures))
     print(f'{len(failures)} of {len(items)} files unreadable',
           file=sys.stderr)
+    if items and all(line.endswith(': file not found') for line in failures
+                     ) and len(failures) == len(items):
+        print(f'Every file is missing (the first: {items[0][1]}): a file\'s '
+              'path is --data-root / --video-prefix (or --image-prefix) / '
+              'the path in the annotation; check those two options against '
+              "the dataset config's data_root and data_prefix.",
+              file=sys.stderr)
     return 1 if failures else 0
 
 

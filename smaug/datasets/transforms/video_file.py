@@ -35,6 +35,11 @@ def first_line(err):
     return lines[0] if lines else type(err).__name__
 
 
+def _first_messages(logged, count=2):
+    """The first ``count`` distinct FFmpeg messages, joined."""
+    return '; '.join(list(dict.fromkeys(logged))[:count])
+
+
 def _is_still_image(container):
     """Whether FFmpeg opened a single image (a JPEG or PNG pipe...), which
     it can, rather than a video or an animation."""
@@ -167,7 +172,7 @@ class DecordVideo:
                 self.reader = decord.VideoReader(
                     source, ctx=decord.cpu(0), num_threads=num_threads)
             except Exception as err:  # RuntimeError, DECORDError
-                reason = '; '.join(logged[:2]) or first_line(err)
+                reason = _first_messages(logged) or first_line(err)
                 raise BadMediaError(path, f'decord cannot open it ({reason})'
                                     ) from err
         self.num_frames = len(self.reader)
@@ -195,7 +200,7 @@ class DecordVideo:
             return PyAVVideo(self.source, self.path,
                              self.num_threads).frames(inds)
         except BadMediaError as err:
-            decord_reason = '; '.join(logged[:2]) or failure
+            decord_reason = _first_messages(logged) or failure
             raise BadMediaError(
                 self.path, f'cannot decode frames {[int(i) for i in inds]} '
                 f'(decord: {decord_reason}; {err.reason})') from err
@@ -220,6 +225,9 @@ def _source(path, backend_args=None):
         return io.BytesIO(path.read())
     backend = get_file_backend(path, backend_args=backend_args)
     if isinstance(backend, LocalBackend):
+        if osp.islink(path) and not osp.exists(path):
+            raise BadMediaError(path, 'a symbolic link to nowhere (a loop, or '
+                                'a missing target)')
         if not osp.isfile(path):
             raise BadMediaError(path, 'file not found')
         if osp.getsize(path) == 0:
