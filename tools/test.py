@@ -2,8 +2,12 @@
 
 Examples::
 
-    python tools/test.py configs/smaug_ret_didemo.py ckpt.pth
-    tools/dist_test.sh configs/smaug_ret_msrvtt.py best.pth 4
+    # the checkpoint make demo keeps
+    python tools/test.py configs/demo/smaug_tiny_synthetic.py \\
+        work_dirs/demo/epoch_40.pth
+    # the best checkpoint of a fine-tuning run (N: the epoch it is from)
+    tools/dist_test.sh configs/smaug_ret_msrvtt.py \\
+        work_dirs/smaug_ret_msrvtt/best_retrieval_mean_recall_epoch_N.pth 4
 
 A checkpoint that lacks weights of the config's model (missing keys, or
 keys of another shape) is refused, listing them: such a model would give
@@ -11,12 +15,12 @@ meaningless metrics. ``--allow-partial`` tests it anyway (with a warning).
 """
 import argparse
 
-from mmengine.config import Config
 from mmengine.fileio import dump
 
 from smaug.engine.command_line import (add_common_arguments,
-                                       apply_common_arguments,
-                                       close_distributed)
+                                       close_distributed,
+                                       exit_on_config_error,
+                                       load_config_with_arguments)
 from smaug.registry import RUNNERS
 
 
@@ -35,11 +39,11 @@ def parse_args():
     return parser.parse_args()
 
 
+@exit_on_config_error
 def main():
     """Build the runner from the config, load the checkpoint and test."""
     args = parse_args()
-    cfg = Config.fromfile(args.config)
-    apply_common_arguments(cfg, args)
+    cfg = load_config_with_arguments(args)
     cfg.load_from = args.checkpoint
     cfg.resume = False
     cfg.require_all_weights = not args.allow_partial

@@ -5,17 +5,26 @@ Examples::
     python tools/train.py configs/demo/smaug_tiny_synthetic.py
     tools/dist_train.sh configs/smaug_pretrain_17m.py 4 --amp
     python tools/train.py CONFIG --resume                # latest in work_dir
-    python tools/train.py CONFIG --resume work_dirs/x/epoch_3.pth
+    python tools/train.py CONFIG --resume CHECKPOINT     # that checkpoint
+    python tools/train.py CONFIG --cfg-options max_epochs=2  # shorter run
+
+``--cfg-options`` sets entries the Runner reads (``train_cfg.max_epochs=2``)
+or top-level variables of the config and its ``_base_`` files
+(``max_epochs=2``, ``num_frames=8``): the entries computed from a variable
+follow it, and the LR schedule ends with the run either way. An override
+that would be ignored, or an invalid value, stops the tool with a message
+naming the config file and the entry.
 """
 import argparse
+import logging
 
 import torch
-from mmengine.config import Config
 from mmengine.logging import print_log
 
 from smaug.engine.command_line import (add_common_arguments,
-                                       apply_common_arguments,
-                                       close_distributed)
+                                       close_distributed,
+                                       exit_on_config_error,
+                                       load_config_with_arguments)
 from smaug.registry import RUNNERS
 
 
@@ -48,7 +57,7 @@ def enable_amp(cfg):
     """
     if not torch.cuda.is_available():
         print_log('--amp needs a GPU; training in float32 on the CPU.',
-                  logger='current', level='WARNING')
+                  logger='current', level=logging.WARNING)
         return
     wrapper_type = cfg.optim_wrapper.get('type', 'OptimWrapper')
     if wrapper_type in ('AmpOptimWrapper', 'AutoAmpOptimWrapper',
@@ -84,11 +93,11 @@ def apply_train_arguments(cfg, args):
         cfg.setdefault('auto_scale_lr', {})['enable'] = True
 
 
+@exit_on_config_error
 def main():
     """Build the runner from the config and train."""
     args = parse_args()
-    cfg = Config.fromfile(args.config)
-    apply_common_arguments(cfg, args)
+    cfg = load_config_with_arguments(args)
     apply_train_arguments(cfg, args)
     runner = RUNNERS.build(cfg)
     runner.train()

@@ -20,7 +20,7 @@ param_scheduler = [
     dict(type='LinearLR', start_factor=0.01, by_epoch=True, begin=0,
          end=0.5, convert_to_iter_based=True),
     dict(type='CosineAnnealingLR', eta_min=1e-6, by_epoch=True, begin=0.5,
-         end=max_epochs, convert_to_iter_based=True),
+         convert_to_iter_based=True),
 ]
 train_cfg = dict(max_epochs=max_epochs, val_interval=4)
 default_hooks = dict(logger=dict(interval=20),

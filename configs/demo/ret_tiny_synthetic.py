@@ -15,7 +15,7 @@ max_epochs = 4
 optim_wrapper = dict(optimizer=dict(lr=1e-4))
 param_scheduler = [
     dict(type='CosineAnnealingLR', eta_min=1e-6, by_epoch=True, begin=0,
-         end=max_epochs, convert_to_iter_based=True),
+         convert_to_iter_based=True),
 ]
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
 # As in the demo: the tiny VTM is weaker than VTC, so its score is added

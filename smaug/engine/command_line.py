@@ -1,11 +1,31 @@
 """Command-line options shared by tools/train.py and tools/test.py."""
+import argparse
+import functools
 import os
 import os.path as osp
+import sys
 
 import torch.distributed as dist
 from mmengine.config import DictAction
 
 from .checkpoint_loading import TRUST_ENV_VAR
+from .config_overrides import load_config
+from .config_validation import ConfigError
+
+
+class ConfigOptionsAction(DictAction):
+    """mmengine's ``DictAction`` for ``--cfg-options KEY=VALUE ...``, with
+    a usage error for an option that is not ``KEY=VALUE`` (mmengine raises
+    ``ValueError: not enough values to unpack``)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        """Check the form of each option, then parse them as mmengine."""
+        for option in values:
+            if '=' not in option or option.startswith('='):
+                raise argparse.ArgumentError(
+                    self, f'{option!r} is not of the form KEY=VALUE (e.g. '
+                    'train_cfg.max_epochs=2)')
+        super().__call__(parser, namespace, values, option_string)
 
 
 def add_common_arguments(parser):
@@ -20,25 +40,30 @@ def add_common_arguments(parser):
         help='allow checkpoints that need unrestricted unpickling (only for '
         'files from a source you trust)')
     parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
-        help='override config entries, e.g. train_dataloader.batch_size=8')
+        '--cfg-options', nargs='+', action=ConfigOptionsAction,
+        metavar='KEY=VALUE',
+        help='override config entries (train_dataloader.batch_size=8) or '
+        'variables of the config files (max_epochs=2, num_frames=8: the '
+        'entries computed from them follow)')
     parser.add_argument(
         '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
         default='none', help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
 
 
-def apply_common_arguments(cfg, args):
-    """Apply the options of :func:`add_common_arguments` to a config.
+def load_config_with_arguments(args):
+    """Load ``args.config`` with the options of
+    :func:`add_common_arguments` applied.
 
     Args:
-        cfg (mmengine.Config): The loaded config, changed in place.
         args (argparse.Namespace): The parsed command line (with ``config``).
+
+    Returns:
+        mmengine.Config: The config.
     """
+    cfg = load_config(args.config, args.cfg_options)
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir') is None:
@@ -47,6 +72,25 @@ def apply_common_arguments(cfg, args):
     if args.trust_checkpoint:
         os.environ[TRUST_ENV_VAR] = '1'
     cfg.setdefault('runner_type', 'SMAUGRunner')
+    return cfg
+
+
+def exit_on_config_error(main):
+    """Decorate a tool's ``main``: a :class:`ConfigError` (a bad config or
+    override) ends the tool with its message and status 1, without a
+    traceback.
+
+    Args:
+        main (callable): The tool's entry point.
+    """
+    @functools.wraps(main)
+    def run():
+        try:
+            main()
+        except ConfigError as error:
+            sys.exit(f'error: {error}')
+
+    return run
 
 
 def close_distributed():

@@ -12,12 +12,19 @@ MODELS, ``pipeline`` -> TRANSFORMS, ...), then in any smaug registry. The
 arguments of a class are those of its ``__init__``; a class taking
 ``**kwargs`` also accepts those of its base classes up to one without
 ``**kwargs`` (OpenMMLab classes pass ``**kwargs`` on to ``super``). A
-builder function taking ``**kwargs`` is not checked.
+builder function taking ``**kwargs`` is not checked. Loops given without a
+``type`` (``train_cfg=dict(by_epoch=True, max_epochs=10)``) are checked
+against the loop the Runner builds from them, and dataloaders against
+torch's ``DataLoader``. Lengths, intervals, batch sizes and frame counts
+must be positive integers (``max_epochs=0`` would train nothing and exit
+0).
 """
 import difflib
 import inspect
 
-from mmengine.runner import Runner
+from mmengine.runner import (EpochBasedTrainLoop, IterBasedTrainLoop, Runner,
+                             TestLoop, ValLoop)
+from torch.utils.data import DataLoader
 
 from smaug.registry import (DATA_SAMPLERS, DATASETS, EVALUATORS, HOOKS,
                             LOOPS, METRICS, MODEL_WRAPPERS, MODELS,
@@ -60,6 +67,13 @@ ALL_REGISTRIES = (MODELS, DATASETS, TRANSFORMS, DATA_SAMPLERS, OPTIMIZERS,
 # Keys mmengine's builders consume before calling the class.
 CONSUMED_KEYS = {'type', '_scope_', 'convert_to_iter_based', 'constructor',
                  'paramwise_cfg'}
+DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+# Dataloader keys the Runners (mmengine's, SMAUGRunner) consume.
+DATALOADER_KEYS = {'total_batch_size', 'num_batch_per_epoch',
+                   'disable_subprocess_warning'}
+# Arguments that must be positive integers wherever they are given.
+POSITIVE_INTEGER_KEYS = {'max_epochs', 'max_iters', 'val_interval',
+                         'batch_size', 'total_batch_size', 'num_frames'}
 
 
 class ConfigError(ValueError):
@@ -123,13 +137,46 @@ def _check_typed(node, path, registry, problems):
                 f'{registry.name if registry else "type"}'
                 f'{_suggest(name, known)}')
             return
+    _check_arguments(node, path, obj, CONSUMED_KEYS, problems)
+
+
+def _check_arguments(node, path, obj, consumed, problems):
+    """Check that ``obj`` accepts every key of ``node`` but ``consumed``."""
     accepted = accepted_arguments(obj)
     if accepted is None:
         return
-    for key in sorted(set(node) - accepted - CONSUMED_KEYS):
+    for key in sorted(set(node) - accepted - consumed):
         problems.append(
-            f'{path}.{key}: {getattr(obj, "__name__", name)} has no argument '
+            f'{path}.{key}: {getattr(obj, "__name__", obj)} has no argument '
             f'{key!r}{_suggest(key, accepted)}')
+
+
+def _check_untyped_loop(key, node, problems):
+    """Check a loop given without ``type`` against the loop the Runner
+    builds from it (``train_cfg``: by ``by_epoch``)."""
+    consumed = CONSUMED_KEYS
+    if key == 'val_cfg':
+        loop = ValLoop
+    elif key == 'test_cfg':
+        loop = TestLoop
+    elif 'by_epoch' not in node:
+        problems.append('train_cfg: give a type, or by_epoch=True (with '
+                        'max_epochs) or by_epoch=False (with max_iters)')
+        return
+    else:
+        loop = EpochBasedTrainLoop if node['by_epoch'] else \
+            IterBasedTrainLoop
+        consumed = CONSUMED_KEYS | {'by_epoch'}
+    _check_arguments(node, key, loop, consumed, problems)
+
+
+def _check_positive_integers(node, path, problems):
+    """Check the entries of ``POSITIVE_INTEGER_KEYS`` in one dict."""
+    for key in sorted(POSITIVE_INTEGER_KEYS & set(node)):
+        value = node[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            problems.append(
+                f'{path}.{key}: must be a positive integer, got {value!r}')
 
 
 def _walk(node, path, registry, problems):
@@ -141,6 +188,7 @@ def _walk(node, path, registry, problems):
         return
     if not isinstance(node, dict):
         return
+    _check_positive_integers(node, path, problems)
     if 'type' in node and registry is not None:
         _check_typed(node, path, registry, problems)
     for key, value in node.items():
@@ -167,6 +215,13 @@ def check_config(cfg):
     for key, registry in SECTIONS.items():
         if key in cfg:
             _walk(cfg[key], key, registry, problems)
+    for key in ('train_cfg', 'val_cfg', 'test_cfg'):
+        if isinstance(cfg.get(key), dict) and 'type' not in cfg[key]:
+            _check_untyped_loop(key, cfg[key], problems)
+    for key in DATALOADERS:
+        if isinstance(cfg.get(key), dict):
+            _check_arguments(cfg[key], key, DataLoader, DATALOADER_KEYS,
+                             problems)
     if problems:
         source = getattr(cfg, 'filename', None) or 'the config'
         raise ConfigError(f'{source}:\n  ' + '\n  '.join(problems))

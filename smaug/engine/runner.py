@@ -46,6 +46,7 @@ from smaug.registry import MODEL_WRAPPERS, RUNNERS
 from .checkpoint_compatibility import (compare_state_dicts, format_report,
                                        revise_state_dict)
 from .config_validation import check_config
+from .run_length_schedule import fit_schedule_to_run
 
 
 def init_cpu_process_group(launcher, backend='gloo', timeout=None, **kwargs):
@@ -109,12 +110,14 @@ class SMAUGRunner(Runner):
 
     @classmethod
     def from_cfg(cls, cfg):
-        """Check the config, then build the runner.
+        """Check the config, fit the LR schedule to the run's length
+        (:mod:`smaug.engine.run_length_schedule`), then build the runner.
 
         Args:
             cfg (mmengine.Config): The full config.
         """
         check_config(cfg)
+        fit_schedule_to_run(cfg)
         return super().from_cfg(cfg)
 
     def register_default_hooks(self, hooks=None):

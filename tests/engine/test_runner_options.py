@@ -1,6 +1,11 @@
-"""SMAUGRunner's total batch size and the AMP-if-GPU optim wrapper."""
+"""SMAUGRunner's total batch size, the AMP-if-GPU optim wrapper, and
+tools/train.py's --amp on a machine without a GPU."""
+import importlib.util
+
 import pytest
 import torch
+from mmengine.config import Config
+from mmengine.logging import MMLogger
 from mmengine.optim import AmpOptimWrapper, OptimWrapper
 
 from smaug.engine import (AutoAmpOptimWrapper, GuardedAmpOptimWrapper,
@@ -41,3 +46,16 @@ def test_auto_amp_is_plain_on_cpu_and_amp_on_gpu(monkeypatch):
     wrapper = AutoAmpOptimWrapper(optimizer=optimizer)
     assert isinstance(wrapper, GuardedAmpOptimWrapper)
     assert wrapper.kw['dtype'] == 'bfloat16'
+
+
+def test_amp_without_gpu_warns_and_trains_in_float32(monkeypatch,
+                                                     repo_root):
+    spec = importlib.util.spec_from_file_location(
+        'train_tool', repo_root / 'tools' / 'train.py')
+    train_tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(train_tool)
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
+    MMLogger.get_instance('amp_without_gpu')
+    cfg = Config(dict(optim_wrapper=dict(type='OptimWrapper')))
+    train_tool.enable_amp(cfg)
+    assert cfg.optim_wrapper.type == 'OptimWrapper'

@@ -12,10 +12,12 @@ optim_wrapper = dict(
     paramwise_cfg=dict(norm_decay_mult=0.0, bias_decay_mult=0.0,
                        bypass_duplicate=True),
 )
+# The last scheduler has no `end`: it ends with the run, however its length
+# is set (max_epochs=N or train_cfg.max_epochs=N in --cfg-options).
 param_scheduler = [
     dict(type='LinearLR', start_factor=1e-3, by_epoch=True, begin=0,
          end=0.5, convert_to_iter_based=True),
     dict(type='CosineAnnealingLR', eta_min=1e-6, by_epoch=True, begin=0.5,
-         end=max_epochs, convert_to_iter_based=True),
+         convert_to_iter_based=True),
 ]
 train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=1)

@@ -30,11 +30,13 @@ optim_wrapper = dict(
         }),
 )
 
+# The last scheduler has no `end`: it ends with the run, however its length
+# is set (max_epochs=N or train_cfg.max_epochs=N in --cfg-options).
 param_scheduler = [
     dict(type='LinearLR', start_factor=1e-3, by_epoch=True, begin=0, end=1,
          convert_to_iter_based=True),
     dict(type='CosineAnnealingLR', eta_min=1e-5, by_epoch=True, begin=1,
-         end=max_epochs, convert_to_iter_based=True),
+         convert_to_iter_based=True),
 ]
 
 train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=1)

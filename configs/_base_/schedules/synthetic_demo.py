@@ -8,10 +8,12 @@ optim_wrapper = dict(
                    weight_decay=0.02),
     clip_grad=dict(max_norm=5.0),
 )
+# The last scheduler has no `end`: it ends with the run, however its length
+# is set (max_epochs=N or train_cfg.max_epochs=N in --cfg-options).
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.01, by_epoch=True, begin=0, end=1,
          convert_to_iter_based=True),
     dict(type='CosineAnnealingLR', eta_min=1e-5, by_epoch=True, begin=1,
-         end=max_epochs, convert_to_iter_based=True),
+         convert_to_iter_based=True),
 ]
 train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=max_epochs)
