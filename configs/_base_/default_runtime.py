@@ -6,6 +6,8 @@ runner_type = 'SMAUGRunner'
 # save; ExactResumeHook: --resume continues exactly (seeded steps and data,
 # mid-epoch position); NonFiniteLossHook: names the loss terms of steps that
 # AutoAmpOptimWrapper skipped for a NaN/inf loss, stops after too many.
+# PreemptionHook: on SIGTERM/SIGUSR1 (Slurm, Kubernetes, torchrun), saves a
+# checkpoint that --resume continues exactly, then exits with 128 + signal.
 default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50),
@@ -15,6 +17,7 @@ default_hooks = dict(
     sampler_seed=dict(type='DistSamplerSeedHook'),
     exact_resume=dict(type='ExactResumeHook'),
     nonfinite_loss=dict(type='NonFiniteLossHook'),
+    preemption=dict(type='PreemptionHook'),
 )
 
 env_cfg = dict(
@@ -26,7 +29,8 @@ env_cfg = dict(
 
 vis_backends = [
     dict(type='LocalVisBackend'),
-    dict(type='TensorboardVisBackend'),
+    # TensorboardVisBackend whose write errors name the folder
+    dict(type='SMAUGTensorboardVisBackend'),
 ]
 visualizer = dict(type='Visualizer', vis_backends=vis_backends)
 

@@ -1,7 +1,8 @@
 """Re-exports."""
 from .answer_list_hook import AnswerListHook
 from .auto_amp_optim_wrapper import AutoAmpOptimWrapper
-from .checkpoint_loading import (UntrustedCheckpointError,
+from .checkpoint_loading import (UnreadableCheckpointError,
+                                 UntrustedCheckpointError,
                                  load_local_checkpoint)
 from .config_validation import ConfigError, check_config
 from .crash_safe_checkpoint_hook import CrashSafeCheckpointHook
@@ -11,10 +12,13 @@ from .hard_negative_warmup_hook import HardNegativeWarmupHook
 from .nonfinite_guard import (GuardedAmpOptimWrapper, GuardedOptimWrapper,
                               NonFiniteGuardMixin, NonFiniteLossError)
 from .nonfinite_loss_hook import NonFiniteLossHook
+from .preemption_hook import PreemptionHook, TrainingPreempted
 from .retrieval_loops import (RetrievalTestLoop, RetrievalValLoop,
                               gather_rows, merge_rerank_scores)
 from .runner import SMAUGRunner
+from .tensorboard_vis_backend import SMAUGTensorboardVisBackend
 from .visualization_hook import PretrainVisualizationHook
+from .work_dir_lock import WorkDirInUseError
 
 __all__ = [
     'ConfigError', 'CrashSafeCheckpointHook', 'ExactResumeHook',
@@ -22,9 +26,10 @@ __all__ = [
     'NonFiniteLossError', 'NonFiniteLossHook', 'check_config',
     'AnswerListHook',
     'GumbelTemperatureHook', 'HardNegativeWarmupHook',
-    'PretrainVisualizationHook',
+    'PreemptionHook', 'PretrainVisualizationHook',
     'AutoAmpOptimWrapper', 'RetrievalTestLoop', 'RetrievalValLoop',
-    'SMAUGRunner',
-    'UntrustedCheckpointError', 'gather_rows', 'load_local_checkpoint',
+    'SMAUGRunner', 'SMAUGTensorboardVisBackend', 'TrainingPreempted',
+    'UnreadableCheckpointError', 'UntrustedCheckpointError',
+    'WorkDirInUseError', 'gather_rows', 'load_local_checkpoint',
     'merge_rerank_scores'
 ]

@@ -18,8 +18,9 @@ import torch
 from mmengine.logging import HistoryBuffer
 from mmengine.runner.checkpoint import CheckpointLoader
 
-TRUST_ENV_VAR = 'SMAUG_TRUST_CHECKPOINTS'
+from .checkpoint_diagnosis import why_unreadable
 
+TRUST_ENV_VAR = 'SMAUG_TRUST_CHECKPOINTS'
 
 
 def history_buffer_method(owner, name):
@@ -57,6 +58,10 @@ class UntrustedCheckpointError(RuntimeError):
     """Raised when a checkpoint needs arbitrary unpickling to load."""
 
 
+class UnreadableCheckpointError(RuntimeError):
+    """Raised when a file is not a checkpoint, or a damaged one."""
+
+
 def checkpoints_trusted():
     """Whether the user opted in to unrestricted unpickling."""
     return os.environ.get(TRUST_ENV_VAR, '0') == '1'
@@ -66,20 +71,35 @@ def checkpoints_trusted():
 def load_local_checkpoint(filename, map_location=None):
     """Load a local checkpoint weights-only, unless trust was given.
 
+    A file that fails to load is diagnosed
+    (:func:`~smaug.engine.checkpoint_diagnosis.why_unreadable`): one that
+    is not a checkpoint, or a damaged one, raises
+    :class:`UnreadableCheckpointError`; only a sound checkpoint holding
+    objects beyond the allowed types raises
+    :class:`UntrustedCheckpointError`.
+
     Args:
         filename (str): Path of the checkpoint file.
         map_location (str | callable, optional): As for :func:`torch.load`.
     """
     if not osp.isfile(filename):
         raise FileNotFoundError(f'Checkpoint {filename} does not exist.')
-    if checkpoints_trusted():
-        return torch.load(filename, map_location=map_location,
-                          weights_only=False)
+    trusted = checkpoints_trusted()
     try:
+        if trusted:
+            return torch.load(filename, map_location=map_location,
+                              weights_only=False)
         with torch.serialization.safe_globals(MMENGINE_CHECKPOINT_GLOBALS):
             return torch.load(filename, map_location=map_location,
                               weights_only=True)
-    except pickle.UnpicklingError as error:
+    except Exception as error:
+        problem = why_unreadable(filename)
+        if problem is not None:
+            raise UnreadableCheckpointError(
+                f'Cannot load {filename} as a checkpoint: {problem}.'
+            ) from error
+        if trusted or not isinstance(error, pickle.UnpicklingError):
+            raise
         reason = str(error).strip().splitlines()[0]
         raise UntrustedCheckpointError(
             f'Refused to load {filename}: it contains pickled objects beyond '

@@ -6,6 +6,35 @@ from mmengine.dist import is_main_process
 from mmengine.hooks import CheckpointHook
 
 from smaug.registry import HOOKS
+from .write_failures import write_failure_reason
+
+# Message hub key: file names of the checkpoints the hook keeps, oldest first,
+# those it is about to delete included.
+KEPT_CHECKPOINTS = 'kept_checkpoints'
+
+
+def point_to(pointer, checkpoint):
+    """Make the file ``pointer`` (``last_checkpoint``) name ``checkpoint``,
+    atomically: a crash or a full disk leaves it naming the previous one.
+
+    Args:
+        pointer (str): Path of the pointer file.
+        checkpoint (str): Path of the checkpoint.
+    """
+    partial = pointer + '.partial'
+    try:
+        with open(partial, 'w') as f:
+            f.write(checkpoint)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(partial, pointer)
+    except OSError as error:
+        if osp.lexists(partial):
+            os.remove(partial)
+        raise RuntimeError(
+            f'Could not write {pointer} ({write_failure_reason(error)}); it '
+            f'still names the previous checkpoint. The new checkpoint '
+            f'{checkpoint} is complete.') from error
 
 
 @HOOKS.register_module()
@@ -21,28 +50,80 @@ class CrashSafeCheckpointHook(CheckpointHook):
     ``last_checkpoint`` atomically, and only then deletes the outdated
     checkpoint. At every moment ``last_checkpoint`` names a complete file.
 
+    The checkpoints it keeps are recorded by file name in every checkpoint,
+    the outdated one it is about to delete included: a run killed between
+    the pointer update and the deletion deletes it when resumed. Only files
+    this hook wrote are ever deleted.
+
+    :meth:`save_resumable` saves the state after the current iteration at
+    any time (:class:`~smaug.engine.PreemptionHook`); such a checkpoint is
+    ``iter_<N>.pth`` and counts in ``max_keep_ckpts`` like the others.
+
     Same arguments as :class:`mmengine.hooks.CheckpointHook`.
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kept = []
+        self.saved_iter = None  # iterations done at the latest save
+
+    def before_train(self, runner):
+        """Set up as mmengine does, then delete the outdated checkpoints
+        that a killed run left behind.
+
+        Args:
+            runner (Runner): The runner.
+        """
+        super().before_train(runner)
+        if self.max_keep_ckpts <= 0:
+            return
+        self.kept = list(runner.message_hub.get_info(
+            KEPT_CHECKPOINTS,
+            # a checkpoint of an earlier smaug lists steps only
+            [self.filename_tmpl.format(step) for step in self.keep_ckpt_ids]))
+        self._delete_outdated(runner)
+
+    def save_resumable(self, runner):
+        """Save the state after the current training iteration, unless the
+        latest checkpoint already holds it, and point ``last_checkpoint``
+        to it.
+
+        Args:
+            runner (Runner): The runner, in ``after_train_iter``.
+
+        Returns:
+            str: The checkpoint.
+        """
+        done = runner.iter + 1
+        if self.saved_iter != done:
+            template = 'iter_{}.pth' if self.by_epoch else self.filename_tmpl
+            self._save(runner, template.format(done),
+                       dict(epoch=runner.epoch, iter=done))
+        return self.last_ckpt
+
     def _save_checkpoint_with_step(self, runner, step, meta):
-        """Save the checkpoint of ``step``, then point ``last_checkpoint``
-        to it, then delete the checkpoint that falls out of
-        ``max_keep_ckpts``.
+        """Save the checkpoint of ``step`` (mmengine's entry point).
 
         Args:
             runner (Runner): The runner.
             step (int): Epoch or iteration number of the checkpoint.
             meta (dict): Its ``meta`` (epoch and iteration).
         """
-        outdated = None
-        if self.max_keep_ckpts > 0 and not (self.keep_ckpt_ids and
-                                            self.keep_ckpt_ids[-1] == step):
-            if len(self.keep_ckpt_ids) == self.max_keep_ckpts:
-                outdated = self.keep_ckpt_ids.popleft()
-            self.keep_ckpt_ids.append(step)
-            runner.message_hub.update_info('keep_ckpt_ids',
-                                           list(self.keep_ckpt_ids))
-        filename = self.filename_tmpl.format(step)
+        self._save(runner, self.filename_tmpl.format(step), meta)
+
+    def _save(self, runner, filename, meta):
+        """Save the checkpoint ``filename``, then point ``last_checkpoint``
+        to it, then delete the checkpoints that fall out of
+        ``max_keep_ckpts``.
+
+        Args:
+            runner (Runner): The runner.
+            filename (str): File name of the checkpoint.
+            meta (dict): Its ``meta`` (epoch and iteration).
+        """
+        if self.max_keep_ckpts > 0 and self.kept[-1:] != [filename]:
+            self.kept.append(filename)
+            runner.message_hub.update_info(KEPT_CHECKPOINTS, list(self.kept))
         self.last_ckpt = self.file_backend.join_path(self.out_dir, filename)
         runner.message_hub.update_info('last_ckpt', self.last_ckpt)
         runner.save_checkpoint(
@@ -55,16 +136,27 @@ class CrashSafeCheckpointHook(CheckpointHook):
             by_epoch=self.by_epoch,
             backend_args=self.backend_args,
             **self.args)
-        if not is_main_process():
+        self.saved_iter = meta['iter']
+        if is_main_process():
+            point_to(osp.join(runner.work_dir, 'last_checkpoint'),
+                     self.last_ckpt)
+        self._delete_outdated(runner)
+
+    def _delete_outdated(self, runner):
+        """Delete the oldest checkpoints beyond ``max_keep_ckpts`` (on the
+        main process; every process updates its list).
+
+        Args:
+            runner (Runner): The runner.
+        """
+        if self.max_keep_ckpts <= 0 or len(self.kept) <= self.max_keep_ckpts:
             return
-        pointer = osp.join(runner.work_dir, 'last_checkpoint')
-        with open(pointer + '.partial', 'w') as f:
-            f.write(self.last_ckpt)
-        os.replace(pointer + '.partial', pointer)
-        if outdated is not None:
-            path = self.file_backend.join_path(
-                self.out_dir, self.filename_tmpl.format(outdated))
+        while len(self.kept) > self.max_keep_ckpts:
+            path = self.file_backend.join_path(self.out_dir, self.kept.pop(0))
+            if not is_main_process():
+                continue
             if self.file_backend.isfile(path):
                 self.file_backend.remove(path)
             elif self.file_backend.isdir(path):  # DeepSpeed checkpoints
                 self.file_backend.rmtree(path)
+        runner.message_hub.update_info(KEPT_CHECKPOINTS, list(self.kept))

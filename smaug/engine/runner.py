@@ -18,6 +18,8 @@ late or not at all:
   :mod:`smaug.engine.config_validation`);
 - a work_dir that cannot be written stops the run at start-up, not at the
   first checkpoint an hour later;
+- a second training on a work_dir in use is refused
+  (:mod:`smaug.engine.work_dir_lock`);
 - checkpoints are written atomically (temporary name, fsync, rename), so a
   crash or a full disk during a save never leaves a truncated file under
   the final name, and a failed save names its path;
@@ -28,14 +30,14 @@ late or not at all:
   sets it), or a resume, turns missing and mismatched keys into an error.
 """
 import datetime
-import errno
 import os
 import os.path as osp
 import tempfile
 
 import torch
 import torch.distributed as torch_dist
-from mmengine.dist import get_world_size, is_distributed
+from mmengine.dist import (broadcast_object_list, get_world_size,
+                           is_distributed)
 from mmengine.device import get_device
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
@@ -47,6 +49,8 @@ from .checkpoint_compatibility import (compare_state_dicts, format_report,
                                        revise_state_dict)
 from .config_validation import check_config
 from .run_length_schedule import fit_schedule_to_run
+from .work_dir_lock import WorkDirInUseError, WorkDirLock
+from .write_failures import write_failure_reason
 
 
 def init_cpu_process_group(launcher, backend='gloo', timeout=None, **kwargs):
@@ -188,6 +192,30 @@ class SMAUGRunner(Runner):
             dataloader['batch_size'] = total // world_size
         return Runner.build_dataloader(dataloader, seed, diff_rank_seed)
 
+    def train(self):
+        """Train, holding the work_dir's lock
+        (:mod:`smaug.engine.work_dir_lock`): a second training on the same
+        work_dir is refused before it loads or writes a checkpoint.
+
+        Returns:
+            nn.Module: The trained model.
+        """
+        lock = WorkDirLock(self.work_dir)
+        refusal = [lock.acquire() if self.rank == 0 else None]
+        if is_distributed():
+            broadcast_object_list(refusal)
+        if refusal[0] is not None:
+            raise WorkDirInUseError(refusal[0])
+        if self.rank == 0 and not lock.held:
+            self.logger.warning(
+                f'The file system of {self.work_dir} does not support file '
+                'locks: a second training started on this work_dir would '
+                'not be refused.')
+        try:
+            return super().train()
+        finally:
+            lock.release()
+
     def load_or_resume(self):
         """Resume or load, telling the user when there is nothing to resume
         or when ``last_checkpoint`` names a missing file."""
@@ -280,8 +308,7 @@ class SMAUGRunner(Runner):
         except OSError as err:
             if osp.exists(partial):
                 os.remove(partial)
-            reason = ('the disk is full' if getattr(err, 'errno', None)
-                      == errno.ENOSPC else f'{type(err).__name__}: {err}')
             raise RuntimeError(
-                f'Could not write checkpoint {final} ({reason}). Earlier '
-                f'checkpoints in {out_dir} are intact.') from err
+                f'Could not write checkpoint {final} '
+                f'({write_failure_reason(err)}). Earlier checkpoints in '
+                f'{out_dir} are intact.') from err

@@ -25,16 +25,23 @@ def synthetic_workspace(tmp_path_factory):
 @pytest.fixture
 def train_tool(tool_env, repo_root):
     """Start tools/train.py (one process, 1 thread per op) in a folder;
-    returns a function ``start(cwd, config, *options, env=None)`` giving a
-    :class:`subprocess.Popen` whose output goes to ``cwd/<log>``."""
+    returns a function ``start(cwd, config, *options, log='train.log',
+    extra_env=None, dist_processes=0)`` giving a :class:`subprocess.Popen`
+    whose output goes to ``cwd/<log>``. With ``dist_processes=N`` it runs
+    ``tools/dist_train.sh config N *options`` instead. Each run is the
+    leader of a new process group (a job, as a scheduler sees it)."""
     env = dict(tool_env, OMP_NUM_THREADS='1')
 
-    def start(cwd, config, *options, log='train.log', extra_env=None):
+    def start(cwd, config, *options, log='train.log', extra_env=None,
+              dist_processes=0):
+        command = ([str(repo_root / 'tools' / 'dist_train.sh'), str(config),
+                    str(dist_processes)] if dist_processes else
+                   [sys.executable, str(repo_root / 'tools' / 'train.py'),
+                    str(config)])
         with open(Path(cwd) / log, 'w') as out:
             return subprocess.Popen(
-                [sys.executable, str(repo_root / 'tools' / 'train.py'),
-                 str(config), *options],
-                cwd=cwd, env=dict(env, **(extra_env or {})), stdout=out,
-                stderr=subprocess.STDOUT)
+                [*command, *options], cwd=cwd,
+                env=dict(env, **(extra_env or {})), stdout=out,
+                stderr=subprocess.STDOUT, start_new_session=True)
 
     return start

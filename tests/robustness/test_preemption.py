@@ -1,0 +1,163 @@
+"""SIGTERM (what Slurm and Kubernetes send before they kill a job) makes a
+training save a checkpoint after the current iteration and exit with 143;
+``--resume`` then trains exactly like a run that was never interrupted:
+same batches, same losses, same final weights and optimizer state, bit for
+bit. Once with tools/train.py (the signal sent to every process of the job,
+dataloader worker included, as Slurm does) and once with
+tools/dist_train.sh, 2 gloo processes (the signal sent to torchrun, which
+forwards it).
+
+The toy config (tests/fixtures/configs/toy_train.py: 16 points, batches of
+2) with SGD momentum and a per-epoch cosine schedule, so that the optimizer
+and scheduler states matter; CorpusBatchSampler skips the batches of the
+epoch that the checkpoint has trained on. The stopped run pauses after
+iteration STOP_AFTER (StepRecorderHook) until the test has sent the signal:
+it is handled after that iteration, mid-epoch.
+"""
+import json
+import os
+import signal
+import socket
+
+import torch
+from run_recorder import let_continue, wait_until_paused
+
+from smaug.engine.checkpoint_loading import load_local_checkpoint
+
+CONFIG = """
+_base_ = [{toy!r}]
+custom_imports = dict(imports=['toy_modules', 'run_recorder'],
+                      allow_failed_imports=False)
+custom_hooks = [dict(type='StepRecorderHook')]
+train_dataloader = dict(num_workers={workers},
+                        persistent_workers={workers} > 0,
+                        batch_sampler=dict(type='CorpusBatchSampler'))
+train_cfg = dict(max_epochs=3)
+optim_wrapper = dict(optimizer=dict(type='SGD', lr=0.01, momentum=0.9))
+default_hooks = dict(checkpoint=dict(interval=1, max_keep_ckpts=2))
+"""
+SIGTERM_STATUS = 128 + signal.SIGTERM
+
+
+def write_config(tmp_path, fixtures_dir, workers):
+    """The test config, with ``workers`` dataloader workers."""
+    config = tmp_path / 'toy_preemption.py'
+    config.write_text(CONFIG.format(
+        toy=str(fixtures_dir / 'configs' / 'toy_train.py'),
+        workers=workers))
+    return config
+
+
+def read_steps(work_dir, name='steps.jsonl'):
+    """The StepRecorderHook records of a work_dir, in order."""
+    lines = (work_dir / name).read_text().splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def assert_same_training(work_dir, reference, last_epoch,
+                         step_files=('steps.jsonl', )):
+    """The steps (batches, exact losses) and the last checkpoint (weights,
+    optimizer state) of ``work_dir`` equal those of ``reference``."""
+    for name in step_files:
+        assert read_steps(work_dir, name) == read_steps(reference, name)
+    final = load_local_checkpoint(str(work_dir / f'epoch_{last_epoch}.pth'))
+    expected = load_local_checkpoint(
+        str(reference / f'epoch_{last_epoch}.pth'))
+    for key, value in expected['state_dict'].items():
+        assert torch.equal(final['state_dict'][key], value), key
+    for ref_state, state in zip(expected['optimizer']['state'].values(),
+                                final['optimizer']['state'].values()):
+        assert all(torch.equal(state[name], ref_state[name])
+                   for name in ref_state)
+
+
+def free_ports(count):
+    """``count`` distinct TCP ports that nothing listens on right now."""
+    sockets = [socket.socket() for _ in range(count)]
+    for sock in sockets:
+        sock.bind(('127.0.0.1', 0))
+    ports = [sock.getsockname()[1] for sock in sockets]
+    for sock in sockets:
+        sock.close()
+    return ports
+
+
+def test_sigterm_saves_a_checkpoint_that_resumes_exactly(
+        tmp_path, fixtures_dir, train_tool):
+    # 8 iterations per epoch; stopped in epoch 2 after its 3rd batch
+    stop_after = 11
+    config = write_config(tmp_path, fixtures_dir, workers=1)
+    whole, stopped = tmp_path / 'uninterrupted', tmp_path / 'stopped'
+    reference = train_tool(tmp_path, config, '--work-dir', str(whole),
+                           log='uninterrupted.log')
+    run = train_tool(tmp_path, config, '--work-dir', str(stopped),
+                     log='stopped.log',
+                     extra_env=dict(SMAUG_TEST_PAUSE_AFTER_ITER=str(
+                         stop_after)))
+    wait_until_paused(stopped, run)
+    os.killpg(run.pid, signal.SIGTERM)  # as Slurm: every process of the job
+    let_continue(stopped)
+    log = (tmp_path / 'stopped.log')
+    assert run.wait(timeout=300) == SIGTERM_STATUS, log.read_text()[-3000:]
+    assert (f'SIGTERM received: stopped after iteration {stop_after} '
+            f'(epoch 2), saved {stopped / f"iter_{stop_after}.pth"}; '
+            '--resume continues from it exactly') in log.read_text()
+    assert (stopped / 'last_checkpoint').read_text() == str(
+        stopped / f'iter_{stop_after}.pth')
+    assert len(read_steps(stopped)) == stop_after
+
+    resumed = train_tool(tmp_path, config, '--work-dir', str(stopped),
+                         '--resume', log='resumed.log')
+    log = (tmp_path / 'resumed.log')
+    assert resumed.wait(timeout=300) == 0, log.read_text()[-3000:]
+    assert 'resuming epoch 2 after its first 3 batches' in log.read_text()
+    assert reference.wait(timeout=300) == 0, \
+        (tmp_path / 'uninterrupted.log').read_text()[-3000:]
+    assert_same_training(stopped, whole, last_epoch=3)
+    # iter_11.pth counted in max_keep_ckpts=2 like the others
+    assert sorted(path.name for path in stopped.glob('*.pth')) == [
+        'epoch_2.pth', 'epoch_3.pth']
+
+
+def test_sigterm_to_torchrun_stops_every_rank_after_the_same_iteration(
+        tmp_path, fixtures_dir, train_tool):
+    # 2 ranks x 8 points, batches of 2: 4 iterations per epoch; rank 0
+    # pauses after iteration 6 (epoch 2, 2nd batch), rank 1 does not: it
+    # learns of the signal from the all-reduce of the PreemptionHook
+    stop_after = 6
+    config = write_config(tmp_path, fixtures_dir, workers=0)
+    whole, stopped = tmp_path / 'uninterrupted', tmp_path / 'stopped'
+    ports = free_ports(3)
+    reference = train_tool(tmp_path, config, '--work-dir', str(whole),
+                           log='uninterrupted.log', dist_processes=2,
+                           extra_env=dict(PORT=str(ports[0])))
+    run = train_tool(tmp_path, config, '--work-dir', str(stopped),
+                     log='stopped.log', dist_processes=2,
+                     extra_env=dict(PORT=str(ports[1]),
+                                    SMAUG_TEST_PAUSE_AFTER_ITER=str(
+                                        stop_after)))
+    wait_until_paused(stopped, run)
+    run.send_signal(signal.SIGTERM)  # to torchrun only (dist_train.sh execs)
+    let_continue(stopped)
+    log = (tmp_path / 'stopped.log')
+    # torchrun ends with its own SignalException (status 1) once its
+    # workers have exited
+    assert run.wait(timeout=300) == 1, log.read_text()[-3000:]
+    assert (f'SIGTERM received: stopped after iteration {stop_after} '
+            f'(epoch 2), saved {stopped / f"iter_{stop_after}.pth"}') in \
+        log.read_text()
+    assert (stopped / 'last_checkpoint').read_text() == str(
+        stopped / f'iter_{stop_after}.pth')
+    step_files = ('steps.jsonl', 'steps.rank1.jsonl')
+    assert [len(read_steps(stopped, name)) for name in step_files] == [
+        stop_after, stop_after]
+
+    resumed = train_tool(tmp_path, config, '--work-dir', str(stopped),
+                         '--resume', log='resumed.log', dist_processes=2,
+                         extra_env=dict(PORT=str(ports[2])))
+    log = (tmp_path / 'resumed.log')
+    assert resumed.wait(timeout=300) == 0, log.read_text()[-3000:]
+    assert 'resuming epoch 2 after its first 2 batches' in log.read_text()
+    assert reference.wait(timeout=300) == 0, \
+        (tmp_path / 'uninterrupted.log').read_text()[-3000:]
+    assert_same_training(stopped, whole, last_epoch=3, step_files=step_files)
