@@ -220,9 +220,9 @@ class BaseVideoTextDataset(BaseDataset):
                 bad <= self.max_bad_ratio * read:
             return
         raise RuntimeError(
-            f'{bad} of the {read} training samples read from {self.ann_file} '
-            f'(data_root {self.data_root!r}) by this process are bad '
-            f'({100 * bad / read:.1f}%, more than max_bad_ratio='
+            f'{bad} of the {read} training samples read so far from '
+            f'{self.ann_file} (data_root {self.data_root!r}) on this rank are '
+            f'bad ({100 * bad / read:.1f}%, more than max_bad_ratio='
             f'{self.max_bad_ratio:g}); the commonest reasons: '
             f'{self.tally.commonest_reasons()}. The corpus is largely '
             'missing or damaged: list its bad files with python '

@@ -1,8 +1,10 @@
-"""Bad videos: logged and replaced in training (with a running count), a
-clear error at test; a DataLoader over a corpus with 5% corrupt videos."""
+"""Bad videos: logged and replaced in training (with running counts; too many
+stop the run), a clear error at test; a DataLoader over a corpus with 5%
+corrupt videos."""
 import json
 import re
 
+import numpy as np
 import pytest
 from mmengine.dataset import pseudo_collate
 from mmengine.logging import MMLogger
@@ -150,3 +152,33 @@ def test_dataloader_over_corpus_with_5_percent_corrupt(tmp_path, media,
     who = {line[4].split(' (')[0] for line in lines}
     assert who <= ({'main process'} if num_workers == 0 else
                    {'worker 0', 'worker 1'})
+
+
+def test_too_many_bad_samples_stop_the_run(tmp_path, media, log_file):
+    ann, _ = corpus(tmp_path, media, 6,
+                    ['missing', 'missing', 'empty', 'garbage'])
+    ds = VideoTextPretrainDataset(data_root=str(tmp_path), ann_file=ann,
+                                  pipeline=PIPELINE, max_bad_ratio=0.2,
+                                  bad_ratio_min_samples=20)
+    np.random.seed(0)  # of the replacements
+    with pytest.raises(RuntimeError) as info:
+        for index in range(100):
+            ds[index % len(ds)]
+    bad, read = ds.skipped, ds.tally.total_read
+    assert read >= 20 and bad > 0.2 * read
+    assert str(info.value).startswith(
+        f'{bad} of the {read} training samples read so far from '
+        f'{tmp_path / ann} (data_root {str(tmp_path)!r}) on this rank are '
+        f'bad ({100 * bad / read:.1f}%, more than max_bad_ratio=0.2); the '
+        'commonest reasons: "file not found" (')
+    assert '"empty file" (' in str(info.value)
+    assert (f'tools/data/check_corpus.py {tmp_path / ann} --video-prefix '
+            f'{tmp_path}/') in str(info.value)
+
+
+def test_bad_ratio_must_be_a_share(tmp_path, media):
+    ann, _ = corpus(tmp_path, media, 1, [])
+    with pytest.raises(ValueError, match=r'ann.json: max_bad_ratio must be '
+                       r'in \[0, 1\], not 10'):
+        VideoTextPretrainDataset(data_root=str(tmp_path), ann_file=ann,
+                                 pipeline=PIPELINE, max_bad_ratio=10)
