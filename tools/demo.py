@@ -7,15 +7,17 @@ Run by ``make demo`` (which first generates ``data/synthetic``)::
 
 Prints R@1/5/10 of text-to-video retrieval beside chance level (K / number
 of gallery videos) and where the logs, TensorBoard events and checkpoints
-went.
+went. The run keeps one checkpoint, the last epoch's
+(``work_dirs/demo/epoch_40.pth``), which the fine-tuning configs of
+``configs/demo/`` start from.
 """
-import argparse
 import os.path as osp
 import time
 
 import torch
 from mmengine.config import Config
 
+from smaug.engine.command_help import command_parser
 from smaug.registry import RUNNERS
 
 DEFAULT_CONFIG = 'configs/demo/smaug_tiny_synthetic.py'
@@ -23,11 +25,13 @@ DEFAULT_CONFIG = 'configs/demo/smaug_tiny_synthetic.py'
 
 def parse_args():
     """Parse the command line."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = command_parser(__doc__)
     parser.add_argument('--config', default=DEFAULT_CONFIG,
-                        help='demo config (tiny model, synthetic corpus)')
+                        help='demo config: tiny model, synthetic corpus '
+                        '(default: %(default)s)')
     parser.add_argument('--work-dir', default='work_dirs/demo',
-                        help='folder for logs, TensorBoard and checkpoints')
+                        help='folder for logs, TensorBoard events and '
+                        'checkpoints (default: %(default)s)')
     return parser.parse_args()
 
 
@@ -56,7 +60,8 @@ def report(metrics, num_videos, seconds):
         row = ''.join(f'{metrics[f"retrieval/{key}/R@{k}"]:8.1f}'
                       for k in (1, 5, 10))
         print(f'{name:>12}{row}')
-    chance = ''.join(f'{chance_recall(k, num_videos):8.1f}' for k in (1, 5, 10))
+    chance = ''.join(f'{chance_recall(k, num_videos):8.1f}'
+                     for k in (1, 5, 10))
     print(f'{"chance":>12}{chance}')
 
 

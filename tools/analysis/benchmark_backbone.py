@@ -1,9 +1,6 @@
 """Token counts, FLOPs and training-step time of SparseMAEViT settings.
 
-    python tools/analysis/benchmark_backbone.py            # ViT-B/16, 224
-    python tools/analysis/benchmark_backbone.py --steps 10 --frames 4
-
-compares three settings of the same backbone (same random weights):
+Compares three settings of the same backbone (same random weights):
 no masking and no sparsification (a plain CLIP ViT), tube masking at 0.5,
 and masking at 0.5 plus sparsification (keep rate 0.8 at layers 4, 7, 10).
 It prints, per setting, the non-[CLS] tokens entering each block's attention
@@ -17,14 +14,19 @@ them alike; the first ``--warmup`` rounds are not timed. Input: one clip of
 (masking on). Times depend on the machine; report the device with them. On
 a CPU shared with other jobs, ``--threads 1`` gives far steadier ratios than
 several threads competing for the same cores.
+
+Examples::
+
+    python tools/analysis/benchmark_backbone.py            # ViT-B/16, 224
+    python tools/analysis/benchmark_backbone.py --steps 10 --frames 4
 """
-import argparse
 import json
 import statistics
 import time
 
 import torch
 
+from smaug.engine.command_help import command_parser
 from smaug.engine.flop_counting import count_flops
 from smaug.registry import MODELS
 
@@ -34,22 +36,29 @@ SETTINGS = (('mask 0, gamma 1', 0., 1.), ('mask 0.5, gamma 1', 0.5, 1.),
 
 def parse_args():
     """Parse the command line."""
-    parser = argparse.ArgumentParser(
-        description='Compare SparseMAEViT masking/sparsification settings')
+    parser = command_parser(__doc__)
     parser.add_argument(
         '--arch', default='base',
-        help="'base' (ViT-B) or a JSON dict with embed_dims, num_layers, "
-        'num_heads, feedforward_channels')
-    parser.add_argument('--img-size', type=int, default=224)
+        help="'base' (ViT-B, default) or a JSON dict with embed_dims, "
+        'num_layers, num_heads, feedforward_channels')
+    parser.add_argument('--img-size', type=int, default=224,
+                        help='frame side in pixels (default: %(default)s)')
     parser.add_argument('--frames', type=int, default=2,
-                        help='frames per step (ViT rows)')
+                        help='frames per step, each a ViT row (default: '
+                        '%(default)s)')
     parser.add_argument('--steps', type=int, default=5,
-                        help='timed steps per setting')
-    parser.add_argument('--warmup', type=int, default=1)
+                        help='timed steps per setting (default: '
+                        '%(default)s)')
+    parser.add_argument('--warmup', type=int, default=1,
+                        help='untimed rounds first (default: %(default)s)')
     parser.add_argument('--sparse-layers', type=int, nargs='+',
-                        default=[4, 7, 10])
-    parser.add_argument('--with-cp', action='store_true')
-    parser.add_argument('--device', default='cpu')
+                        default=[4, 7, 10],
+                        help='1-based blocks that sparsify in the third '
+                        'setting (default: 4 7 10)')
+    parser.add_argument('--with-cp', action='store_true',
+                        help='activation checkpointing in the backbone')
+    parser.add_argument('--device', default='cpu',
+                        help='e.g. cuda:0 (default: %(default)s)')
     parser.add_argument('--threads', type=int,
                         help='torch CPU threads (default: torch\'s choice)')
     return parser.parse_args()

@@ -25,7 +25,6 @@ Example (synthetic 224p clips)::
     python tools/analysis/benchmark_dataloader.py \\
         --videos /tmp/syn224/videos --num-frames 1 4
 """
-import argparse
 import copy
 import time
 from collections import defaultdict
@@ -38,6 +37,7 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
+from smaug.engine.command_help import command_parser
 from smaug.registry import DATASETS, TRANSFORMS
 
 
@@ -191,15 +191,24 @@ def main(argv=None):
     Args:
         argv (list[str], optional): Arguments (default: ``sys.argv``).
     """
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = command_parser(__doc__)
     parser.add_argument('config', nargs='?',
-                        help='training config (default: built-in pipeline)')
-    parser.add_argument('--videos', help='folder of .mp4 clips to use')
-    parser.add_argument('--num-frames', type=int, nargs='+', default=[1, 4])
+                        help='training config whose pipeline and videos are '
+                        'used (default: the built-in pipeline on --videos)')
+    parser.add_argument('--videos',
+                        help="folder of .mp4 clips to use instead of the "
+                        "config's annotation file")
+    parser.add_argument('--num-frames', type=int, nargs='+', default=[1, 4],
+                        help='frames sampled per clip (K); one result row '
+                        'each (default: 1 4)')
     parser.add_argument('--img-size', type=int, default=224,
-                        help='crop size of the built-in pipeline')
-    parser.add_argument('--num-clips', type=int, default=100)
-    parser.add_argument('--passes', type=int, default=2)
+                        help='crop size in pixels of the built-in pipeline '
+                        '(default: %(default)s)')
+    parser.add_argument('--num-clips', type=int, default=100,
+                        help='clips read, at most (default: %(default)s)')
+    parser.add_argument('--passes', type=int, default=2,
+                        help='timed passes over the clips, after one untimed '
+                        'pass (default: %(default)s)')
     args = parser.parse_args(argv)
     if not args.config and not args.videos:
         parser.error('give a config or --videos')

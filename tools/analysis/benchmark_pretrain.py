@@ -1,9 +1,5 @@
 """Training-step speed of pre-training configs, side by side in one process.
 
-    python tools/analysis/benchmark_pretrain.py \
-        configs/ablations/table7_components/smaug_5m_dense_4frame.py \
-        configs/ablations/table7_components/smaug_5m_mae_vts_fs.py --batch-size 2
-
 Any config whose ``model`` has SMAUGPretrain's training interface works
 (``SMAUGPretrain``, ``SMAUGRetrieval``). Each model is built at its real size
 with random weights: init configs that name a checkpoint (``Pretrained``,
@@ -59,8 +55,14 @@ carry on. With ``--sync-debug`` on a GPU, one more step per config runs under
 calls is printed below the table.
 
 Times depend on the machine; quote the device line with them.
+
+Example::
+
+    python tools/analysis/benchmark_pretrain.py \\
+        configs/ablations/table7_components/smaug_5m_dense_4frame.py \\
+        configs/ablations/table7_components/smaug_5m_mae_vts_fs.py \\
+        --batch-size 2
 """
-import argparse
 import ctypes
 import gc
 import os.path as osp
@@ -77,6 +79,7 @@ from mmengine.logging import MMLogger
 from mmengine.registry import init_default_scope
 from mmpretrain.structures import DataSample
 
+from smaug.engine.command_help import command_parser
 from smaug.engine.flop_counting import count_flops as count_training_flops
 from smaug.models.language.bert_arch import resolve_bert_arch
 from smaug.registry import MODELS
@@ -105,13 +108,13 @@ ADAMW_IMPLEMENTATIONS = {
 
 def parse_args(argv=None):
     """Parse the command line."""
-    parser = argparse.ArgumentParser(
-        description='Time training steps of pre-training configs side by '
-        'side (ratios against the first)')
+    parser = command_parser(__doc__)
     parser.add_argument('configs', nargs='+',
                         help='config files with a model dict; the first is '
                         'the reference of the ratios')
-    parser.add_argument('--batch-size', type=int, default=2)
+    parser.add_argument('--batch-size', type=int, default=2,
+                        help='clip-caption pairs per step (default: '
+                        '%(default)s)')
     parser.add_argument('--num-frames', type=int,
                         help='frames per clip (default: the temporal '
                         'encoder\'s num_frames, else 1)')
@@ -121,14 +124,17 @@ def parse_args(argv=None):
                         help='caption length in tokens (default: the data '
                         'preprocessor\'s max_text_len)')
     parser.add_argument('--warmup', type=int, default=1,
-                        help='untimed rounds')
-    parser.add_argument('--steps', type=int, default=3, help='timed rounds')
+                        help='untimed rounds (default: %(default)s)')
+    parser.add_argument('--steps', type=int, default=3,
+                        help='timed rounds (default: %(default)s)')
     parser.add_argument('--dtype', default='auto',
                         choices=['auto', 'float32', 'bfloat16', 'float16'],
-                        help='autocast dtype; auto: bfloat16 on GPUs, '
-                        'float32 on the CPU')
+                        help='autocast dtype; auto (default): bfloat16 on '
+                        'GPUs, float32 on the CPU')
     parser.add_argument('--device',
-                        default='cuda' if torch.cuda.is_available() else 'cpu')
+                        default='cuda' if torch.cuda.is_available() else 'cpu',
+                        help='e.g. cuda:1 (default: cuda if available, else '
+                        'cpu)')
     parser.add_argument('--compile', action='store_true',
                         help='set the model\'s compile switch')
     parser.add_argument('--with-cp', action='store_true',
@@ -137,20 +143,24 @@ def parse_args(argv=None):
     parser.add_argument('--adamw', default='fused',
                         choices=['fused', 'foreach', 'for-loop'],
                         help='AdamW implementation (torch.optim.AdamW\'s '
-                        'fused / foreach switches)')
+                        'fused / foreach switches; default: %(default)s)')
     parser.add_argument('--sync-debug', action='store_true',
                         help='CUDA only: count the host-device syncs of '
                         'one step per config (torch.cuda.set_sync_debug_mode)')
     parser.add_argument('--peak-tflops', type=float,
-                        help='accelerator peak for MFU (default: by GPU name)')
+                        help='accelerator peak in TFLOP/s for MFU '
+                        '(default: by GPU name)')
     parser.add_argument('--clock', default='wall', choices=['wall', 'cpu'],
-                        help='time steps by the wall clock or by the '
-                        'process\'s CPU time (CPU only; steadier on a shared '
-                        'machine with --threads 1)')
+                        help='time steps by the wall clock (default) or by '
+                        'the process\'s CPU time (CPU only; steadier on a '
+                        'shared machine with --threads 1)')
     parser.add_argument('--threads', type=int,
                         help='torch CPU threads (default: torch\'s choice)')
-    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--seed', type=int, default=0,
+                        help='seed of the weights and the synthetic batches '
+                        '(default: %(default)s)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        metavar='KEY=VALUE',
                         help='overrides applied to every config')
     return parser.parse_args(argv)
 

@@ -1,8 +1,6 @@
 """Time the retrieval test loop's phases with a real model from a config.
 
-    python tools/analysis/benchmark_retrieval_test.py --videos 1000 --k 32 128
-
-builds the model of ``--config`` (by default the tiny SMAUG fine-tuned for
+Builds the model of ``--config`` (by default the tiny SMAUG fine-tuned for
 retrieval in ``configs/demo/ret_tiny_synthetic.py``; random weights unless
 ``--checkpoint`` is given) and runs its ``RetrievalTestLoop`` on a gallery of
 random clips, one caption of random vocabulary words per clip, as in MSRVTT
@@ -11,8 +9,15 @@ gathering included), computing the similarity matrix and re-ranking (VTM
 scoring of the top-k pairs in both directions, merging the matrices). The
 pixels and words are random, so the R@K it reaches mean nothing; the work
 done per video, caption and pair is the model's.
+
+Examples::
+
+    python tools/analysis/benchmark_retrieval_test.py --videos 1000 --k 32 128
+    # after fine-tuning the demo model (configs/demo/ret_tiny_synthetic.py)
+    python tools/analysis/benchmark_retrieval_test.py \\
+        --checkpoint work_dirs/ret_tiny_synthetic/epoch_4.pth \\
+        --videos 1000 --k 32 128 --threads 1 --repeats 2
 """
-import argparse
 import tempfile
 
 import torch
@@ -24,6 +29,7 @@ from torch.utils.data import Dataset
 import smaug.engine  # noqa: F401  (registers the loops)
 import smaug.evaluation  # noqa: F401  (registers the metric)
 from smaug.apis import init_model
+from smaug.engine.command_help import command_parser
 
 DEFAULT_CONFIG = 'configs/demo/ret_tiny_synthetic.py'
 
@@ -60,35 +66,46 @@ class RandomGallery(Dataset):
 
 def whole_words(tokenizer):
     """The tokenizer's vocabulary without special tokens and word pieces."""
+    special = tokenizer.all_special_tokens
     return sorted(word for word in tokenizer.get_vocab()
-                  if word.isalpha() and word not in tokenizer.all_special_tokens)
+                  if word.isalpha() and word not in special)
 
 
 def parse_args():
     """Command-line options."""
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = command_parser(__doc__)
     parser.add_argument('--config', default=DEFAULT_CONFIG,
-                        help='model config (its model and test_cfg are used)')
+                        help='model config; its model and test_cfg are used '
+                        '(default: %(default)s)')
     parser.add_argument('--checkpoint', default=None,
-                        help='weights (timing does not depend on them)')
+                        help='weights (default: random; timing does not '
+                        'depend on them)')
     parser.add_argument('--videos', type=int, default=1000,
-                        help='gallery size (one caption per video)')
+                        help='gallery size, one caption per video (default: '
+                        '%(default)s)')
     parser.add_argument('--k', type=int, nargs='+', default=[32, 128],
-                        help='re-ranking depths to time')
+                        help='re-ranking depths to time (default: 32 128)')
     parser.add_argument('--frames', type=int, default=8,
-                        help='K (the tiny retrieval config tests 8 frames)')
+                        help='frames per clip, K (default: %(default)s, as '
+                        'the tiny retrieval config tests)')
     parser.add_argument('--size', type=int, default=None,
-                        help="frame side (default: the backbone's img_size)")
+                        help="frame side in pixels (default: the backbone's "
+                        'img_size)')
     parser.add_argument('--batch-size', type=int, default=32,
-                        help='videos per batch')
-    parser.add_argument('--score-batch-size', type=int, default=128)
-    parser.add_argument('--device', default='cpu')
+                        help='videos per batch (default: %(default)s)')
+    parser.add_argument('--score-batch-size', type=int, default=128,
+                        help='pairs per VTM scoring call of the re-ranking '
+                        '(default: %(default)s)')
+    parser.add_argument('--device', default='cpu',
+                        help='e.g. cuda:0 (default: %(default)s)')
     parser.add_argument('--threads', type=int, default=None,
                         help='torch CPU threads (default: torch decides)')
     parser.add_argument('--repeats', type=int, default=3,
-                        help='runs per k; the fastest of each phase is shown '
-                        '(shared machines are noisy)')
+                        help='runs per k; the fastest of each phase is shown, '
+                        'as shared machines are noisy (default: '
+                        '%(default)s)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        metavar='KEY=VALUE',
                         help='override config entries, e.g. '
                         'model.num_test_selected_frames=4')
     return parser.parse_args()

@@ -1,7 +1,5 @@
 """Our dense ViT-B/16 against timm's, forward + backward on the same input.
 
-    python tools/analysis/benchmark_vit_vs_timm.py --batch-size 4 --reps 5
-
 ``SparseMAEViT`` with masking and sparsification off (``mask_ratio=0``,
 ``keep_rate=1.0``: CLIP's visual tower, the dense baseline's backbone) and
 timm's ``vit_base_patch16_224`` (random init, ``pretrained=False``, no
@@ -20,29 +18,38 @@ our QuickGELU (``act_layer``), separates the activation's cost from the
 implementation's.
 
 Needs timm (``pip install -r requirements/benchmark.txt``).
+
+Example::
+
+    python tools/analysis/benchmark_vit_vs_timm.py --batch-size 4 --reps 5
 """
-import argparse
 import statistics
 import time
 
 import timm
 import torch
 
+from smaug.engine.command_help import command_parser
 from smaug.engine.flop_counting import count_flops
 from smaug.models.backbones import QuickGELU, SparseMAEViT
 
 
 def parse_args(argv=None):
     """Parse the command line."""
-    parser = argparse.ArgumentParser(
-        description='Time our dense ViT-B/16 against timm\'s')
+    parser = command_parser(__doc__)
     parser.add_argument('--batch-size', type=int, default=4,
-                        help='frames per step')
-    parser.add_argument('--img-size', type=int, default=224)
-    parser.add_argument('--warmup', type=int, default=1)
-    parser.add_argument('--reps', type=int, default=5)
+                        help='frames per step (default: %(default)s)')
+    parser.add_argument('--img-size', type=int, default=224,
+                        help='frame side in pixels (default: %(default)s)')
+    parser.add_argument('--warmup', type=int, default=1,
+                        help='untimed rounds first (default: %(default)s)')
+    parser.add_argument('--reps', type=int, default=5,
+                        help='timed rounds; the median is printed (default: '
+                        '%(default)s)')
     parser.add_argument('--device',
-                        default='cuda' if torch.cuda.is_available() else 'cpu')
+                        default='cuda' if torch.cuda.is_available() else 'cpu',
+                        help='e.g. cuda:1 (default: cuda if available, else '
+                        'cpu)')
     parser.add_argument('--threads', type=int,
                         help='torch CPU threads (default: torch\'s choice)')
     return parser.parse_args(argv)

@@ -11,12 +11,12 @@ The defaults are the tiny dense baseline and the tiny SMAUG of
 configs/demo/ (``make synthetic`` first). Wall times are measured in one run
 so that both see the same machine; compare their ratio, not the seconds.
 """
-import argparse
 import os.path as osp
 import time
 
 from mmengine.config import Config
 
+from smaug.engine.command_help import command_parser
 from smaug.engine.flop_counting import count_flops
 from smaug.registry import RUNNERS
 
@@ -26,13 +26,16 @@ DEFAULT_CONFIGS = ['configs/demo/dense_tiny_synthetic.py',
 
 def parse_args():
     """Parse the command line."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = command_parser(__doc__)
     parser.add_argument('--configs', nargs='+', default=DEFAULT_CONFIGS,
-                        help='configs to compare; the first is the baseline')
+                        help='configs to compare; the first is the baseline '
+                        f'(default: {" ".join(DEFAULT_CONFIGS)})')
     parser.add_argument('--epochs', type=int, default=10,
-                        help='pre-training epochs of every config')
+                        help='pre-training epochs of every config (default: '
+                        '%(default)s)')
     parser.add_argument('--work-dir', default='work_dirs/mini_ablation',
-                        help='parent folder of the runs')
+                        help='parent folder of the runs, one sub-folder per '
+                        'config (default: %(default)s)')
     return parser.parse_args()
 
 

@@ -12,13 +12,13 @@ noise), so the kept frames are the selector's test-time top-kappa; kappa is
 Example::
 
     python tools/analysis/visualize_frame_selection.py \\
-        configs/demo/smaug_tiny_synthetic.py work_dirs/demo/epoch_10.pth \\
+        configs/demo/smaug_tiny_synthetic.py work_dirs/demo/epoch_40.pth \\
         --video data/synthetic/videos/vid_00000.mp4 \\
         --caption "a red square goes left" --out frame_selection.png
 """
-import argparse
 import sys
 
+from smaug.engine.command_help import command_parser
 from smaug.visualization import frame_selection, frame_selection_figure
 from smaug.visualization.figure_cli import (add_figure_arguments,
                                             load_figure_inputs, save_png)
@@ -30,12 +30,11 @@ def parse_args(argv=None):
     Args:
         argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
     """
-    parser = argparse.ArgumentParser(
-        description='Draw the frame selector\'s scores and kept frames for '
-        'one clip and caption (paper Fig. 3)')
+    parser = command_parser(__doc__)
     add_figure_arguments(parser)
     parser.add_argument('--num-selected', type=int,
-                        help='kappa (default: the model\'s)')
+                        help='kappa, the frames kept (default: the model\'s '
+                        'num_test_selected_frames, else num_selected_frames)')
     return parser.parse_args(argv)
 
 

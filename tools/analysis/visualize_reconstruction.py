@@ -13,12 +13,12 @@ shown at each original patch's mean and standard deviation (see
 Example::
 
     python tools/analysis/visualize_reconstruction.py \\
-        configs/demo/smaug_tiny_synthetic.py work_dirs/demo/epoch_10.pth \\
+        configs/demo/smaug_tiny_synthetic.py work_dirs/demo/epoch_40.pth \\
         --video data/synthetic/videos/vid_00000.mp4 --out reconstruction.png
 """
-import argparse
 import sys
 
+from smaug.engine.command_help import command_parser
 from smaug.visualization import mae_reconstruction, reconstruction_figure
 from smaug.visualization.figure_cli import (add_figure_arguments,
                                             load_figure_inputs, save_png)
@@ -30,9 +30,7 @@ def parse_args(argv=None):
     Args:
         argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
     """
-    parser = argparse.ArgumentParser(
-        description='Draw frames, masked frames and the MAE reconstruction '
-        'of one clip (paper Fig. 4)')
+    parser = command_parser(__doc__)
     add_figure_arguments(parser)
     return parser.parse_args(argv)
 

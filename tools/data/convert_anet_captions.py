@@ -16,11 +16,11 @@ Example::
         --train data/anet/raw/train.json --val1 data/anet/raw/val_1.json \\
         --out-dir data/anet/annotations
 """
-import argparse
 import json
 import os.path as osp
 
 from smaug.datasets import dump_annotation_file
+from smaug.engine.command_help import command_parser
 
 
 def convert_split(path, video_template='{}.mp4'):
@@ -62,12 +62,18 @@ def main(argv=None):
     Args:
         argv (list[str], optional): Arguments (default: ``sys.argv``).
     """
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--train', help='train.json')
-    parser.add_argument('--val1', help='val_1.json')
-    parser.add_argument('--val2', help='val_2.json')
-    parser.add_argument('--out-dir', required=True)
-    parser.add_argument('--video-template', default='{}.mp4')
+    parser = command_parser(__doc__)
+    parser.add_argument('--train', help="the release's train.json "
+                        '(writes ret_train.json)')
+    parser.add_argument('--val1', help="the release's val_1.json (writes "
+                        'ret_val1.json, the paper\'s test split)')
+    parser.add_argument('--val2', help="the release's val_2.json (writes "
+                        'ret_val2.json)')
+    parser.add_argument('--out-dir', required=True,
+                        help='folder the annotation files are written to')
+    parser.add_argument('--video-template', default='{}.mp4',
+                        help='video file name from the video id, which '
+                        'starts with v_ (default: %(default)s)')
     args = parser.parse_args(argv)
     for split in ('train', 'val1', 'val2'):
         path = getattr(args, split)

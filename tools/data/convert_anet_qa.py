@@ -15,11 +15,12 @@ Example::
         --ann-dir data/anet/raw/activitynet-qa/dataset \\
         --out-dir data/anet/annotations
 """
-import argparse
 import json
 import os.path as osp
 
-from qa_annotations import write_qa_annotations
+from qa_annotations import add_output_arguments, write_qa_annotations
+
+from smaug.engine.command_help import command_parser
 
 
 def convert_split(questions_file, answers_file, template='v_{}.mp4'):
@@ -57,12 +58,15 @@ def main(argv=None):
     Args:
         argv (list[str], optional): Arguments (default: ``sys.argv``).
     """
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = command_parser(__doc__)
     parser.add_argument('--ann-dir', required=True,
-                        help='folder with {train,val,test}_{q,a}.json')
-    parser.add_argument('--out-dir', required=True)
-    parser.add_argument('--video-template', default='v_{}.mp4')
-    parser.add_argument('--max-answers', type=int)
+                        help="the release's folder of "
+                        '{train,val,test}_{q,a}.json (train is required, '
+                        'val and test are converted when present)')
+    add_output_arguments(parser)
+    parser.add_argument('--video-template', default='v_{}.mp4',
+                        help='video file name from the YouTube id '
+                        'video_name (default: %(default)s)')
     args = parser.parse_args(argv)
     splits = {}
     for split in ('train', 'val', 'test'):

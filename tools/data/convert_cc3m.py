@@ -19,10 +19,10 @@ Example::
         --images-root data/cc3m/images \\
         --out data/cc3m/annotations/cc3m_train.json
 """
-import argparse
 import os.path as osp
 
 from smaug.datasets import dump_annotation_file
+from smaug.engine.command_help import command_parser
 
 
 def convert(tsv_file, columns=('caption', 'url'),
@@ -67,15 +67,23 @@ def main(argv=None):
     Args:
         argv (list[str], optional): Arguments (default: ``sys.argv``).
     """
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--tsv', required=True)
-    parser.add_argument('--out', required=True)
+    parser = command_parser(__doc__)
+    parser.add_argument('--tsv', required=True,
+                        help='the TSV file of image URLs and captions')
+    parser.add_argument('--out', required=True,
+                        help='annotation file to write (.json)')
     parser.add_argument('--columns', default='caption,url',
                         help="column order: 'caption,url' (CC3M, default) "
                         "or 'url,caption' (CC12M)")
     parser.add_argument('--image-template',
-                        default='{shard:05d}/{index:09d}.jpg')
-    parser.add_argument('--images-root')
+                        default='{shard:05d}/{index:09d}.jpg',
+                        help='image path from the 0-based line number '
+                        '{index}, {shard} = index // 10000 and {url} '
+                        "(default: %(default)s, img2dataset's layout)")
+    parser.add_argument('--images-root',
+                        help='folder of the downloaded images: lines whose '
+                        'image is not there are dropped (default: keep '
+                        'every line)')
     args = parser.parse_args(argv)
     entries, dropped = convert(args.tsv, tuple(args.columns.split(',')),
                                args.image_template, args.images_root)

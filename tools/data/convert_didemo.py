@@ -18,11 +18,11 @@ Example::
         --val data/didemo/raw/val_data.json \\
         --test data/didemo/raw/test_data.json --out-dir data/didemo/annotations
 """
-import argparse
 import json
 import os.path as osp
 
 from smaug.datasets import dump_annotation_file
+from smaug.engine.command_help import command_parser
 
 
 def convert_split(path, video_ext='.mp4'):
@@ -60,11 +60,16 @@ def main(argv=None):
     Args:
         argv (list[str], optional): Arguments (default: ``sys.argv``).
     """
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = command_parser(__doc__)
     for split in ('train', 'val', 'test'):
-        parser.add_argument(f'--{split}', help=f'{split}_data.json')
-    parser.add_argument('--out-dir', required=True)
-    parser.add_argument('--video-ext', default='.mp4')
+        parser.add_argument(
+            f'--{split}', help=f"LocalizingMoments' {split}_data.json "
+            f'(writes ret_{split}.json)')
+    parser.add_argument('--out-dir', required=True,
+                        help='folder the annotation files are written to')
+    parser.add_argument('--video-ext', default='.mp4',
+                        help="replaces the extension of the annotations' "
+                        'video names (default: %(default)s)')
     args = parser.parse_args(argv)
     for split in ('train', 'val', 'test'):
         path = getattr(args, split)

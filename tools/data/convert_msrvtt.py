@@ -21,13 +21,13 @@ Example::
         --test-csv data/msrvtt/raw/MSRVTT_JSFUSION_test.csv \\
         --out-dir data/msrvtt/annotations
 """
-import argparse
 import csv
 import json
 import os.path as osp
 from collections import defaultdict
 
 from smaug.datasets import dump_annotation_file
+from smaug.engine.command_help import command_parser
 
 
 def read_csv_column(path, *columns):
@@ -89,13 +89,19 @@ def main(argv=None):
     Args:
         argv (list[str], optional): Arguments (default: ``sys.argv``).
     """
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--data-json', required=True)
-    parser.add_argument('--train-csv', required=True)
-    parser.add_argument('--test-csv', required=True)
-    parser.add_argument('--out-dir', required=True)
+    parser = command_parser(__doc__)
+    parser.add_argument('--data-json', required=True,
+                        help='MSRVTT_data.json (the captions)')
+    parser.add_argument('--train-csv', required=True,
+                        help='MSRVTT_train.7k.csv (the training videos)')
+    parser.add_argument('--test-csv', required=True,
+                        help='MSRVTT_JSFUSION_test.csv (the 1K-A test '
+                        'videos and sentences)')
+    parser.add_argument('--out-dir', required=True,
+                        help='folder the annotation files are written to')
     parser.add_argument('--video-template', default='{}.mp4',
-                        help='file name from the video id (%(default)s)')
+                        help='video file name from the video id, e.g. '
+                        'video0 (default: %(default)s)')
     args = parser.parse_args(argv)
     splits = convert(args.data_json, args.train_csv, args.test_csv,
                      args.video_template)

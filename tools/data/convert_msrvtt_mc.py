@@ -18,11 +18,11 @@ Example::
         --input data/msrvtt/raw/MSR_MC_test.csv \\
         --out data/msrvtt/annotations/mc_test.json
 """
-import argparse
 import csv
 import json
 
 from smaug.datasets import dump_annotation_file
+from smaug.engine.command_help import command_parser
 
 NUM_OPTIONS = 5
 
@@ -94,10 +94,16 @@ def main(argv=None):
     Args:
         argv (list[str], optional): Arguments (default: ``sys.argv``).
     """
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--input', required=True)
-    parser.add_argument('--out', required=True)
-    parser.add_argument('--video-template', default='video{}.mp4')
+    parser = command_parser(__doc__)
+    parser.add_argument('--input', required=True,
+                        help="JSFusion's MSR_MC_test.csv or ClipBERT's "
+                        'msrvtt_retrieval_mc_test.jsonl (told apart by the '
+                        '.jsonl extension)')
+    parser.add_argument('--out', required=True,
+                        help='annotation file to write (.json)')
+    parser.add_argument('--video-template', default='video{}.mp4',
+                        help='video file name from the video number '
+                        '(default: %(default)s)')
     args = parser.parse_args(argv)
     entries = convert(args.input, args.video_template)
     dump_annotation_file(entries, args.out)

@@ -17,10 +17,11 @@ Example::
         --test data/msrvtt/raw/test_qa.json \\
         --out-dir data/msrvtt/annotations
 """
-import argparse
 import json
 
-from qa_annotations import write_qa_annotations
+from qa_annotations import add_output_arguments, write_qa_annotations
+
+from smaug.engine.command_help import command_parser
 
 
 def video_name(video_id, template='video{}.mp4'):
@@ -63,13 +64,16 @@ def main(argv=None):
     Args:
         argv (list[str], optional): Arguments (default: ``sys.argv``).
     """
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--train', required=True, help='train_qa.json')
-    parser.add_argument('--val', help='val_qa.json')
-    parser.add_argument('--test', help='test_qa.json')
-    parser.add_argument('--out-dir', required=True)
-    parser.add_argument('--video-template', default='video{}.mp4')
-    parser.add_argument('--max-answers', type=int)
+    parser = command_parser(__doc__)
+    for split, required in (('train', True), ('val', False),
+                            ('test', False)):
+        parser.add_argument(f'--{split}', required=required,
+                            help=f'{split}_qa.json of Xu et al. (writes '
+                            f'qa_{split}.json)')
+    add_output_arguments(parser)
+    parser.add_argument('--video-template', default='video{}.mp4',
+                        help='video file name from the video_id number '
+                        '(default: %(default)s)')
     args = parser.parse_args(argv)
     splits = {
         split: convert_split(getattr(args, split), args.video_template)

@@ -16,11 +16,11 @@ Example::
         --videos-root data/webvid/videos \\
         --out data/webvid/annotations/webvid_train.json
 """
-import argparse
 import csv
 import os.path as osp
 
 from smaug.datasets import dump_annotation_file
+from smaug.engine.command_help import command_parser
 
 
 def convert(csv_file, template='{page_dir}/{videoid}.mp4', videos_root=None):
@@ -59,12 +59,20 @@ def main(argv=None):
     Args:
         argv (list[str], optional): Arguments (default: ``sys.argv``).
     """
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--csv', required=True)
-    parser.add_argument('--out', required=True)
+    parser = command_parser(__doc__)
+    parser.add_argument('--csv', required=True,
+                        help='the WebVid CSV (results_2M_train.csv, '
+                        'results_10M_train.csv, ...)')
+    parser.add_argument('--out', required=True,
+                        help='annotation file to write (.json)')
     parser.add_argument('--video-template',
-                        default='{page_dir}/{videoid}.mp4')
-    parser.add_argument('--videos-root')
+                        default='{page_dir}/{videoid}.mp4',
+                        help='video path from the columns {page_dir} and '
+                        '{videoid} (default: %(default)s)')
+    parser.add_argument('--videos-root',
+                        help='folder of the downloaded videos: rows whose '
+                        'video is not there are dropped (default: keep '
+                        'every row)')
     args = parser.parse_args(argv)
     entries, dropped = convert(args.csv, args.video_template,
                                args.videos_root)

@@ -350,21 +350,34 @@ def parse_args(argv=None):
     Args:
         argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
     """
-    parser = argparse.ArgumentParser(
-        description='Generate the synthetic video-text corpus (videos, '
-        'images, annotations, vocab.txt).')
+    # The summary paragraph, as smaug.engine.command_help gives the other
+    # tools: this generator runs before anything else (make synthetic, test
+    # fixtures) and does not import smaug, which would cost seconds.
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--out', default='data/synthetic',
                         help='output folder (default: %(default)s)')
-    parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--num-videos', type=int, default=300)
-    parser.add_argument('--num-frames', type=int, default=16)
+    parser.add_argument('--seed', type=int, default=0,
+                        help='random seed: the same seed and arguments give '
+                        'the same corpus (default: %(default)s)')
+    parser.add_argument('--num-videos', type=int, default=300,
+                        help='clips, train and test together; '
+                        f'{TEST_FRACTION * 100:.0f}%% are held out for '
+                        'testing (default: %(default)s)')
+    parser.add_argument('--num-frames', type=int, default=16,
+                        help='frames per clip (default: %(default)s)')
     parser.add_argument('--size', type=int, default=64,
-                        help='side of the square frames in pixels (even)')
-    parser.add_argument('--fps', type=int, default=8)
-    parser.add_argument('--num-images', type=int, default=60)
+                        help='side of the square frames in pixels, even '
+                        '(default: %(default)s)')
+    parser.add_argument('--fps', type=int, default=8,
+                        help='frame rate the clips are encoded with '
+                        '(default: %(default)s)')
+    parser.add_argument('--num-images', type=int, default=60,
+                        help='captioned still images (default: '
+                        '%(default)s)')
     parser.add_argument('--workers', type=int, default=2,
                         help='encoding processes; 0 or 1 encodes in this '
-                        'process (same output either way)')
+                        'process (same output either way; default: '
+                        '%(default)s)')
     parser.add_argument('--force', action='store_true',
                         help='regenerate even if the corpus is complete')
     args = parser.parse_args(argv)

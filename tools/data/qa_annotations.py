@@ -1,6 +1,10 @@
 """Writing converted open-ended QA splits and their answer list (shared by
-convert_msrvtt_qa.py and convert_anet_qa.py)."""
+convert_msrvtt_qa.py and convert_anet_qa.py).
+
+A module of those commands, not a command itself.
+"""
 import os.path as osp
+import sys
 from collections import Counter
 
 from smaug.datasets import dump_annotation_file
@@ -22,6 +26,20 @@ def build_answer_list(answers, max_answers=None):
     return ranked[:max_answers] if max_answers else ranked
 
 
+def add_output_arguments(parser):
+    """Add the options :func:`write_qa_annotations` takes.
+
+    Args:
+        parser (argparse.ArgumentParser): A converter's parser, changed in
+            place.
+    """
+    parser.add_argument('--out-dir', required=True,
+                        help='folder the annotation files are written to')
+    parser.add_argument('--max-answers', type=int,
+                        help='keep only this many of the most frequent '
+                        'training answers in the answer list (default: all)')
+
+
 def write_qa_annotations(splits, out_dir, max_answers=None):
     """Write ``qa_<split>.json`` per split and ``qa_answer_list.json`` built
     from the ``'train'`` split.
@@ -38,3 +56,10 @@ def write_qa_annotations(splits, out_dir, max_answers=None):
                                 max_answers)
     dump_annotation_file(answers, osp.join(out_dir, 'qa_answer_list.json'))
     print(f'answer list: {len(answers)} answers')
+
+
+if __name__ == '__main__':
+    sys.exit('qa_annotations.py is a module of convert_msrvtt_qa.py and '
+             'convert_anet_qa.py, not a command: run python '
+             'tools/data/convert_msrvtt_qa.py --help or python '
+             'tools/data/convert_anet_qa.py --help')

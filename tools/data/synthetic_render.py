@@ -15,6 +15,7 @@ that flat shapes come through nearly losslessly and a noise frame does not
 starve the frames after it.
 """
 import math
+import sys
 
 import av
 import numpy as np
@@ -159,3 +160,9 @@ def write_image(path, frame, size):
     """
     Image.fromarray(draw_frame(frame, size)).save(
         str(path), format='JPEG', quality=JPEG_QUALITY)
+
+
+if __name__ == '__main__':
+    sys.exit('synthetic_render.py is a module of make_synthetic.py (it '
+             'draws and encodes the clips), not a command: run python '
+             'tools/data/make_synthetic.py --help')

@@ -26,6 +26,7 @@ Every shape of a clip has a different form, so "the circle" is unambiguous.
 Positions are fractions of the frame side (origin top-left), so one scene
 renders at any ``--size``.
 """
+import sys
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
@@ -328,3 +329,9 @@ def sample_still(rng, max_shapes=2):
         Sprite(e.shape, e.colour, round(float(start[0]), 6),
                round(float(start[1]), 6))
         for e, (start, _) in zip(events, tracks)))
+
+
+if __name__ == '__main__':
+    sys.exit('synthetic_scenes.py is a module of make_synthetic.py (it '
+             'samples what happens in the clips), not a command: run python '
+             'tools/data/make_synthetic.py --help')

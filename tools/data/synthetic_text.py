@@ -22,6 +22,7 @@ caption says exactly what the pixels show.
 produce, so a tokenizer vocabulary built from it does not depend on the seed.
 """
 import re
+import sys
 
 from synthetic_scenes import COLOURS, DIRECTIONS, SHAPES, Event
 
@@ -233,3 +234,9 @@ def vocabulary_words():
                   for article in ARTICLES]
         texts += [question for question, _ in _event_questions(event)]
     return sorted({word for text in texts for word in words(text)})
+
+
+if __name__ == '__main__':
+    sys.exit('synthetic_text.py is a module of make_synthetic.py (it '
+             'writes the captions and questions), not a command: run python '
+             'tools/data/make_synthetic.py --help')

@@ -22,13 +22,13 @@ Examples::
     python tools/model_converters/bert_to_smaug.py path/to/hf_bert_folder \\
         out.pth --num-text-layers 9
 """
-import argparse
 import os
 import os.path as osp
 import sys
 
 import torch
 
+from smaug.engine.command_help import command_parser
 from smaug.models.language.bert_weights import (convert_bert_state_dict,
                                                 count_bert_layers,
                                                 load_bert_state_dict,
@@ -37,8 +37,7 @@ from smaug.models.language.bert_weights import (convert_bert_state_dict,
 
 def parse_args():
     """Parse the command line."""
-    parser = argparse.ArgumentParser(
-        description='Convert Hugging Face BERT weights for smaug')
+    parser = command_parser(__doc__)
     parser.add_argument(
         'src', help='Hugging Face BERT folder, weight file or hub name')
     parser.add_argument('dst', help='output checkpoint (.pth)')

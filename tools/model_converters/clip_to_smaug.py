@@ -24,7 +24,6 @@ Examples::
         --arch '{"embed_dims": 768, "num_layers": 12, "num_heads": 12,
                  "feedforward_channels": 3072}'
 """
-import argparse
 import json
 import math
 import os
@@ -33,6 +32,7 @@ import sys
 
 import torch
 
+from smaug.engine.command_help import command_parser
 from smaug.models.backbones import (SparseMAEViT,
                                     convert_clip_visual_state_dict,
                                     load_clip_visual_weights,
@@ -45,8 +45,7 @@ def parse_args(argv=None):
     Args:
         argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
     """
-    parser = argparse.ArgumentParser(
-        description='Convert CLIP visual weights for SparseMAEViT')
+    parser = command_parser(__doc__)
     parser.add_argument('src', help='CLIP file (TorchScript .pt or state '
                         'dict)')
     parser.add_argument('dst', help='output checkpoint (.pth)')

@@ -1,0 +1,105 @@
+"""``python tools/<...>.py --help`` for every script in tools/, as a user runs
+it: a command prints a whole description (not a first line cut mid-sentence)
+and help for every option; a module of other commands says that it is not a
+command and names the command to run, with a non-zero exit status.
+
+The scripts run in this process (``runpy``, with the ``sys.argv``,
+``sys.path[0]`` and working folder that ``python tools/x.py`` gives them), so
+torch and smaug are imported once, not once per script.
+"""
+import argparse
+import re
+import runpy
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SCRIPTS = sorted(path.relative_to(REPO_ROOT).as_posix()
+                 for path in (REPO_ROOT / 'tools').rglob('*.py'))
+
+# Scripts whose help other changes still have to complete (their files were
+# being edited elsewhere when this test was written). The lead empties this
+# list once those changes are in; nothing may be added to it.
+PENDING = {
+    'tools/search.py',  # description without its full stop
+    'tools/train.py',  # description not from the docstring; --local_rank
+    'tools/test.py',  # description not from the docstring; --local_rank
+    'tools/data/check_corpus.py',  # ann_file and four options lack help
+    # --num-frames and --seed lack help
+    'tools/analysis/visualize_sparsification.py',
+}
+
+
+def run_help(script, monkeypatch, capsys):
+    """Run ``python <script> --help`` in this process.
+
+    Args:
+        script (str): Path of the script from the repository root.
+
+    Returns:
+        tuple: the exit status (None if the script did not exit), the
+        parsers that printed help and everything printed.
+    """
+    parsers = []
+    print_help = argparse.ArgumentParser.print_help
+
+    def record(parser, file=None):
+        parsers.append(parser)
+        print_help(parser, file)
+
+    monkeypatch.setattr(argparse.ArgumentParser, 'print_help', record)
+    monkeypatch.chdir(REPO_ROOT)
+    monkeypatch.setattr(sys, 'argv', [script, '--help'])
+    monkeypatch.syspath_prepend(str((REPO_ROOT / script).parent))
+    status = None
+    try:
+        runpy.run_path(script, run_name='__main__')
+    except SystemExit as exit_:
+        status = exit_.code
+    printed = capsys.readouterr()
+    printed = printed.out + printed.err
+    if isinstance(status, str):  # sys.exit(message): printed, status 1
+        printed, status = printed + status, 1
+    return status, parsers, printed
+
+
+def check_command(script, parser, status):
+    """A command's help: a whole description, help for every option."""
+    assert status == 0, f'{script} --help exited with {status!r}'
+    description = ' '.join((parser.description or '').split())
+    assert description.endswith(('.', '!', '?')), (
+        f'{script} --help: the description is cut or lacks its full stop: '
+        f'{description!r}')
+    undocumented = [action.option_strings[0] if action.option_strings
+                    else action.dest for action in parser._actions
+                    if not action.help]
+    assert not undocumented, f'{script} --help: no help for {undocumented}'
+
+
+def check_module(script, status, printed):
+    """A module run as a script: says so and names the command to run."""
+    assert printed.strip(), f'{script} --help printed nothing'
+    assert status not in (0, None), (
+        f'{script} is not a command but exits with {status!r}')
+    assert 'not a command' in printed, printed
+    commands = re.findall(r'tools/\S+\.py', printed)
+    assert commands and all((REPO_ROOT / c).is_file() for c in commands), (
+        f'{script} names no existing command to run: {printed!r}')
+
+
+@pytest.mark.parametrize('script', SCRIPTS)
+def test_help(script, monkeypatch, capsys):
+    if script in PENDING:
+        pytest.skip('help text still to be completed (PENDING)')
+    status, parsers, printed = run_help(script, monkeypatch, capsys)
+    if parsers:
+        check_command(script, parsers[0], status)
+    else:
+        check_module(script, status, printed)
+
+
+def test_pending_scripts_exist():
+    """PENDING names only scripts that exist (no stale entries)."""
+    assert PENDING <= set(SCRIPTS)

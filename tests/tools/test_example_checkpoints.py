@@ -1,0 +1,72 @@
+"""Examples in the docstrings, configs and READMEs name epoch checkpoints
+(``work_dirs/<run>/epoch_<N>.pth``) that the run they come from keeps: the
+epochs its checkpoint hook saves, the last ``max_keep_ckpts`` of them."""
+import re
+from pathlib import Path
+
+import pytest
+from mmengine.config import Config
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CHECKPOINT = re.compile(r'work_dirs/(?:([\w.-]+)/)?epoch_(\d+)\.pth')
+DOCUMENTS = sorted(
+    path.relative_to(REPO_ROOT).as_posix()
+    for pattern in ('tools/**/*.py', 'configs/**/*.py', '*.md', 'data/*.md')
+    for path in REPO_ROOT.glob(pattern))
+MENTIONS = [(document, match)
+            for document in DOCUMENTS
+            for match in CHECKPOINT.finditer(
+                (REPO_ROOT / document).read_text(encoding='utf-8'))]
+# tools/demo.py's --work-dir; other runs are named after their config.
+RUN_CONFIGS = {'demo': 'configs/demo/smaug_tiny_synthetic.py'}
+
+# Files whose examples other changes still have to correct (they were being
+# edited elsewhere when this test was written). The lead empties this list
+# once those changes are in; nothing may be added to it.
+PENDING = {
+    'tools/search.py',  # work_dirs/demo/epoch_12.pth
+    'tools/analysis/visualize_sparsification.py',  # work_dirs/epoch_10.pth
+}
+
+
+def kept_epochs(config_path):
+    """The epochs whose checkpoints a training run of a config keeps.
+
+    Args:
+        config_path (Path): The config.
+    """
+    cfg = Config.fromfile(config_path)
+    last = cfg.train_cfg.max_epochs
+    hook = cfg.default_hooks.checkpoint
+    interval = hook.get('interval', 1)
+    saved = sorted({*range(interval, last + 1, interval), last})
+    keep = hook.get('max_keep_ckpts', -1)
+    return saved[-keep:] if keep > 0 else saved
+
+
+def run_config(run):
+    """The config of the run whose work dir is ``work_dirs/<run>``."""
+    if run in RUN_CONFIGS:
+        return REPO_ROOT / RUN_CONFIGS[run]
+    matches = list((REPO_ROOT / 'configs').rglob(f'{run}.py'))
+    assert len(matches) == 1, f'no single config for work_dirs/{run}/'
+    return matches[0]
+
+
+@pytest.mark.parametrize(
+    'document,match', MENTIONS,
+    ids=[f'{document}:{match.group()}' for document, match in MENTIONS])
+def test_named_checkpoint_is_kept(document, match):
+    if document in PENDING:
+        pytest.skip('examples still to be corrected (PENDING)')
+    run, epoch = match.group(1), int(match.group(2))
+    assert run, f'{document}: {match.group()} names no run folder'
+    kept = kept_epochs(run_config(run))
+    assert epoch in kept, (
+        f'{document}: {match.group()} is not kept by its run (it keeps '
+        f'epochs {kept})')
+
+
+def test_pending_files_exist():
+    """PENDING names only files that exist (no stale entries)."""
+    assert PENDING <= set(DOCUMENTS)
