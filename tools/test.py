@@ -13,10 +13,10 @@ A checkpoint that lacks weights of the config's model (missing keys, or
 keys of another shape) is refused, listing them: such a model would give
 meaningless metrics. ``--allow-partial`` tests it anyway (with a warning).
 """
-import argparse
 
 from mmengine.fileio import dump
 
+from smaug.engine.command_help import command_parser
 from smaug.engine.command_line import (add_common_arguments,
                                        close_distributed,
                                        exit_on_config_error,
@@ -26,7 +26,7 @@ from smaug.registry import RUNNERS
 
 def parse_args():
     """Parse the command line."""
-    parser = argparse.ArgumentParser(description='Test a smaug model')
+    parser = command_parser(__doc__)
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument(

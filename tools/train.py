@@ -15,12 +15,12 @@ follow it, and the LR schedule ends with the run either way. An override
 that would be ignored, or an invalid value, stops the tool with a message
 naming the config file and the entry.
 """
-import argparse
 import logging
 
 import torch
 from mmengine.logging import print_log
 
+from smaug.engine.command_help import command_parser
 from smaug.engine.command_line import (add_common_arguments,
                                        close_distributed,
                                        exit_on_config_error,
@@ -30,7 +30,7 @@ from smaug.registry import RUNNERS
 
 def parse_args():
     """Parse the command line."""
-    parser = argparse.ArgumentParser(description='Train a smaug model')
+    parser = command_parser(__doc__)
     parser.add_argument('config', help='train config file path')
     parser.add_argument(
         '--resume', nargs='?', type=str, const='auto',

@@ -47,8 +47,13 @@ def add_common_arguments(parser):
         'entries computed from them follow)')
     parser.add_argument(
         '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none', help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+        default='none',
+        help='how the processes were started: none (one process), pytorch '
+        '(torchrun, as tools/dist_*.sh do), slurm, mpi (default: none)')
+    parser.add_argument(
+        '--local_rank', '--local-rank', type=int, default=0,
+        help='rank of this process on its machine, set by the launcher '
+        '(default: 0)')
 
 
 def load_config_with_arguments(args):
