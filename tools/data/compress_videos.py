@@ -29,7 +29,6 @@ Example::
     python tools/data/compress_videos.py --src data/msrvtt/raw/videos \\
         --dst data/msrvtt/videos --workers 16
 """
-import argparse
 import os
 import os.path as osp
 import sys
@@ -44,6 +43,8 @@ import av
 import numpy as np
 from check_corpus import check_video
 from tqdm import tqdm
+
+from smaug.engine.command_help import command_parser
 
 VIDEO_EXTENSIONS = ('.mp4', '.avi', '.mkv', '.webm', '.mov', '.m4v', '.3gp',
                     '.mpg', '.mpeg', '.flv', '.wmv')
@@ -247,7 +248,7 @@ def parse_args(argv):
     Args:
         argv (list[str] | None): Arguments (default: ``sys.argv``).
     """
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = command_parser(__doc__)
     parser.add_argument('--src', required=True,
                         help='folder of source videos (searched recursively)')
     parser.add_argument('--dst', required=True,
