@@ -24,8 +24,8 @@ def inference_pipeline_cfg(cfg, num_frames=None):
     frame count.
 
     The pipeline is that of ``test_dataloader.dataset`` (else
-    ``val_dataloader.dataset``): decord reading, test-time frame sampling
-    (segment middles), resizing, packing. It receives
+    ``val_dataloader.dataset``): video reading (decord, else PyAV),
+    test-time frame sampling (segment middles), resizing, packing. It receives
     ``dict(video_path=...)``.
 
     Args:

@@ -8,11 +8,11 @@ to white) and the kept patches (as in the frame).
 
 The clip is a video file read as the datasets read it (``--video``; decord,
 else PyAV; K frames from the middles of K equal segments, resized on the
-short side and centre-cropped to the backbone's ``img_size``) or, without ``--video``, a synthetic clip of
-moving colour blobs. Frames are normalised with CLIP's mean and std. The
-backbone runs in training mode, so tube masking applies (set
-``--mask-ratio 0`` to see sparsification alone), without gradients; the
-seed fixes the mask.
+short side and centre-cropped to the backbone's ``img_size``) or, without
+``--video``, a synthetic clip of moving colour blobs. Frames are normalised
+with CLIP's mean and std. The backbone runs in training mode, so tube
+masking applies (set ``--mask-ratio 0`` to see sparsification alone),
+without gradients; the seed fixes the mask.
 
 The config names the backbone as ``model.backbone`` (an algorithm config),
 ``model`` (a backbone config) or ``backbone``. A checkpoint is loaded through

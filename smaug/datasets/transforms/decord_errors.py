@@ -6,21 +6,23 @@ at MB: 17"), which decord neither checks nor raises, so a bit-flipped file
 decodes into garbage without a word. decord's wheel carries its own FFmpeg
 (``decord.libs/libavutil-*``); this module installs a log callback in that
 library. Inside :func:`collect_errors` the messages of error level are
-collected for the caller, which then treats the frames as damaged; outside
-it, and for lower levels, messages go to stderr as FFmpeg would print them.
-A clean file costs next to nothing: the callback only compares the level of
-the few debug messages FFmpeg emits per packet with the log level.
+collected for the caller, which then treats the frames as damaged; other
+messages go to stderr as FFmpeg would print them (those within its log
+level). A clean file costs next to nothing: for the few debug messages
+FFmpeg emits per packet the callback only compares their level with the log
+level.
 
 :data:`AVAILABLE` is False, and nothing is collected, where that library is
-not found (another decord build) or decord's FFI is not ctypes (its Cython
-FFI keeps the GIL while decoding, and the callback, called from decord's
-decoding thread, would wait for it forever), or off x86-64 (the callback
-passes FFmpeg's ``va_list`` through, as that ABI allows).
+not found (another decord build), where decord's FFI is not ctypes (its
+Cython FFI may hold the GIL while decoding, and the callback, called from
+decord's decoding thread, would wait for it forever), or off x86-64 (the
+callback passes FFmpeg's ``va_list`` on, as that ABI allows).
 
 The collected messages belong to whatever this process decoded inside the
 block: smaug reads one video at a time per process (dataloader workers are
 processes); threads decoding in parallel would share them.
 """
+import atexit
 import contextlib
 import ctypes
 import glob
@@ -85,6 +87,9 @@ def _install():
 
     callback = callback_type(on_log)
     avutil.av_log_set_callback(callback)
+    # FFmpeg's own printing again before Python shuts down
+    atexit.register(avutil.av_log_set_callback,
+                    avutil.av_log_default_callback)
     return callback
 
 

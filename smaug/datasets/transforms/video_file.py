@@ -147,8 +147,7 @@ class PyAVVideo:
         return np.stack([found[i] for i in inds])
 
     def check_every_frame(self):
-        """Decode every frame (raising on damaged data); return how many.
-        """
+        """Decode every frame (raising on damaged data); return how many."""
         return self._decode(lambda index, frame: False)
 
 
@@ -173,8 +172,8 @@ class DecordVideo:
                     source, ctx=decord.cpu(0), num_threads=num_threads)
             except Exception as err:  # RuntimeError, DECORDError
                 reason = _first_messages(logged) or first_line(err)
-                raise BadMediaError(path, f'decord cannot open it ({reason})'
-                                    ) from err
+                raise BadMediaError(
+                    path, f'decord cannot open it ({reason})') from err
         self.num_frames = len(self.reader)
         self.fps = self.reader.get_avg_fps()
 
@@ -268,6 +267,5 @@ def open_video(path, num_threads=1, backend_args=None):
         try:
             return PyAVVideo(source, path, num_threads, decord_error.reason)
         except BadMediaError as error:
-            raise BadMediaError(
-                path, error.reason + wrong_key_hint(_head(source), 'video')
-            ) from error
+            hint = wrong_key_hint(_head(source), 'video')
+            raise BadMediaError(path, error.reason + hint) from error
