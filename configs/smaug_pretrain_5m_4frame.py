@@ -42,9 +42,6 @@ param_scheduler = [
 ]
 train_cfg = dict(max_epochs=max_epochs)
 
-# Image batches (one frame) leave the temporal encoder and the selector idle.
-model_wrapper_cfg = dict(type='MMDistributedDataParallel',
-                         find_unused_parameters=True)
 custom_hooks = [
     dict(type='PretrainVisualizationHook', interval=1000),
     dict(type='GumbelTemperatureHook', start=1.0, end=0.1),

@@ -25,8 +25,8 @@ class CorpusBatchSampler(BatchSampler):
 
     Distributed: at every step all ranks draw from the same corpus (the
     corpus order comes from a seed shared by the ranks), so every rank runs
-    the same K and the same modules (DDP needs no ``find_unused_parameters``
-    for the temporal encoder) and the all-gathered contrastive batch is of
+    the same K and the same modules (an image step leaves the temporal
+    encoder idle on every rank) and the all-gathered contrastive batch is of
     one corpus. Each corpus is sharded over ranks on its own; each rank gets
     ``len(corpus) // world_size`` of its samples per epoch.
 

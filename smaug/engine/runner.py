@@ -43,6 +43,7 @@ from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 from mmengine.runner.checkpoint import (_load_checkpoint,
                                         find_latest_checkpoint)
+from torch.nn.parallel import DistributedDataParallel
 
 from smaug.registry import MODEL_WRAPPERS, RUNNERS
 from .checkpoint_compatibility import (compare_state_dicts, format_report,
@@ -153,21 +154,29 @@ class SMAUGRunner(Runner):
         super().setup_env(env_cfg)
 
     def wrap_model(self, model_wrapper_cfg, model):
-        """Wrap in DDP without ``device_ids`` when the model is on the CPU.
+        """Wrap in DDP, without ``device_ids`` when the model is on the CPU.
+
+        DDP looks for unused parameters when the model says that a step can
+        leave some without gradient (``may_leave_parameters_unused``, e.g.
+        images skip the temporal encoder), on GPUs and CPUs alike, unless
+        the config sets ``find_unused_parameters`` itself.
 
         Args:
             model_wrapper_cfg (dict, optional): The config's wrapper settings.
             model (nn.Module): The model to wrap.
         """
-        if (not self.distributed or torch.cuda.is_available()
-                or is_model_wrapper(model)):
+        if not self.distributed or is_model_wrapper(model):
             return super().wrap_model(model_wrapper_cfg, model)
-        wrapper_cfg = dict(
-            type='MMDistributedDataParallel',
-            broadcast_buffers=False,
-            find_unused_parameters=self.cfg.get('find_unused_parameters',
-                                                False))
+        wrapper_cfg = dict(type='MMDistributedDataParallel',
+                           broadcast_buffers=False)
         wrapper_cfg.update(model_wrapper_cfg or {})
+        if issubclass(MODEL_WRAPPERS.get(wrapper_cfg['type']),
+                      DistributedDataParallel):
+            wrapper_cfg.setdefault('find_unused_parameters', self.cfg.get(
+                'find_unused_parameters',
+                getattr(model, 'may_leave_parameters_unused', False)))
+        if torch.cuda.is_available():
+            return super().wrap_model(wrapper_cfg, model)
         return MODEL_WRAPPERS.build(
             wrapper_cfg, default_args=dict(module=model.to(get_device())))
 

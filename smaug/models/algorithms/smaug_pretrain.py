@@ -98,6 +98,17 @@ class SMAUGPretrain(BaseModel):
                 if part is not None:
                     part.compile(**options)
 
+    @property
+    def may_leave_parameters_unused(self):
+        """Whether a training step can leave parameters without gradient:
+        a one-frame clip (an image) passes the temporal encoder and the frame
+        selector by. DDP must then look for unused parameters every step,
+        which :class:`~smaug.engine.SMAUGRunner` sets from this property;
+        steps that skip them then leave their gradients None, as without
+        DDP (a zero loss term would let AdamW move them instead)."""
+        return (self.temporal_encoder is not None
+                or self.frame_selector is not None)
+
     # ------------------------------------------------------------------
     # Building blocks shared by training and the retrieval contract
     # ------------------------------------------------------------------

@@ -101,6 +101,7 @@ class SMAUGQA(BaseModel):
         init_cfg (dict, optional): Initialisation of the whole model.
     """
 
+    may_leave_parameters_unused = SMAUGPretrain.may_leave_parameters_unused
     encode_video = SMAUGPretrain.encode_video
     select_frames = SMAUGPretrain.select_frames
     fuse = SMAUGPretrain.fuse
