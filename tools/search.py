@@ -15,12 +15,12 @@ remembered (retried when they change).
 Examples::
 
     python tools/search.py configs/demo/smaug_tiny_synthetic.py \\
-        work_dirs/demo/epoch_12.pth --videos data/synthetic/videos \\
+        work_dirs/demo/epoch_40.pth --videos data/synthetic/videos \\
         --query "a red circle moves left" --query "a blue square" --rerank
 
     # how often each test video's first caption finds it (top-1 / top-5)
     python tools/search.py configs/demo/smaug_tiny_synthetic.py \\
-        work_dirs/demo/epoch_12.pth --videos data/synthetic \\
+        work_dirs/demo/epoch_40.pth --videos data/synthetic \\
         --eval-annotations data/synthetic/annotations/ret_test.json --rerank
 
 ``--eval-annotations`` runs the acceptance measurement of the search tool:
@@ -32,7 +32,6 @@ reports top-1 and top-5 rates, for the VTC ranking and, with ``--rerank``,
 the re-ranked one, beside chance, and the per-query latency (text embedding,
 similarity, top-k and, with ``--rerank``, reading the candidates and VTM).
 """
-import argparse
 import hashlib
 import os
 import os.path as osp
@@ -48,6 +47,7 @@ from smaug.apis import (IndexWriteError, VideoIndex, init_model,
 from smaug.datasets import AnnotationError, load_annotation_file
 from smaug.datasets.annotation_file import require
 from smaug.engine.checkpoint_loading import TRUST_ENV_VAR
+from smaug.engine.command_help import command_parser
 from smaug.engine.retrieval_loops import SCORE_MODES
 
 EVAL_TOP = (1, 5)
@@ -59,8 +59,7 @@ def parse_args(argv=None):
     Args:
         argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
     """
-    parser = argparse.ArgumentParser(
-        description='Index a folder of videos and search it with text')
+    parser = command_parser(__doc__)
     parser.add_argument('config', help='model config (its test pipeline '
                         'reads the videos)')
     parser.add_argument('checkpoint', help='checkpoint of that model')

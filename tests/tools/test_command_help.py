@@ -19,17 +19,6 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = sorted(path.relative_to(REPO_ROOT).as_posix()
                  for path in (REPO_ROOT / 'tools').rglob('*.py'))
 
-# Scripts whose help other changes still have to complete (their files were
-# being edited elsewhere when this test was written). The lead empties this
-# list once those changes are in; nothing may be added to it.
-PENDING = {
-    'tools/search.py',  # description without its full stop
-    'tools/data/check_corpus.py',  # ann_file and four options lack help
-    # --num-frames and --seed lack help
-    'tools/analysis/visualize_sparsification.py',
-}
-
-
 def run_help(script, monkeypatch, capsys):
     """Run ``python <script> --help`` in this process.
 
@@ -89,15 +78,8 @@ def check_module(script, status, printed):
 
 @pytest.mark.parametrize('script', SCRIPTS)
 def test_help(script, monkeypatch, capsys):
-    if script in PENDING:
-        pytest.skip('help text still to be completed (PENDING)')
     status, parsers, printed = run_help(script, monkeypatch, capsys)
     if parsers:
         check_command(script, parsers[0], status)
     else:
         check_module(script, status, printed)
-
-
-def test_pending_scripts_exist():
-    """PENDING names only scripts that exist (no stale entries)."""
-    assert PENDING <= set(SCRIPTS)

@@ -20,15 +20,6 @@ MENTIONS = [(document, match)
 # tools/demo.py's --work-dir; other runs are named after their config.
 RUN_CONFIGS = {'demo': 'configs/demo/smaug_tiny_synthetic.py'}
 
-# Files whose examples other changes still have to correct (they were being
-# edited elsewhere when this test was written). The lead empties this list
-# once those changes are in; nothing may be added to it.
-PENDING = {
-    'tools/search.py',  # work_dirs/demo/epoch_12.pth
-    'tools/analysis/visualize_sparsification.py',  # work_dirs/epoch_10.pth
-}
-
-
 def kept_epochs(config_path):
     """The epochs whose checkpoints a training run of a config keeps.
 
@@ -57,16 +48,9 @@ def run_config(run):
     'document,match', MENTIONS,
     ids=[f'{document}:{match.group()}' for document, match in MENTIONS])
 def test_named_checkpoint_is_kept(document, match):
-    if document in PENDING:
-        pytest.skip('examples still to be corrected (PENDING)')
     run, epoch = match.group(1), int(match.group(2))
     assert run, f'{document}: {match.group()} names no run folder'
     kept = kept_epochs(run_config(run))
     assert epoch in kept, (
         f'{document}: {match.group()} is not kept by its run (it keeps '
         f'epochs {kept})')
-
-
-def test_pending_files_exist():
-    """PENDING names only files that exist (no stale entries)."""
-    assert PENDING <= set(DOCUMENTS)

@@ -22,11 +22,10 @@ checkpoint pass ``--prefix backbone.``.
 Example::
 
     python tools/analysis/visualize_sparsification.py \\
-        configs/smaug_pretrain_5m.py --checkpoint work_dirs/epoch_10.pth \\
+        configs/demo/smaug_tiny_synthetic.py --checkpoint work_dirs/demo/epoch_40.pth \\
         --prefix backbone. --video data/synthetic/videos/vid_00000.mp4 \\
         --out sparsification.png
 """
-import argparse
 import os
 import os.path as osp
 import sys
@@ -42,6 +41,7 @@ from mmengine.config import Config, DictAction  # noqa: E402
 
 import smaug.models  # noqa: E402,F401
 from smaug.datasets.transforms import open_video  # noqa: E402
+from smaug.engine.command_help import command_parser  # noqa: E402
 from smaug.models.backbones import load_clip_visual_weights  # noqa: E402
 from smaug.registry import MODELS  # noqa: E402
 
@@ -56,21 +56,22 @@ def parse_args(argv=None):
     Args:
         argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
     """
-    parser = argparse.ArgumentParser(
-        description='Draw masked, kept and fused patches per '
-        'sparsification layer of SparseMAEViT')
+    parser = command_parser(__doc__)
     parser.add_argument('config', help='config naming the backbone')
     parser.add_argument('--out', required=True, help='output PNG')
     parser.add_argument('--checkpoint', help='weights for the backbone')
     parser.add_argument('--prefix', help="checkpoint key prefix, e.g. "
                         "'backbone.'")
     parser.add_argument('--video', help='video file (default: synthetic)')
-    parser.add_argument('--num-frames', type=int, default=4)
+    parser.add_argument('--num-frames', type=int, default=4,
+                        help='frames of the clip, K (default: 4)')
     parser.add_argument('--mask-ratio', type=float,
                         help='override the backbone mask_ratio')
     parser.add_argument('--keep-rate', type=float,
                         help='override the backbone keep_rate')
-    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument(
+        '--seed', type=int, default=0,
+        help='seed of the tube mask and the synthetic clip (default: 0)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config entries (key=value)')
     return parser.parse_args(argv)

@@ -24,7 +24,6 @@ prefix)::
     python tools/data/check_corpus.py annotations/ret_test.json \\
         --data-root data/synthetic
 """
-import argparse
 import os.path as osp
 import sys
 from functools import partial
@@ -39,6 +38,7 @@ from smaug.datasets.transforms import (BadMediaError, DecordDecode,
                                        DecordInit, LoadImageAsClip,
                                        SampleClipFrames)
 from smaug.datasets.transforms.video_file import PyAVVideo
+from smaug.engine.command_help import command_parser
 
 
 def check_video(path, num_frames=32, min_frames=1):
@@ -107,7 +107,7 @@ def main(argv=None):
     Args:
         argv (list[str], optional): Arguments (default: ``sys.argv``).
     """
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = command_parser(__doc__)
     parser.add_argument('ann_file', help='annotation file (relative to '
                         '--data-root unless it exists as given)')
     parser.add_argument('--data-root', default='', help='corpus root')
@@ -122,7 +122,8 @@ def main(argv=None):
     parser.add_argument('--min-frames', type=int, default=1,
                         help='fewer frames is a failure (%(default)s; use '
                         'the training K to find videos training skips)')
-    parser.add_argument('--workers', type=int, default=4)
+    parser.add_argument('--workers', type=int, default=4,
+                        help='parallel reading processes (default: 4)')
     parser.add_argument('--out', help='also write the failures here')
     args = parser.parse_args(argv)
     ann_file = args.ann_file
