@@ -6,7 +6,7 @@ from mmengine.dist import is_main_process
 from mmengine.hooks import CheckpointHook
 
 from smaug.registry import HOOKS
-from .write_failures import write_failure_reason
+from .write_failures import reported_write_failure
 
 # Message hub key: file names of the checkpoints the hook keeps, oldest first,
 # those it is about to delete included.
@@ -22,19 +22,14 @@ def point_to(pointer, checkpoint):
         checkpoint (str): Path of the checkpoint.
     """
     partial = pointer + '.partial'
-    try:
+    with reported_write_failure(
+            pointer, f'It still names the previous checkpoint; the new '
+            f'checkpoint {checkpoint} is complete.', partial):
         with open(partial, 'w') as f:
             f.write(checkpoint)
             f.flush()
             os.fsync(f.fileno())
         os.replace(partial, pointer)
-    except OSError as error:
-        if osp.lexists(partial):
-            os.remove(partial)
-        raise RuntimeError(
-            f'Could not write {pointer} ({write_failure_reason(error)}); it '
-            f'still names the previous checkpoint. The new checkpoint '
-            f'{checkpoint} is complete.') from error
 
 
 @HOOKS.register_module()
@@ -151,12 +146,14 @@ class CrashSafeCheckpointHook(CheckpointHook):
         """
         if self.max_keep_ckpts <= 0 or len(self.kept) <= self.max_keep_ckpts:
             return
-        while len(self.kept) > self.max_keep_ckpts:
-            path = self.file_backend.join_path(self.out_dir, self.kept.pop(0))
-            if not is_main_process():
-                continue
+        outdated = self.kept[:-self.max_keep_ckpts]
+        del self.kept[:-self.max_keep_ckpts]
+        runner.message_hub.update_info(KEPT_CHECKPOINTS, list(self.kept))
+        if not is_main_process():
+            return
+        for name in outdated:
+            path = self.file_backend.join_path(self.out_dir, name)
             if self.file_backend.isfile(path):
                 self.file_backend.remove(path)
             elif self.file_backend.isdir(path):  # DeepSpeed checkpoints
                 self.file_backend.rmtree(path)
-        runner.message_hub.update_info(KEPT_CHECKPOINTS, list(self.kept))

@@ -51,7 +51,7 @@ from .checkpoint_compatibility import (compare_state_dicts, format_report,
 from .config_validation import check_config
 from .run_length_schedule import fit_schedule_to_run
 from .work_dir_lock import WorkDirInUseError, WorkDirLock
-from .write_failures import write_failure_reason
+from .write_failures import reported_write_failure
 
 
 def init_cpu_process_group(launcher, backend='gloo', timeout=None, **kwargs):
@@ -307,17 +307,12 @@ class SMAUGRunner(Runner):
         partial_name = f'.{filename}.partial'
         partial, final = (osp.join(out_dir, partial_name),
                           osp.join(out_dir, filename))
-        try:
+        with reported_write_failure(
+                f'checkpoint {final}',
+                f'Earlier checkpoints in {out_dir} are intact.', partial):
             super().save_checkpoint(out_dir, partial_name, *args, **kwargs)
             if self.rank != 0:
                 return
             with open(partial, 'rb') as f:
                 os.fsync(f.fileno())
             os.replace(partial, final)
-        except OSError as err:
-            if osp.exists(partial):
-                os.remove(partial)
-            raise RuntimeError(
-                f'Could not write checkpoint {final} '
-                f'({write_failure_reason(err)}). Earlier checkpoints in '
-                f'{out_dir} are intact.') from err

@@ -4,7 +4,7 @@ import functools
 from mmengine.visualization import TensorboardVisBackend
 
 from smaug.registry import VISBACKENDS
-from .write_failures import write_failure_reason
+from .write_failures import reported_write_failure
 
 
 def naming_the_folder(method):
@@ -17,12 +17,9 @@ def naming_the_folder(method):
     """
     @functools.wraps(method)
     def checked(backend, *args, **kwargs):
-        try:
+        with reported_write_failure(
+                f'TensorBoard events to {backend._save_dir}'):
             return method(backend, *args, **kwargs)
-        except OSError as error:
-            raise RuntimeError(
-                f'Could not write TensorBoard events to {backend._save_dir} '
-                f'({write_failure_reason(error)}).') from error
 
     return checked
 

@@ -1,4 +1,11 @@
-"""Checkpoints load weights-only unless the user opts in."""
+"""Checkpoints load weights-only unless the user opts in; files that are
+not checkpoints, or damaged ones, are named as such, not as untrusted."""
+import pickle
+import re
+import sys
+import zipfile
+from pathlib import Path
+
 import pytest
 import torch
 from mmengine.logging import HistoryBuffer
@@ -6,8 +13,12 @@ from mmengine.model import BaseModule
 from mmengine.runner.checkpoint import _load_checkpoint
 
 from smaug.engine.checkpoint_loading import (TRUST_ENV_VAR,
+                                             UnreadableCheckpointError,
                                              UntrustedCheckpointError,
                                              load_local_checkpoint)
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
+import media_files  # noqa: E402
 
 
 class WritesMarkerWhenUnpickled:
@@ -91,3 +102,55 @@ def test_getattr_stand_in_refuses_other_attributes(tmp_path):
 def test_missing_checkpoint_named(tmp_path):
     with pytest.raises(FileNotFoundError, match='nothing.pth'):
         load_local_checkpoint(str(tmp_path / 'nothing.pth'))
+
+
+def truncated(path):
+    """Write a real checkpoint to ``path``, then keep its first half."""
+    torch.save({'state_dict': {'weight': torch.ones(64)}}, path)
+    path.write_bytes(path.read_bytes()[:path.stat().st_size // 2])
+
+
+def legacy_truncated(path):
+    """The same with PyTorch's pre-1.6 (non-zip) format."""
+    torch.save({'state_dict': {'weight': torch.ones(64)}}, path,
+               _use_new_zipfile_serialization=False)
+    path.write_bytes(path.read_bytes()[:40])
+
+
+def other_zip(path):
+    """A zip archive that is not a checkpoint."""
+    with zipfile.ZipFile(path, 'w') as archive:
+        archive.writestr('notes.txt', 'not weights')
+
+
+NOT_CHECKPOINTS = {
+    'empty': ('model.pth', lambda path: path.write_bytes(b''),
+              'it is empty'),
+    'text': ('model.pth', lambda path: path.write_text('epoch 3, loss 1\n'),
+             "it is not a PyTorch checkpoint .*b'epoch 3,'"),
+    'json': ('model.json', lambda path: path.write_text('{"weights": []}'),
+             'it is not a PyTorch checkpoint'),
+    'video': ('clip.mp4', media_files.write_video,
+              'it is not a PyTorch checkpoint'),
+    'image': ('frame.jpg', media_files.write_image,
+              'it is not a PyTorch checkpoint'),
+    'plain pickle': ('model.pkl',
+                     lambda path: path.write_bytes(pickle.dumps({'a': 1})),
+                     'it is not a PyTorch checkpoint'),
+    'zip': ('model.zip', other_zip,
+            'it is a zip archive but not a PyTorch checkpoint'),
+    'truncated': ('model.pth', truncated, 'it is truncated'),
+    'truncated legacy': ('model.pth', legacy_truncated,
+                         'it is damaged or truncated'),
+}
+
+
+@pytest.mark.parametrize('kind', NOT_CHECKPOINTS)
+def test_files_that_are_not_checkpoints_are_named_so(tmp_path, kind):
+    name, make, reason = NOT_CHECKPOINTS[kind]
+    path = tmp_path / name
+    make(path)
+    with pytest.raises(UnreadableCheckpointError,
+                       match=f'Cannot load {re.escape(str(path))} as a '
+                       f'checkpoint: {reason}'):
+        _load_checkpoint(str(path), map_location='cpu')

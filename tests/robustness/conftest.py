@@ -23,6 +23,21 @@ def synthetic_workspace(tmp_path_factory):
 
 
 @pytest.fixture
+def toy_config(tmp_path, fixtures_dir):
+    """Returns a function ``write(text, **values)`` that writes a config
+    to ``tmp_path/toy_config.py`` and gives its path: ``text`` formatted
+    with ``toy``, the path of tests/fixtures/configs/toy_train.py (for
+    ``_base_``), and ``values``."""
+    def write(text, **values):
+        path = tmp_path / 'toy_config.py'
+        path.write_text(text.format(
+            toy=str(fixtures_dir / 'configs' / 'toy_train.py'), **values))
+        return path
+
+    return write
+
+
+@pytest.fixture
 def train_tool(tool_env, repo_root):
     """Start tools/train.py (one process, 1 thread per op) in a folder;
     returns a function ``start(cwd, config, *options, log='train.log',

@@ -2,10 +2,21 @@
 ``last_checkpoint`` naming the previous, complete checkpoint, even with
 ``max_keep_ckpts=1`` (mmengine's own CheckpointHook deletes the previous
 checkpoint before writing the new one: with it, this test fails on a
-deleted epoch_1.pth). ``--resume`` itself is tested in
-tests/robustness/test_exact_resume.py."""
+deleted epoch_1.pth). One killed after updating ``last_checkpoint`` but
+before deleting the outdated checkpoint deletes it when resumed. A full
+disk while writing ``last_checkpoint`` or TensorBoard events stops the run
+with an error naming the file and the reason, leaving no partial file.
+``--resume`` itself is tested in tests/robustness/test_exact_resume.py."""
+import errno
+import os
 import signal
 
+import pytest
+from mmengine.config import Config
+from tensorboard.compat.tensorflow_stub.io import gfile
+from toy_runs import TOY_CONFIG, toy_cfg
+
+from smaug.engine import SMAUGRunner
 from smaug.engine.checkpoint_loading import load_local_checkpoint
 
 CONFIG = """
@@ -17,16 +28,21 @@ default_hooks = dict(checkpoint=dict(interval=1, max_keep_ckpts=1))
 """
 
 
-def test_sigkill_during_save_keeps_latest_checkpoint(tmp_path, fixtures_dir,
-                                                     train_tool):
-    config = tmp_path / 'toy_crash.py'
-    config.write_text(CONFIG.format(
-        toy=str(fixtures_dir / 'configs' / 'toy_train.py')))
+def run_killed(tmp_path, train_tool, config, fault):
+    """Train ``config`` with ``fault`` (faulty_modules), which kills the
+    run; returns its work_dir."""
     work_dir = tmp_path / 'work'
     run = train_tool(tmp_path, config, '--work-dir', str(work_dir),
-                     extra_env=dict(SMAUG_TEST_SAVE_FAULT='kill:2'))
+                     extra_env=dict(SMAUG_TEST_SAVE_FAULT=fault))
     assert run.wait(timeout=120) == -signal.SIGKILL, \
         (tmp_path / 'train.log').read_text()[-3000:]
+    return work_dir
+
+
+def test_sigkill_during_save_keeps_latest_checkpoint(tmp_path, toy_config,
+                                                     train_tool):
+    work_dir = run_killed(tmp_path, train_tool, toy_config(CONFIG),
+                          'kill:2')
     # killed half-way through writing epoch 2: a partial file, no epoch_2
     assert (work_dir / '.epoch_2.pth.partial').exists()
     assert not (work_dir / 'epoch_2.pth').exists()
@@ -34,3 +50,60 @@ def test_sigkill_during_save_keeps_latest_checkpoint(tmp_path, fixtures_dir,
     assert latest == str(work_dir / 'epoch_1.pth')
     assert load_local_checkpoint(latest)['meta']['epoch'] == 1
 
+
+def test_kill_before_deleting_outdated_checkpoint_is_cleaned_on_resume(
+        tmp_path, toy_config, train_tool):
+    work_dir = run_killed(tmp_path, train_tool, toy_config(CONFIG),
+                          'kill_before_delete')
+    # killed after last_checkpoint named epoch_2, before epoch_1 was deleted
+    assert (work_dir / 'last_checkpoint').read_text() == str(
+        work_dir / 'epoch_2.pth')
+    assert (work_dir / 'epoch_1.pth').exists()
+    # a file the user put there, named like a checkpoint of the hook
+    (work_dir / 'epoch_0.pth').write_bytes(b'mine')
+    # --resume (in this process)
+
+    SMAUGRunner.from_cfg(toy_cfg(
+        work_dir, max_epochs=3, resume=True,
+        **{'default_hooks.checkpoint.max_keep_ckpts': 1})).train()
+    assert sorted(path.name for path in work_dir.glob('*.pth')) == [
+        'epoch_0.pth', 'epoch_3.pth']
+
+
+@pytest.mark.skipif(not os.path.exists('/dev/full'),
+                    reason='needs /dev/full (Linux)')
+def test_full_disk_writing_last_checkpoint_names_it(tmp_path):
+    work_dir = tmp_path / 'work'
+    work_dir.mkdir()
+    # every write to last_checkpoint.partial fails as on a full disk
+    (work_dir / 'last_checkpoint.partial').symlink_to('/dev/full')
+    runner = SMAUGRunner.from_cfg(toy_cfg(work_dir))
+    with pytest.raises(RuntimeError) as error:
+        runner.train()
+    assert str(error.value) == (
+        f'Could not write {work_dir / "last_checkpoint"} (the disk is '
+        'full). It still names the previous checkpoint; the new checkpoint '
+        f'{work_dir / "epoch_1.pth"} is complete.')
+    assert not os.path.lexists(work_dir / 'last_checkpoint.partial')
+    assert load_local_checkpoint(str(work_dir / 'epoch_1.pth'))
+
+
+# the writer thread's own exception is reported by pytest too
+@pytest.mark.filterwarnings(
+    'ignore::pytest.PytestUnhandledThreadExceptionWarning')
+def test_full_disk_writing_tensorboard_events_names_the_folder(
+        tmp_path, monkeypatch):
+
+    def full_disk(filesystem, filename, file_content, binary_mode=False):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    # TensorBoard's writer appends to its event file through this class
+    monkeypatch.setattr(gfile.LocalFileSystem, 'append', full_disk)
+    monkeypatch.setattr(gfile.LocalFileSystem, 'write', full_disk)
+    cfg = toy_cfg(tmp_path / 'work')
+    cfg.visualizer = Config.fromfile(str(TOY_CONFIG)).visualizer
+    with pytest.raises(RuntimeError,
+                       match=r'Could not write TensorBoard events to '
+                       rf'{tmp_path / "work"}/\d+_\d+/vis_data '
+                       r'\(the disk is full\)'):
+        SMAUGRunner.from_cfg(cfg).train()

@@ -39,15 +39,6 @@ default_hooks = dict(checkpoint=dict(interval=1, max_keep_ckpts=2))
 SIGTERM_STATUS = 128 + signal.SIGTERM
 
 
-def write_config(tmp_path, fixtures_dir, workers):
-    """The test config, with ``workers`` dataloader workers."""
-    config = tmp_path / 'toy_preemption.py'
-    config.write_text(CONFIG.format(
-        toy=str(fixtures_dir / 'configs' / 'toy_train.py'),
-        workers=workers))
-    return config
-
-
 def read_steps(work_dir, name='steps.jsonl'):
     """The StepRecorderHook records of a work_dir, in order."""
     lines = (work_dir / name).read_text().splitlines()
@@ -83,10 +74,10 @@ def free_ports(count):
 
 
 def test_sigterm_saves_a_checkpoint_that_resumes_exactly(
-        tmp_path, fixtures_dir, train_tool):
+        tmp_path, toy_config, train_tool):
     # 8 iterations per epoch; stopped in epoch 2 after its 3rd batch
     stop_after = 11
-    config = write_config(tmp_path, fixtures_dir, workers=1)
+    config = toy_config(CONFIG, workers=1)
     whole, stopped = tmp_path / 'uninterrupted', tmp_path / 'stopped'
     reference = train_tool(tmp_path, config, '--work-dir', str(whole),
                            log='uninterrupted.log')
@@ -120,12 +111,12 @@ def test_sigterm_saves_a_checkpoint_that_resumes_exactly(
 
 
 def test_sigterm_to_torchrun_stops_every_rank_after_the_same_iteration(
-        tmp_path, fixtures_dir, train_tool):
+        tmp_path, toy_config, train_tool):
     # 2 ranks x 8 points, batches of 2: 4 iterations per epoch; rank 0
     # pauses after iteration 6 (epoch 2, 2nd batch), rank 1 does not: it
     # learns of the signal from the all-reduce of the PreemptionHook
     stop_after = 6
-    config = write_config(tmp_path, fixtures_dir, workers=0)
+    config = toy_config(CONFIG, workers=0)
     whole, stopped = tmp_path / 'uninterrupted', tmp_path / 'stopped'
     ports = free_ports(3)
     reference = train_tool(tmp_path, config, '--work-dir', str(whole),
