@@ -18,7 +18,8 @@ export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 # exec: a signal sent to this script (Slurm, Kubernetes) reaches torchrun,
 # which forwards SIGTERM and SIGUSR1 to the training processes: they save a
 # checkpoint and exit (smaug/engine/preemption_hook.py).
-export PET_SIGNALS_TO_HANDLE=${PET_SIGNALS_TO_HANDLE:-SIGTERM,SIGINT,SIGHUP,SIGQUIT,SIGUSR1}
+SIGNALS=SIGTERM,SIGINT,SIGHUP,SIGQUIT,SIGUSR1
+export PET_SIGNALS_TO_HANDLE=${PET_SIGNALS_TO_HANDLE:-$SIGNALS}
 exec "$PYTHON" -m torch.distributed.run \
     --nnodes="$NNODES" --node_rank="$NODE_RANK" --master_addr="$MASTER_ADDR" \
     --nproc_per_node="$NPROC" --master_port="$PORT" \

@@ -5,13 +5,14 @@ same batches, same losses, same final weights and optimizer state, bit for
 bit. Once with tools/train.py (the signal sent to every process of the job,
 dataloader worker included, as Slurm does) and once with
 tools/dist_train.sh, 2 gloo processes (the signal sent to torchrun, which
-forwards it).
+forwards it). SIGUSR1 (Slurm's ``--signal=USR1@<seconds>``) does the same,
+exiting with 138 (an in-process run).
 
 The toy config (tests/fixtures/configs/toy_train.py: 16 points, batches of
 2) with SGD momentum and a per-epoch cosine schedule, so that the optimizer
 and scheduler states matter; CorpusBatchSampler skips the batches of the
-epoch that the checkpoint has trained on. The stopped run pauses after
-iteration STOP_AFTER (StepRecorderHook) until the test has sent the signal:
+epoch that the checkpoint has trained on. The stopped run pauses after a
+chosen iteration (StepRecorderHook) until the test has sent the signal:
 it is handled after that iteration, mid-epoch.
 """
 import json
@@ -19,9 +20,13 @@ import os
 import signal
 import socket
 
+import pytest
 import torch
+from mmengine.hooks import Hook
 from run_recorder import let_continue, wait_until_paused
+from toy_runs import toy_cfg
 
+from smaug.engine import SMAUGRunner, TrainingPreempted
 from smaug.engine.checkpoint_loading import load_local_checkpoint
 
 CONFIG = """
@@ -152,3 +157,30 @@ def test_sigterm_to_torchrun_stops_every_rank_after_the_same_iteration(
     assert reference.wait(timeout=300) == 0, \
         (tmp_path / 'uninterrupted.log').read_text()[-3000:]
     assert_same_training(stopped, whole, last_epoch=3, step_files=step_files)
+
+
+class SignalAfter(Hook):
+    """Sends ``signum`` to this process after iteration ``iteration``."""
+
+    def __init__(self, signum, iteration):
+        self.signum, self.iteration = signum, iteration
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None,
+                         outputs=None):
+        if runner.iter + 1 == self.iteration:
+            os.kill(os.getpid(), self.signum)
+
+
+def test_sigusr1_saves_and_exits_with_138(tmp_path):
+    runner = SMAUGRunner.from_cfg(toy_cfg(tmp_path, max_epochs=2))
+    runner.register_hook(SignalAfter(signal.SIGUSR1, 5), priority='HIGH')
+    with pytest.raises(TrainingPreempted) as stop:
+        runner.train()
+    assert stop.value.code == 128 + signal.SIGUSR1
+    assert (tmp_path / 'last_checkpoint').read_text() == str(
+        tmp_path / 'iter_5.pth')
+    meta = load_local_checkpoint(str(tmp_path / 'iter_5.pth'))['meta']
+    assert (meta['epoch'], meta['iter']) == (0, 5)
+    assert meta['data_position']['batches'] == 5
+    # the handlers before the training are back
+    assert signal.getsignal(signal.SIGUSR1) is signal.SIG_DFL
