@@ -42,6 +42,8 @@ optim_wrapper = dict(optimizer=dict(type='SGD', lr=0.01, momentum=0.9))
 default_hooks = dict(checkpoint=dict(interval=1, max_keep_ckpts=2))
 """
 SIGTERM_STATUS = 128 + signal.SIGTERM
+# gloo on the CPU, also where there is a GPU (2 ranks cannot share one)
+CPU_ONLY = dict(CUDA_VISIBLE_DEVICES='')
 
 
 def read_steps(work_dir, name='steps.jsonl'):
@@ -126,10 +128,10 @@ def test_sigterm_to_torchrun_stops_every_rank_after_the_same_iteration(
     ports = free_ports(3)
     reference = train_tool(tmp_path, config, '--work-dir', str(whole),
                            log='uninterrupted.log', dist_processes=2,
-                           extra_env=dict(PORT=str(ports[0])))
+                           extra_env=dict(CPU_ONLY, PORT=str(ports[0])))
     run = train_tool(tmp_path, config, '--work-dir', str(stopped),
                      log='stopped.log', dist_processes=2,
-                     extra_env=dict(PORT=str(ports[1]),
+                     extra_env=dict(CPU_ONLY, PORT=str(ports[1]),
                                     SMAUG_TEST_PAUSE_AFTER_ITER=str(
                                         stop_after)))
     wait_until_paused(stopped, run)
@@ -150,7 +152,7 @@ def test_sigterm_to_torchrun_stops_every_rank_after_the_same_iteration(
 
     resumed = train_tool(tmp_path, config, '--work-dir', str(stopped),
                          '--resume', log='resumed.log', dist_processes=2,
-                         extra_env=dict(PORT=str(ports[2])))
+                         extra_env=dict(CPU_ONLY, PORT=str(ports[2])))
     log = (tmp_path / 'resumed.log')
     assert resumed.wait(timeout=300) == 0, log.read_text()[-3000:]
     assert 'resuming epoch 2 after its first 2 batches' in log.read_text()
