@@ -32,6 +32,23 @@ def point_to(pointer, checkpoint):
         os.replace(partial, pointer)
 
 
+def link_to(link, target):
+    """Make ``link`` a relative symbolic link to ``target`` (in the same
+    folder), atomically.
+
+    Args:
+        link (str): Path of the link.
+        target (str): Path of the file it names.
+    """
+    partial = link + '.partial'
+    with reported_write_failure(link, 'It still names the previous best '
+                                'checkpoint.', partial):
+        if osp.lexists(partial):
+            os.remove(partial)
+        os.symlink(osp.basename(target), partial)
+        os.replace(partial, link)
+
+
 @HOOKS.register_module()
 class CrashSafeCheckpointHook(CheckpointHook):
     """mmengine's CheckpointHook, with a safe order of work.
@@ -49,6 +66,11 @@ class CrashSafeCheckpointHook(CheckpointHook):
     the outdated one it is about to delete included: a run killed between
     the pointer update and the deletion deletes it when resumed. Only files
     this hook wrote are ever deleted.
+
+    mmengine names the best checkpoint of a metric after its epoch
+    (``best_retrieval_mean_recall_epoch_3.pth``); the hook keeps the link
+    ``best_<metric>.pth`` pointing at it, so that a config's ``load_from``
+    or a command can name the best checkpoint of a run before it exists.
 
     :meth:`save_resumable` saves the state after the current iteration at
     any time (:class:`~smaug.engine.PreemptionHook`); such a checkpoint is
@@ -136,6 +158,28 @@ class CrashSafeCheckpointHook(CheckpointHook):
             point_to(osp.join(runner.work_dir, 'last_checkpoint'),
                      self.last_ckpt)
         self._delete_outdated(runner)
+
+    def _save_best_checkpoint(self, runner, metrics):
+        """Save the best checkpoints as mmengine does, then point each
+        metric's ``best_<metric>.pth`` link at its best checkpoint.
+
+        Args:
+            runner (Runner): The runner.
+            metrics (dict): The validation metrics.
+        """
+        super()._save_best_checkpoint(runner, metrics)
+        if (not self.save_best or not is_main_process()
+                or '://' in self.out_dir):
+            return
+        if len(self.key_indicators) == 1:
+            best = {self.key_indicators[0]: self.best_ckpt_path}
+        else:
+            best = self.best_ckpt_path_dict
+        for key, path in best.items():
+            if path and osp.isfile(path):
+                link = osp.join(self.out_dir,
+                                f'best_{key}.pth'.replace('/', '_'))
+                link_to(link, path)
 
     def _delete_outdated(self, runner):
         """Delete the oldest checkpoints beyond ``max_keep_ckpts`` (on the
