@@ -139,7 +139,7 @@ class PreemptionHook(Hook):
         Args:
             runner (Runner): The runner.
         """
-        self._restore_handlers()
+        self.restore_handlers()
         if self.received:
             runner.logger.warning(
                 f'{signal.Signals(self.received).name} arrived after the '
@@ -168,10 +168,13 @@ class PreemptionHook(Hook):
             f'Exiting with status {status} (128 + {signum.name}).')
         runner.call_hook('after_run')
         close_distributed()
-        self._restore_handlers()
+        self.restore_handlers()
         raise TrainingPreempted(status)
 
-    def _restore_handlers(self):
-        """Give the signals back to the handlers they had before."""
+    def restore_handlers(self):
+        """Give the signals back to the handlers they had before (once; the
+        runner also calls it when the training raised, since mmengine then
+        calls no ``after_train``)."""
         for signum, handler in self._previous_handlers.items():
             signal.signal(signum, handler)
+        self._previous_handlers.clear()

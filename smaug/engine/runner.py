@@ -49,6 +49,7 @@ from smaug.registry import MODEL_WRAPPERS, RUNNERS
 from .checkpoint_compatibility import (compare_state_dicts, format_report,
                                        revise_state_dict)
 from .config_validation import check_config
+from .preemption_hook import PreemptionHook
 from .run_length_schedule import fit_schedule_to_run
 from .work_dir_lock import WorkDirInUseError, WorkDirLock
 from .write_failures import reported_write_failure
@@ -204,7 +205,9 @@ class SMAUGRunner(Runner):
     def train(self):
         """Train, holding the work_dir's lock
         (:mod:`smaug.engine.work_dir_lock`): a second training on the same
-        work_dir is refused before it loads or writes a checkpoint.
+        work_dir is refused before it loads or writes a checkpoint. The lock
+        and the signals a :class:`PreemptionHook` caught are released even
+        when the training raises.
 
         Returns:
             nn.Module: The trained model.
@@ -224,6 +227,9 @@ class SMAUGRunner(Runner):
             return super().train()
         finally:
             lock.release()
+            for hook in self.hooks:
+                if isinstance(hook, PreemptionHook):
+                    hook.restore_handlers()
 
     def load_or_resume(self):
         """Resume or load, telling the user when there is nothing to resume

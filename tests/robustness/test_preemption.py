@@ -187,3 +187,27 @@ def test_sigusr1_saves_and_exits_with_138(tmp_path):
     assert meta['data_position']['batches'] == 5
     # the handlers before the training are back
     assert signal.getsignal(signal.SIGUSR1) is before
+
+
+class FailAfter(Hook):
+    """Raises after iteration ``iteration``."""
+
+    def __init__(self, iteration):
+        self.iteration = iteration
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None,
+                         outputs=None):
+        if runner.iter + 1 == self.iteration:
+            raise RuntimeError('failed on purpose')
+
+
+def test_a_failed_training_gives_the_signals_back(tmp_path):
+    """A runner that raised must not keep SIGTERM: in a notebook or a
+    script that goes on, SIGTERM would otherwise be swallowed by a dead
+    hook instead of ending the process."""
+    runner = SMAUGRunner.from_cfg(toy_cfg(tmp_path))
+    runner.register_hook(FailAfter(2))
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(RuntimeError, match='failed on purpose'):
+        runner.train()
+    assert signal.getsignal(signal.SIGTERM) is before
