@@ -1,6 +1,7 @@
 """SMAUGPretrain: the pre-training model of SMAUG (paper Fig. 2, eq. 6)."""
 import torch
 from mmengine.model import BaseModel
+from torch.utils.checkpoint import checkpoint
 
 from smaug.registry import MODELS
 
@@ -16,6 +17,30 @@ class SMAUGPretrain(BaseModel):
     text-guided frame selector keeps kappa frames per (clip, caption) pair
     and the multimodal encoder cross-attends to their tokens. The loss is the
     plain sum of the four terms, each logged on its own.
+
+    Exact gradient accumulation (``micro_batches=N``): the step's batch goes
+    through the encoders in N micro-batches, each under activation
+    checkpointing (GradCache, Gao et al. 2021, done by autograd): the
+    forward pass keeps only each micro-batch's outputs (clip tokens, caption
+    states, its MVM loss), and the backward pass re-runs one micro-batch at
+    a time with its RNG state restored (same tube masks, dropout and Gumbel
+    noise) and back-propagates the outputs' gradients. The losses that need
+    the whole batch are computed on all the outputs together, so every
+    term is the big batch's: VTC contrasts each clip with the whole batch
+    (and, as always, the other ranks'); VTM samples its hard negatives from
+    the whole batch's similarities and fuses pairs across micro-batches
+    (in checkpointed chunks of pairs too); MLM masks the whole batch at
+    once and averages over all its labelled tokens; MVM weighs each
+    micro-batch by its masked patches. The gradient is the big batch's
+    (tests/models/algorithms/test_exact_accumulation.py); the peak
+    activation memory is one micro-batch's, at the cost of a second forward
+    pass of the encoders and of the multimodal encoder. Random draws
+    follow the big batch's stream on the CPU, except dropout in the
+    encoders, which draws per micro-batch (as it does on CUDA, where
+    every kernel draws from its own offset): the same distribution, not the
+    same numbers. mmengine's ``accumulative_counts`` sums separate
+    micro-batches' losses instead, which is not VTC's gradient
+    (:func:`~smaug.engine.check_contrastive_accumulation` refuses it).
 
     Every component is built from its config through the MODELS registry,
     so any of them can be replaced by a user's registered module with the
@@ -41,6 +66,9 @@ class SMAUGPretrain(BaseModel):
             re-ranking, QA); None keeps every frame.
         tie_mlm_weights (bool): Share the MLM decoder weight with the word
             embeddings, as BERT does. Defaults to True.
+        micro_batches (int): Split each training batch into this many
+            micro-batches with exact gradient accumulation (see above);
+            the dataloader still gives the whole batch. Defaults to 1.
         compile (bool | dict): Compile the Transformer components
             (``COMPILED_PARTS``) in place with ``torch.compile``
             (``nn.Module.compile``: parameter names, and so checkpoints,
@@ -70,6 +98,7 @@ class SMAUGPretrain(BaseModel):
                  num_selected_frames=None,
                  num_test_selected_frames=None,
                  tie_mlm_weights=True,
+                 micro_batches=1,
                  compile=False,
                  data_preprocessor=None,
                  init_cfg=None):
@@ -88,6 +117,11 @@ class SMAUGPretrain(BaseModel):
                                if frame_selector else None)
         self.num_selected_frames = num_selected_frames
         self.num_test_selected_frames = num_test_selected_frames
+        if not isinstance(micro_batches, int) or micro_batches < 1:
+            raise ValueError(
+                'smaug/models/algorithms/smaug_pretrain.py: micro_batches '
+                f'must be a positive integer, got {micro_batches!r}.')
+        self.micro_batches = micro_batches
         if self.mlm_head is not None and tie_mlm_weights:
             self.mlm_head.tie_weights(
                 self.text_encoder.embeddings.word_embeddings)
@@ -194,9 +228,9 @@ class SMAUGPretrain(BaseModel):
         """The four pre-training losses.
 
         Order of work: the MLM masking first (it has the step's only
-        host-device sync, see :meth:`mask_captions`), then the visual side,
-        then one text-encoder pass over the captions and their masked copies
-        together.
+        host-device sync, see :meth:`mask_captions`), then the encoders
+        (:meth:`encode_pairs`, in micro-batches when ``micro_batches > 1``),
+        then the losses over the whole batch.
 
         Args:
             frames (Tensor): (B, K, 3, H, W) normalised frames.
@@ -208,10 +242,13 @@ class SMAUGPretrain(BaseModel):
             ``loss_mlm`` and ``loss_mvm``, plus logged settings.
         """
         mlm = self.mask_captions(text) if self.mlm_head is not None else None
-        visual, video_tokens = self.encode_video(frames)
+        masked_ids = None if mlm is None else mlm['masked_ids']
+        if self.micro_batches > 1:
+            encoded = self.encode_micro_batches(frames, text, masked_ids)
+        else:
+            encoded = self.encode_pairs(frames, text, masked_ids)
+        video_tokens, text_hidden, masked_hidden, mvm = encoded
         text_mask = text['attention_mask']
-        text_hidden, masked_hidden = self.encode_captions(
-            text, None if mlm is None else mlm['masked_ids'])
         video_emb, text_emb = self.vtc_head(video_tokens[:, :, 0].mean(1),
                                             text_hidden[:, 0])
         losses = dict(loss_vtc=self.vtc_head.loss(video_emb, text_emb))
@@ -221,10 +258,102 @@ class SMAUGPretrain(BaseModel):
         if mlm is not None:
             losses['loss_mlm'] = self.mlm_loss(video_tokens, masked_hidden,
                                                text_mask, mlm)
-        if self.mvm_head is not None:
-            losses['loss_mvm'] = self.mvm_loss(visual, frames)
+        if mvm is not None:
+            losses['loss_mvm'] = mvm[0]
         losses['vtc_temperature'] = self.vtc_head.temperature.detach()
         return losses
+
+    def encode_pairs(self, frames, text, masked_ids=None):
+        """The per-pair part of a step: the encoders and the MVM loss.
+
+        Args:
+            frames (Tensor): (B, K, 3, H, W) normalised frames.
+            text (dict): ``input_ids`` and ``attention_mask`` (B, P).
+            masked_ids (Tensor, optional): (B, P) MLM-masked copies of the
+                ids.
+
+        Returns:
+            tuple: clip tokens (B, K, 1 + T, C), caption states (B, P, D),
+            masked caption states (B, P, D) or None, and None without MVM,
+            else the MVM loss with its weight (the number of masked
+            patches it averages over).
+        """
+        visual, video_tokens = self.encode_video(frames)
+        text_hidden, masked_hidden = self.encode_captions(text, masked_ids)
+        mvm = None
+        if self.mvm_head is not None:
+            mvm = (self.mvm_loss(visual, frames), visual.mask.sum())
+        return video_tokens, text_hidden, masked_hidden, mvm
+
+    def micro_batch_slices(self, num):
+        """Split ``num`` rows into ``micro_batches`` consecutive slices of
+        near-equal sizes (fewer when ``num`` is smaller).
+
+        Args:
+            num (int): Number of rows.
+
+        Returns:
+            list[slice]: The slices, in order.
+        """
+        count = min(self.micro_batches, num)
+        bounds = [num * index // count for index in range(count + 1)]
+        return [slice(start, end) for start, end in zip(bounds, bounds[1:])]
+
+    def encode_micro_batches(self, frames, text, masked_ids=None):
+        """:meth:`encode_pairs` one checkpointed micro-batch at a time.
+
+        The forward pass keeps each micro-batch's outputs only; the backward
+        pass re-runs it, with the RNG state of its first run, and
+        back-propagates its outputs' gradients.
+
+        Args:
+            frames (Tensor): (B, K, 3, H, W) normalised frames.
+            text (dict): ``input_ids`` and ``attention_mask`` (B, P).
+            masked_ids (Tensor, optional): (B, P) MLM-masked copies of the
+                ids.
+
+        Returns:
+            tuple: As :meth:`encode_pairs`, for the whole batch; the MVM
+            loss is the mean over all masked patches.
+        """
+        parts = [
+            checkpoint(self.encode_pairs, frames[rows],
+                       {key: value[rows] for key, value in text.items()},
+                       None if masked_ids is None else masked_ids[rows],
+                       use_reentrant=False)
+            for rows in self.micro_batch_slices(len(frames))
+        ]
+        video_tokens, text_hidden, masked_hidden, mvm = zip(*parts)
+        masked_hidden = (None if masked_ids is None else
+                         torch.cat(masked_hidden))
+        if mvm[0] is not None:
+            loss, num_masked = (torch.stack(values) for values in zip(*mvm))
+            total = num_masked.sum()
+            mvm = ((loss * num_masked).sum() / total.clamp(min=1), total)
+        else:
+            mvm = None
+        return torch.cat(video_tokens), torch.cat(text_hidden), \
+            masked_hidden, mvm
+
+    def fuse_pairs(self, video_tokens, text_hidden, text_mask):
+        """:meth:`fuse`, in checkpointed chunks of pairs (one per
+        micro-batch) when ``micro_batches > 1``.
+
+        Args:
+            video_tokens (Tensor): (n, K, 1 + T, C).
+            text_hidden (Tensor): (n, P, D).
+            text_mask (Tensor): (n, P).
+
+        Returns:
+            Tensor: (n, P, D) fused states.
+        """
+        if self.micro_batches == 1:
+            return self.fuse(video_tokens, text_hidden, text_mask)
+        return torch.cat([
+            checkpoint(self.fuse, video_tokens[rows], text_hidden[rows],
+                       text_mask[rows], use_reentrant=False)
+            for rows in self.micro_batch_slices(len(video_tokens))
+        ])
 
     def mask_captions(self, text):
         """BERT masking of the captions for MLM.
@@ -308,8 +437,9 @@ class SMAUGPretrain(BaseModel):
         labels[:batch] = 1
         weight = torch.cat(
             [torch.ones_like(has_neg_text), has_neg_text, has_neg_video])
-        fused = self.fuse(video_tokens[video_index], text_hidden[text_index],
-                          text_mask[text_index])
+        fused = self.fuse_pairs(video_tokens[video_index],
+                                text_hidden[text_index],
+                                text_mask[text_index])
         return self.vtm_head.loss(self.vtm_head(fused[:, 0]), labels, weight)
 
     def mlm_loss(self, video_tokens, masked_hidden, text_mask, mlm):
@@ -322,7 +452,7 @@ class SMAUGPretrain(BaseModel):
             text_mask (Tensor): (B, P) attention mask of the captions.
             mlm (dict): Output of :meth:`mask_captions`.
         """
-        fused = self.fuse(video_tokens, masked_hidden, text_mask)
+        fused = self.fuse_pairs(video_tokens, masked_hidden, text_mask)
         return self.mlm_head.loss(fused, mlm['labels'], mlm['labelled'])
 
     def mvm_loss(self, visual, frames):
