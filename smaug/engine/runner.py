@@ -15,7 +15,9 @@ late or not at all:
 
 - the config is checked before anything is built (unknown types,
   arguments and misspelt top-level keys, named by their place:
-  :mod:`smaug.engine.config_validation`);
+  :mod:`smaug.engine.config_validation`); mmengine's gradient
+  accumulation of a contrastive model is refused for the exact one
+  (:mod:`smaug.engine.contrastive_accumulation`);
 - a work_dir that cannot be written stops the run at start-up, not at the
   first checkpoint an hour later;
 - a second training on a work_dir in use is refused
@@ -49,6 +51,7 @@ from smaug.registry import MODEL_WRAPPERS, RUNNERS
 from .checkpoint_compatibility import (compare_state_dicts, format_report,
                                        revise_state_dict)
 from .config_validation import check_config
+from .contrastive_accumulation import check_contrastive_accumulation
 from .preemption_hook import PreemptionHook
 from .run_length_schedule import fit_schedule_to_run
 from .work_dir_lock import WorkDirInUseError, WorkDirLock
@@ -123,6 +126,7 @@ class SMAUGRunner(Runner):
             cfg (mmengine.Config): The full config.
         """
         check_config(cfg)
+        check_contrastive_accumulation(cfg)
         fit_schedule_to_run(cfg)
         return super().from_cfg(cfg)
 

@@ -49,4 +49,10 @@ model = dict(
         num_heads=16,
         img_size=224,
         patch_size=16),
+    # Few GPUs: each process's batch (train_dataloader.total_batch_size, 128
+    # as in the paper, over the GPUs) goes through the encoders in this many
+    # micro-batches, with exact gradient accumulation: VTC, VTM, MLM and MVM
+    # stay those of the whole batch. E.g. 2 GPUs hold 64 clips each as 4
+    # micro-batches of 16: --cfg-options model.micro_batches=4.
+    micro_batches=1,
 )

@@ -40,7 +40,7 @@ class SMAUGPretrain(BaseModel):
     every kernel draws from its own offset): the same distribution, not the
     same numbers. mmengine's ``accumulative_counts`` sums separate
     micro-batches' losses instead, which is not VTC's gradient
-    (:func:`~smaug.engine.check_contrastive_accumulation` refuses it).
+    (:mod:`smaug.engine.contrastive_accumulation` refuses it).
 
     Every component is built from its config through the MODELS registry,
     so any of them can be replaced by a user's registered module with the
