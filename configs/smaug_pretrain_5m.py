@@ -10,3 +10,9 @@ _base_ = [
 
 # 128 clips per step in total, split over the processes by SMAUGRunner.
 train_dataloader = dict(total_batch_size=128)
+
+# The paper's evaluation protocol of this config's test (zero-shot on MSRVTT
+# 1K-A); its paper rows are those of smaug_ret_msrvtt_zeroshot.py (Table 2)
+# and of the ablations.
+paper_reference = dict(
+    benchmark='msrvtt_ret', table=None, row=None, metrics={})

@@ -46,3 +46,10 @@ custom_hooks = [
     dict(type='PretrainVisualizationHook', interval=1000),
     dict(type='GumbelTemperatureHook', start=1.0, end=0.1),
 ]
+
+# The paper's evaluation protocol of this config's test (zero-shot on MSRVTT
+# 1K-A); its paper rows (after fine-tuning) are those of
+# ablations/table6_frame_selection/smaug_5m_4to2.py and
+# ablations/table7_components/smaug_5m_mae_vts_fs.py.
+paper_reference = dict(
+    benchmark='msrvtt_ret', table=None, row=None, metrics={})

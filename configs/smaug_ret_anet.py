@@ -10,3 +10,14 @@ _base_ = [
 load_from = 'work_dirs/smaug_pretrain_17m/best_retrieval_mean_recall.pth'
 train_dataloader = dict(total_batch_size=32)
 model = dict(data_preprocessor=dict(max_text_len=64))  # paragraphs
+
+# The paper's row for this config and its evaluation protocol (a test run
+# prints them beside its own; smaug/evaluation/paper_protocols.py).
+paper_reference = dict(
+    benchmark='anet_ret',
+    table='Table 1',
+    row='SMAUG, 17M corpus, 1 frame, fine-tuned',
+    metrics={
+        'retrieval/t2v/R@1': 49.2,
+        'retrieval/t2v/R@5': 76.9,
+        'retrieval/t2v/R@10': 86.8})

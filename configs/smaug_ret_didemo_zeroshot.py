@@ -2,3 +2,14 @@
 # didemo directly, without fine-tuning.
 #   python tools/test.py configs/smaug_ret_didemo_zeroshot.py work_dirs/smaug_pretrain_5m/best_retrieval_mean_recall.pth
 _base_ = ['./smaug_ret_didemo.py']
+
+# The paper's row for this config and its evaluation protocol (a test run
+# prints them beside its own; smaug/evaluation/paper_protocols.py).
+paper_reference = dict(
+    benchmark='didemo_ret',
+    table='Table 2',
+    row='SMAUG, 5M corpus, 1 frame, zero-shot',
+    metrics={
+        'retrieval/t2v/R@1': 34.3,
+        'retrieval/t2v/R@5': 60.3,
+        'retrieval/t2v/R@10': 69.4})

@@ -8,6 +8,8 @@ runner_type = 'SMAUGRunner'
 # AutoAmpOptimWrapper skipped for a NaN/inf loss, stops after too many.
 # PreemptionHook: on SIGTERM/SIGUSR1 (Slurm, Kubernetes, torchrun), saves a
 # checkpoint that --resume continues exactly, then exits with 128 + signal.
+# ProtocolRecordHook: a test run writes and logs its evaluation protocol
+# (split, annotation SHA-256, counts, frames, scoring) and the paper's row.
 default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50),
@@ -18,6 +20,7 @@ default_hooks = dict(
     exact_resume=dict(type='ExactResumeHook'),
     nonfinite_loss=dict(type='NonFiniteLossHook'),
     preemption=dict(type='PreemptionHook'),
+    protocol_record=dict(type='ProtocolRecordHook'),
 )
 
 env_cfg = dict(

@@ -13,6 +13,7 @@ from .nonfinite_guard import (GuardedAmpOptimWrapper, GuardedOptimWrapper,
                               NonFiniteGuardMixin, NonFiniteLossError)
 from .nonfinite_loss_hook import NonFiniteLossHook
 from .preemption_hook import PreemptionHook, TrainingPreempted
+from .protocol_record_hook import ProtocolRecordHook
 from .retrieval_loops import (RetrievalTestLoop, RetrievalValLoop,
                               gather_rows, merge_rerank_scores)
 from .runner import SMAUGRunner
@@ -26,7 +27,7 @@ __all__ = [
     'NonFiniteLossError', 'NonFiniteLossHook', 'check_config',
     'AnswerListHook',
     'GumbelTemperatureHook', 'HardNegativeWarmupHook',
-    'PreemptionHook', 'PretrainVisualizationHook',
+    'PreemptionHook', 'PretrainVisualizationHook', 'ProtocolRecordHook',
     'AutoAmpOptimWrapper', 'RetrievalTestLoop', 'RetrievalValLoop',
     'SMAUGRunner', 'SMAUGTensorboardVisBackend', 'TrainingPreempted',
     'UnreadableCheckpointError', 'UntrustedCheckpointError',

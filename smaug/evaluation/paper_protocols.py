@@ -1,0 +1,81 @@
+"""The paper's evaluation protocol of each down-stream benchmark.
+
+A config names its benchmark in ``paper_reference['benchmark']``; a test
+run records the protocol it followed (:mod:`smaug.evaluation.protocol_record`)
+and :func:`protocol_differences` names every way it differs from the
+paper's. Sources: Sec. 4.1 (splits, paragraph-to-video retrieval, 12 test
+frames for QA), Tables 12 and 13 (test frames), DESIGN.md (VTM re-scores
+the top 128 VTC candidates). Splits are named by the annotation file stem
+that ``tools/data/`` writes for them (data/README.md).
+"""
+
+PAPER_PROTOCOLS = {
+    'msrvtt_ret': dict(
+        name='MSRVTT text-to-video retrieval: fine-tuned on the 7K training '
+        'videos (9K results are greyed out in Table 1), 1K-A test',
+        task='retrieval', train_split='ret_train_7k',
+        test_split='ret_test_1ka', frames=12, paragraph=False,
+        score_mode='vtm', k=128),
+    'didemo_ret': dict(
+        name='DiDeMo paragraph-to-video retrieval, test split',
+        task='retrieval', train_split='ret_train', test_split='ret_test',
+        frames=12, paragraph=True, score_mode='vtm', k=128),
+    'anet_ret': dict(
+        name='ActivityNet Captions paragraph-to-video retrieval, val_1 split',
+        task='retrieval', train_split='ret_train', test_split='ret_val1',
+        frames=32, paragraph=True, score_mode='vtm', k=128),
+    'msrvtt_qa': dict(
+        name='MSRVTT-QA open-ended QA, test split', task='qa',
+        train_split='qa_train', test_split='qa_test', frames=12,
+        paragraph=False, score_mode='answer list'),
+    'anet_qa': dict(
+        name='ActivityNet-QA open-ended QA, test split', task='qa',
+        train_split='qa_train', test_split='qa_test', frames=12,
+        paragraph=False, score_mode='answer list'),
+    'msrvtt_mc': dict(
+        name='MSRVTT-MC multiple choice (5 captions), test split', task='mc',
+        test_split='mc_test', frames=12, paragraph=False, score_mode='vtm'),
+}
+
+
+def paper_protocol(benchmark):
+    """The paper's protocol of a benchmark.
+
+    Args:
+        benchmark (str): A key of :data:`PAPER_PROTOCOLS`.
+
+    Returns:
+        dict: A copy of its protocol.
+    """
+    if benchmark not in PAPER_PROTOCOLS:
+        raise KeyError(
+            f"paper_reference: benchmark {benchmark!r} is not one of the "
+            f'paper\'s: {sorted(PAPER_PROTOCOLS)}')
+    return dict(PAPER_PROTOCOLS[benchmark])
+
+
+def protocol_differences(protocol, benchmark):
+    """Every way a run's protocol differs from the paper's.
+
+    The training split is compared only when the config fine-tunes on one
+    annotation file (``protocol['train_split']`` is not None): a
+    pre-training config is tested zero-shot.
+
+    Args:
+        protocol (dict): A protocol as
+            :func:`smaug.evaluation.protocol_record.config_protocol` gives.
+        benchmark (str): A key of :data:`PAPER_PROTOCOLS`.
+
+    Returns:
+        list[str]: ``'<key>: <this run's value> here, <the paper's> in the
+        paper'`` per difference; empty when the protocols agree.
+    """
+    differences = []
+    for key, expected in paper_protocol(benchmark).items():
+        if key == 'name' or (key == 'train_split'
+                             and protocol.get(key) is None):
+            continue
+        if protocol.get(key) != expected:
+            differences.append(f'{key}: {protocol.get(key)!r} here, '
+                               f'{expected!r} in the paper')
+    return differences

@@ -1,0 +1,242 @@
+"""The evaluation protocol record of a test run.
+
+What a run was tested on and how, so that a number can be compared with the
+paper's: the test split and the SHA-256 of its annotation file, the counts
+of videos and queries, frames per test clip, whether captions were joined
+into paragraphs and to how many tokens texts were trimmed, how candidates
+were scored (VTC alone, or the top ``k`` re-scored by VTM), and the paper's
+row for the config (``paper_reference``) with every way the run's protocol
+differs from the paper's. :class:`smaug.engine.ProtocolRecordHook` writes
+it as ``protocol.json`` and logs it; :func:`config_protocol` alone is what
+the config tests check against the paper.
+
+A config's ``paper_reference``::
+
+    paper_reference = dict(
+        benchmark='msrvtt_ret',  # a key of PAPER_PROTOCOLS
+        table='Table 1', row='SMAUG, 17M corpus, 1 frame, fine-tuned',
+        metrics={'retrieval/t2v/R@1': 44.0})  # the run's metric names
+
+(``table=None, row=None, metrics={}`` where the paper reports no number.)
+"""
+import hashlib
+import inspect
+import os.path as osp
+
+from mmengine.fileio import get
+
+from smaug.registry import LOOPS, MODELS
+from .metrics.retrieval_metric import format_table
+from .paper_protocols import paper_protocol, protocol_differences
+
+#: The task of each test dataset type.
+TASK_OF_DATASET = dict(VideoRetrievalDataset='retrieval',
+                       VideoQADataset='qa', VideoMCDataset='mc')
+
+
+def split_name(ann_file):
+    """The split an annotation file holds: its name without extension.
+
+    Args:
+        ann_file (str | None): The annotation file.
+    """
+    if not ann_file:
+        return None
+    return osp.splitext(osp.basename(ann_file))[0]
+
+
+def _setting(section, registry, name):
+    """A config section's ``name``, else the default of its class (None if
+    the section or its type is unknown)."""
+    section = section or {}
+    if name in section:
+        return section[name]
+    cls = registry.get(section.get('type', ''))
+    parameter = inspect.signature(cls).parameters if cls else {}
+    return parameter[name].default if name in parameter else None
+
+
+def _scoring(cfg, task):
+    """``score_mode`` and ``k`` of a config's test."""
+    if task == 'retrieval':
+        k = _setting(cfg.get('test_cfg'), LOOPS, 'k')
+        mode = _setting(cfg.get('test_cfg'), LOOPS, 'score_mode')
+        return dict(score_mode='vtc' if k == 0 else mode, k=k)
+    if task == 'qa':
+        return dict(score_mode='answer list',
+                    k=_setting(cfg.model, MODELS, 'num_candidates'))
+    return dict(score_mode='vtm', k=None)
+
+
+def config_protocol(cfg):
+    """The evaluation protocol of a config's test run.
+
+    Args:
+        cfg (mmengine.Config): The full config (after command-line
+            overrides).
+
+    Returns:
+        dict: ``task``, ``test_split``, ``train_split`` (None unless the
+        config trains on one annotation file), ``frames`` (per test clip),
+        ``paragraph``, ``text_max_tokens`` (texts are trimmed to it),
+        ``score_mode`` ('vtc': VTC alone; 'vtm' or 'vtm+vtc': the top ``k``
+        VTC candidates re-scored; 'answer list'; MC's 'vtm') and ``k``.
+    """
+    dataset = cfg.test_dataloader.dataset
+    task = TASK_OF_DATASET.get(dataset.get('type'))
+    train = (cfg.get('train_dataloader') or {}).get('dataset', {})
+    frames = [step.num_frames for step in dataset.get('pipeline', [])
+              if step.get('type') == 'SampleClipFrames']
+    return dict(
+        task=task,
+        test_split=split_name(dataset.get('ann_file')),
+        train_split=split_name(train.get('ann_file')),
+        frames=frames[0] if frames else None,
+        paragraph=bool(dataset.get('paragraph', False)),
+        text_max_tokens=_setting(cfg.model.get('data_preprocessor'),
+                                 MODELS, 'max_text_len'),
+        **_scoring(cfg, task))
+
+
+def file_sha256(path, backend_args=None):
+    """Hex SHA-256 of a file's bytes.
+
+    Args:
+        path (str): The file (any mmengine file backend).
+        backend_args (dict, optional): mmengine backend arguments.
+    """
+    return hashlib.sha256(get(path, backend_args=backend_args)).hexdigest()
+
+
+def dataset_counts(dataset):
+    """Videos and queries of a test dataset.
+
+    Args:
+        dataset (BaseDataset): The test dataset (full, as tested).
+
+    Returns:
+        dict: ``videos`` (distinct media files) and ``queries`` (captions
+        or paragraphs of a retrieval gallery, else one per item: questions,
+        multiple-choice clips).
+    """
+    infos = [dataset.get_data_info(i) for i in range(len(dataset))]
+    videos = {info.get('video_path', info.get('img_path')) for info in infos}
+    queries = sum(len(info['text']) for info in infos) if isinstance(
+        dataset.metainfo.get('texts'), list) else len(infos)
+    return dict(videos=len(videos), queries=queries)
+
+
+def build_protocol_record(cfg, dataset):
+    """The record of a test run before it starts.
+
+    Args:
+        cfg (mmengine.Config): The run's config.
+        dataset (BaseDataset): Its test dataset, built.
+
+    Returns:
+        dict: ``config``, ``checkpoint``, ``protocol``
+        (:func:`config_protocol`), ``annotation_file`` (``path``,
+        ``sha256``), ``videos``, ``queries``, ``paper`` (the config's
+        ``paper_reference`` with the paper's ``protocol``, or None) and
+        ``differences`` from the paper's protocol.
+    """
+    protocol = config_protocol(cfg)
+    ann_file = getattr(dataset, 'ann_file', None)
+    record = dict(
+        config=cfg.filename,
+        checkpoint=cfg.get('load_from'),
+        protocol=protocol,
+        annotation_file=dict(
+            path=ann_file,
+            sha256=file_sha256(ann_file, getattr(dataset, 'backend_args',
+                                                 None)) if ann_file else None),
+        **dataset_counts(dataset),
+        paper=None,
+        differences=[])
+    reference = cfg.get('paper_reference')
+    if reference:
+        record['paper'] = dict(
+            reference.to_dict(),
+            protocol=paper_protocol(reference['benchmark']))
+        record['differences'] = protocol_differences(protocol,
+                                                     reference['benchmark'])
+    return record
+
+
+def describe_scoring(protocol):
+    """How candidates were scored, in words.
+
+    Args:
+        protocol (dict): A :func:`config_protocol` result.
+    """
+    mode, k = protocol['score_mode'], protocol['k']
+    if mode == 'vtc':
+        return 'VTC similarity alone (k=0)'
+    if protocol['task'] == 'retrieval':
+        return (f'VTC, then the top {k} re-scored by '
+                f'{mode.upper()} (score_mode {mode}, k={k})')
+    if protocol['task'] == 'qa':
+        return (f'answer list: top {k} by first-token likelihood, then full '
+                'likelihood')
+    return 'VTM score of each option'
+
+
+def protocol_lines(record):
+    """The record as a few log lines.
+
+    Args:
+        record (dict): A :func:`build_protocol_record` result.
+
+    Returns:
+        list[str]: One line per fact group.
+    """
+    protocol, ann = record['protocol'], record['annotation_file']
+    lines = [
+        f'Evaluation protocol of {record["config"]}:',
+        f'  test split {protocol["test_split"]}: {ann["path"]} (sha256 '
+        f'{ann["sha256"]}), {record["videos"]} videos, '
+        f'{record["queries"]} queries',
+        f'  {protocol["frames"]} frames per clip, paragraph '
+        f'{protocol["paragraph"]}, texts trimmed to '
+        f'{protocol["text_max_tokens"]} tokens, training split '
+        f'{protocol["train_split"]}',
+        f'  scores: {describe_scoring(protocol)}',
+    ]
+    paper = record['paper']
+    if paper is None:
+        lines.append('  paper: no paper_reference in this config')
+        return lines
+    source = (f'{paper["table"]}, {paper["row"]}' if paper['table'] else
+              'no number reported')
+    lines.append(f'  paper: {paper["protocol"]["name"]} ({source})')
+    lines.append('  protocol matches the paper\'s' if not
+                 record['differences'] else
+                 '  PROTOCOL DIFFERS FROM THE PAPER\'S: ' +
+                 '; '.join(record['differences']))
+    return lines
+
+
+def paper_comparison(record, metrics):
+    """The paper's numbers beside the run's, as a table.
+
+    Args:
+        record (dict): A :func:`build_protocol_record` result.
+        metrics (dict): The run's metrics (e.g. ``retrieval/t2v/R@1``).
+
+    Returns:
+        str | None: A title line and a table with a ``paper`` and a
+        ``this run`` row; None when the config has no paper numbers.
+    """
+    paper = record['paper']
+    if not paper or not paper['metrics']:
+        return None
+    names = list(paper['metrics'])
+    columns = [name.split('/', 1)[-1] for name in names]
+    table = format_table({
+        'paper': dict(zip(columns, paper['metrics'].values())),
+        'this run': {column: metrics.get(name, float('nan'))
+                     for column, name in zip(columns, names)}})
+    verdict = ('same protocol' if not record['differences'] else
+               'PROTOCOL DIFFERS: ' + '; '.join(record['differences']))
+    return (f'Paper {paper["table"]} ({paper["row"]}) beside this run '
+            f'({verdict}):\n{table}')
