@@ -34,15 +34,23 @@ def make_batch():
     return dict(inputs=random_clips(num), data_samples=samples)
 
 
-def build_model(vocab, micro_batches):
+def build_model(vocab, micro_batches, retrieval=False):
     """The tiny SMAUG in float64 without dropout (the one random draw
-    that micro-batches take in another order than the whole batch)."""
+    that micro-batches take in another order than the whole batch).
+
+    Args:
+        vocab (str): The tokenizer's ``vocab.txt``.
+        micro_batches (int): ``micro_batches`` of the model.
+        retrieval (bool): Build the retrieval model (VTC + VTM only)
+            instead of the pre-training model.
+    """
     model_cfg = Config.fromfile(str(TINY_CONFIG)).model
     no_dropout = dict(model_cfg.text_encoder.arch, dropout=0.)
-    model = build_tiny_smaug(
-        vocab, micro_batches=micro_batches,
-        **{part: dict(model_cfg[part], arch=no_dropout)
-           for part in ('text_encoder', 'multimodal_encoder', 'mlm_head')})
+    parts = {part: dict(model_cfg[part], arch=no_dropout)
+             for part in ('text_encoder', 'multimodal_encoder', 'mlm_head')}
+    if retrieval:
+        parts.update(type='SMAUGRetrieval', mlm_head=None, mvm_head=None)
+    model = build_tiny_smaug(vocab, micro_batches=micro_batches, **parts)
     return model.double().train()
 
 
@@ -58,15 +66,15 @@ def step_gradients(model, batches):
         tuple[dict, dict]: Mean loss terms and ``name -> grad``.
     """
     torch.manual_seed(1)
-    terms = dict.fromkeys(LOSSES, 0.)
+    terms = {}
     for batch in batches:
         data = model.data_preprocessor(batch, True)
         data['inputs'] = data['inputs'].double()
         losses = model(**data, mode='loss')
-        total = sum(losses[key] for key in LOSSES) / len(batches)
-        total.backward()
-        for key in LOSSES:
-            terms[key] += losses[key].item() / len(batches)
+        losses = {key: losses[key] for key in LOSSES if key in losses}
+        (sum(losses.values()) / len(batches)).backward()
+        for key, value in losses.items():
+            terms[key] = terms.get(key, 0.) + value.item() / len(batches)
     grads = {name: param.grad for name, param in model.named_parameters()
              if param.grad is not None}
     return terms, grads
@@ -91,8 +99,11 @@ def test_micro_batches_give_the_whole_batch_gradient(whole_batch):
     vocab, batch, (terms, grads) = whole_batch
     micro_terms, micro_grads = step_gradients(
         build_model(vocab, MICRO_BATCHES), [batch])
+    # MVM computes its loss in float32: its term agrees to float32's
+    # precision; the gradients agree to float64's (2e-15 measured; 6e-7
+    # in float32, where the issue asks for 1e-5).
     assert micro_terms == pytest.approx(terms, abs=1e-6)
-    assert largest_difference(micro_grads, grads) < 1e-5
+    assert largest_difference(micro_grads, grads) < 1e-10
 
 
 def test_summed_micro_batch_losses_are_not_the_whole_batch_gradient(
@@ -104,3 +115,14 @@ def test_summed_micro_batch_losses_are_not_the_whole_batch_gradient(
                      for part in rows]
     _, summed_grads = step_gradients(build_model(vocab, 1), micro_batches)
     assert largest_difference(summed_grads, grads) > 1e-2
+
+
+def test_retrieval_model_with_uneven_micro_batches(whole_batch):
+    vocab, batch, _ = whole_batch
+    terms, grads = step_gradients(build_model(vocab, 1, retrieval=True),
+                                  [batch])
+    micro_terms, micro_grads = step_gradients(
+        build_model(vocab, 3, retrieval=True), [batch])  # 2 + 3 + 3 clips
+    assert micro_terms.keys() == {'loss_vtc', 'loss_vtm'}
+    assert micro_terms == pytest.approx(terms, abs=1e-12)
+    assert largest_difference(micro_grads, grads) < 1e-10
