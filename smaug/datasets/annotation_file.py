@@ -10,6 +10,7 @@ Everything wrong with a file is reported at start-up as an
 :class:`AnnotationError` naming the file, the entry index and the key, so a
 malformed file never reaches a dataloader worker.
 """
+import io
 import json
 import os
 import os.path as osp
@@ -34,38 +35,165 @@ def load_annotation_file(path, backend_args=None):
     Returns:
         list[dict]: The entries, in file order.
     """
+    return list(iter_annotation_file(path, backend_args))
+
+
+def iter_annotation_file(path, backend_args=None):
+    """Yield the entries of a JSON-list or JSON-lines annotation file, one
+    at a time: a local file is read in chunks, so its text and its entries
+    are never all in memory at once.
+
+    Args:
+        path (str): The file; ``.jsonl`` files are read as JSON lines.
+        backend_args (dict, optional): mmengine file backend arguments (a
+            file read through a backend is fetched whole first).
+
+    Yields:
+        dict: The entries, in file order.
+    """
     try:
-        text = get_text(path, backend_args=backend_args)
+        if backend_args is None and '://' not in str(path):
+            stream = open(path, encoding='utf-8')
+        else:
+            stream = io.StringIO(get_text(path, backend_args=backend_args))
     except FileNotFoundError as err:
         raise AnnotationError(f'{path}: annotation file not found') from err
-    if str(path).endswith('.jsonl'):
-        entries = []
-        for line_no, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                entries.append(json.loads(line))
-            except json.JSONDecodeError as err:
+    with stream:
+        if str(path).endswith('.jsonl'):
+            entries = _json_lines(stream, path)
+        else:
+            entries = JSONListReader(stream, path)
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict):
                 raise AnnotationError(
-                    f'{path}: entry {len(entries)} (line {line_no}) is not '
-                    f'valid JSON: {err.msg} at column {err.colno}') from err
-    else:
+                    f'{path}: entry {index} must be a JSON object, got '
+                    f'{type(entry).__name__}')
+            yield entry
+
+
+def _json_lines(stream, path):
+    """Yield the values of the non-blank lines of a JSON-lines stream.
+
+    Args:
+        stream (io.TextIOBase): The open file.
+        path (str): The file (for messages).
+    """
+    index = 0
+    for line_no, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
         try:
-            entries = json.loads(text)
+            yield json.loads(line)
         except json.JSONDecodeError as err:
             raise AnnotationError(
-                f'{path}: invalid JSON at line {err.lineno} column '
-                f'{err.colno}: {err.msg}') from err
-        if not isinstance(entries, list):
-            raise AnnotationError(
-                f'{path}: expected a JSON list of entries (or a .jsonl file '
-                f'with one entry per line), got a {type(entries).__name__}')
-    for index, entry in enumerate(entries):
-        if not isinstance(entry, dict):
-            raise AnnotationError(
-                f'{path}: entry {index} must be a JSON object, got '
-                f'{type(entry).__name__}')
-    return entries
+                f'{path}: entry {index} (line {line_no}) is not valid JSON: '
+                f'{err.msg} at column {err.colno}') from err
+        index += 1
+
+
+class JSONListReader:
+    """Iterate over the items of a JSON list read from a text stream in
+    chunks; memory holds one chunk and the item being decoded.
+
+    Args:
+        stream (io.TextIOBase): The open file.
+        path (str): The file (for messages).
+        chunk_chars (int): Characters read at a time. Defaults to 2**20.
+    """
+
+    def __init__(self, stream, path, chunk_chars=2**20):
+        self.stream = stream
+        self.path = path
+        self.chunk_chars = chunk_chars
+        self.decoder = json.JSONDecoder()
+        self.text = ''
+        self.pos = 0
+        self.eof = False
+        # position of self.text[0] in the file, for messages
+        self.dropped_lines = 0
+        self.dropped_line_chars = 0
+
+    def __iter__(self):
+        if self._next_char() != '[':
+            self._not_a_list()
+        self.pos += 1
+        if self._next_char() == ']':
+            self.pos += 1
+        else:
+            while True:
+                yield self._decode_item()
+                char = self._next_char()
+                self.pos += 1
+                if char == ']':
+                    break
+                if char != ',':
+                    self._fail(self.pos - 1, "Expecting ',' delimiter")
+        if self._next_char() is not None:
+            self._fail(self.pos, 'Extra data')
+
+    def _read_chunk(self):
+        """Append a chunk to the text, dropping what was decoded; False at
+        the end of the stream."""
+        if self.eof:
+            return False
+        chunk = self.stream.read(self.chunk_chars)
+        if not chunk:
+            self.eof = True
+            return False
+        done = self.text[:self.pos]
+        newlines = done.count('\n')
+        self.dropped_lines += newlines
+        self.dropped_line_chars = (len(done) - done.rfind('\n') - 1
+                                   if newlines else
+                                   self.dropped_line_chars + len(done))
+        self.text = self.text[self.pos:] + chunk
+        self.pos = 0
+        return True
+
+    def _next_char(self):
+        """Skip whitespace; return the next character (None at the end)."""
+        while True:
+            while self.pos < len(self.text) and self.text[self.pos].isspace():
+                self.pos += 1
+            if self.pos < len(self.text):
+                return self.text[self.pos]
+            if not self._read_chunk():
+                return None
+
+    def _decode_item(self):
+        """Decode the item at the current position, reading more text
+        while it is incomplete."""
+        self._next_char()
+        while True:
+            try:
+                item, self.pos = self.decoder.raw_decode(self.text, self.pos)
+                return item
+            except json.JSONDecodeError as err:
+                if not self._read_chunk():
+                    self._fail(err.pos, err.msg)
+
+    def _not_a_list(self):
+        """Raise the error of a file whose top level is not a list."""
+        while self._read_chunk():
+            pass
+        try:
+            value = json.loads(self.text)
+        except json.JSONDecodeError as err:
+            self._fail(err.pos, err.msg)
+        raise AnnotationError(
+            f'{self.path}: expected a JSON list of entries (or a .jsonl file '
+            f'with one entry per line), got a {type(value).__name__}')
+
+    def _fail(self, pos, msg):
+        """Raise an :class:`AnnotationError` at ``self.text[pos]``."""
+        line_start = self.text.rfind('\n', 0, pos) + 1
+        line = self.dropped_lines + self.text.count('\n', 0, pos) + 1
+        column = pos - line_start + 1
+        if line_start == 0:
+            column += self.dropped_line_chars
+        raise AnnotationError(
+            f'{self.path}: invalid JSON at line {line} column {column}: '
+            f'{msg}')
 
 
 def require(entry, key, types, path, index):

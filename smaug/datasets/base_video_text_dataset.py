@@ -1,15 +1,24 @@
 """The base of smaug's annotation datasets: validated loading, bad-data policy.
 """
+import hashlib
+import json
 import logging
+import os.path as osp
+import sys
+from pathlib import Path
 
 from mmengine.dataset import BaseDataset
 from mmengine.fileio import join_path
 from mmengine.logging import print_log
 
 from smaug.registry import TRANSFORMS
-from .annotation_file import (AnnotationError, load_annotation_file,
+from . import annotation_file
+from .annotation_file import (AnnotationError, iter_annotation_file,
                               media_of)
+from .annotation_store import (iter_store, map_store, shared_store,
+                               store_in_memory, store_path)
 from .bad_sample_tally import BadSampleTally
+from .corpus_availability import log_availability
 from .sample_seeding import SampleSeeding
 from .transforms import BadMediaError
 
@@ -22,9 +31,10 @@ class BaseVideoTextDataset(BaseDataset):
     and hands it to :meth:`parse_entry`, which subclasses implement. A file
     holds one media type: ``"video"`` entries become ``video_path``,
     ``"image"`` entries ``img_path`` (joined with ``data_prefix['video']`` /
-    ``data_prefix['image']`` under ``data_root``). The parsed list is stored
-    serialised (mmengine's ``serialize_data``), so dataloader workers share
-    one copy of millions of entries.
+    ``data_prefix['image']`` under ``data_root``). The parsed entries are
+    stored as mmengine's ``serialize_data`` arrays in a file that one
+    process writes and every rank and dataloader worker of the machine maps
+    (:meth:`full_init`), so millions of entries cost one copy per machine.
 
     Bad data: a loading transform raises
     :class:`~smaug.datasets.transforms.BadMediaError` for a missing, empty,
@@ -71,6 +81,11 @@ class BaseVideoTextDataset(BaseDataset):
         bad_ratio_min_samples (int): Samples a process reads before
             ``max_bad_ratio`` applies (early shares are noisy). Defaults
             to 100.
+        cache_dir (str | bool): Folder of the annotation store (the
+            parsed annotations, written once and memory-mapped by every
+            process of the machine); True: ``.smaug_cache`` beside the
+            annotation file; False: each process keeps its own store in
+            memory. Defaults to True.
         **kwargs: Other :class:`mmengine.dataset.BaseDataset` arguments
             (``test_mode``, ``metainfo``, ``indices``, ``lazy_init``,
             ``max_refetch``, ...).
@@ -84,11 +99,13 @@ class BaseVideoTextDataset(BaseDataset):
                  backend_args=None,
                  max_bad_ratio=0.1,
                  bad_ratio_min_samples=100,
+                 cache_dir=True,
                  **kwargs):
         if not 0 <= max_bad_ratio <= 1:
             raise ValueError(f'{ann_file}: max_bad_ratio must be in [0, 1], '
                              f'not {max_bad_ratio!r}')
         self.backend_args = backend_args
+        self.cache_dir = cache_dir
         self.max_bad_ratio = max_bad_ratio
         self.bad_ratio_min_samples = bad_ratio_min_samples
         self.tally = BadSampleTally()
@@ -120,11 +137,23 @@ class BaseVideoTextDataset(BaseDataset):
         raise NotImplementedError
 
     def load_data_list(self):
-        """Read, validate and parse the annotation file."""
-        entries = load_annotation_file(self.ann_file, self.backend_args)
-        data_list = []
+        """Read, validate and parse the annotation file into a list (the
+        path of ``serialize_data=False``; see :meth:`full_init`)."""
+        data_list = list(self.parse_file())
+        self.after_load(data_list)
+        return data_list
+
+    def parse_file(self):
+        """Read, validate and parse the annotation file, one entry at a
+        time (the file is streamed, see
+        :func:`~smaug.datasets.annotation_file.iter_annotation_file`).
+
+        Yields:
+            dict: The data infos, in file order.
+        """
         first_media = None
-        for index, entry in enumerate(entries):
+        for index, entry in enumerate(
+                iter_annotation_file(self.ann_file, self.backend_args)):
             media_key, rel_path = media_of(entry, self.ann_file, index)
             if first_media is None:
                 first_media = media_key
@@ -139,11 +168,97 @@ class BaseVideoTextDataset(BaseDataset):
             else:
                 media = dict(img_path=join_path(self.data_prefix['image'],
                                                 rel_path))
-            data_list.extend(self.parse_entry(entry, index, media))
-        if not data_list:
+            yield from self.parse_entry(entry, index, media)
+        if first_media is None:
             raise AnnotationError(f'{self.ann_file}: no entries')
         self.media_key = first_media
-        return data_list
+
+    def after_load(self, infos):
+        """Derive what a subclass needs from all data infos (ground truth,
+        checks); runs in every process once the annotations are loaded.
+
+        Args:
+            infos (Iterable[dict]): The data infos, in file order (read
+                once, one at a time, from the store).
+        """
+
+    def full_init(self):
+        """Load the annotations into a store shared by every process of
+        the machine (:mod:`~smaug.datasets.annotation_store`): the file is
+        parsed by one process, into ``cache_dir``, and mapped by all; then
+        :meth:`after_load` and the ``indices`` subset apply. With
+        ``serialize_data=False`` mmengine's list is built instead. A
+        training dataset logs how much of its media is present (from the
+        report of ``tools/data/check_corpus.py``, see
+        :mod:`~smaug.datasets.corpus_availability`)."""
+        if self._fully_initialized:
+            return
+        if not self.test_mode:
+            log_availability(self)
+        if not self.serialize_data:
+            return super().full_init()
+        path = self._store_path()
+        if path is None:
+            *arrays, meta = store_in_memory(self.parse_file(),
+                                            self._store_meta)
+        else:
+            *arrays, meta, path = shared_store(path, self.parse_file,
+                                               self._store_meta)
+        self.data_bytes, self.data_address = arrays
+        self._store = path and (path, *arrays)
+        self.media_key = meta['media_key']
+        self.after_load(iter_store(*arrays))
+        if self._indices is not None:
+            self.get_subset_(self._indices)
+        self._fully_initialized = True
+
+    def _store_meta(self):
+        """What the store keeps beside the data infos."""
+        return dict(media_key=self.media_key)
+
+    def _store_path(self):
+        """The store file of this dataset (None: keep it in memory)."""
+        if self.cache_dir is False or self.backend_args is not None or \
+                '://' in str(self.ann_file):
+            return None
+        folder = self.cache_dir
+        if folder is True:
+            folder = osp.join(osp.dirname(osp.abspath(self.ann_file)),
+                              '.smaug_cache')
+        settings = {}
+        for key, value in sorted(vars(self).items()):
+            try:
+                settings[key] = json.loads(json.dumps(value))
+            except (TypeError, ValueError):
+                continue  # a transform, a tally: no part of the parsing
+        code = hashlib.sha256()
+        modules = {cls.__module__ for cls in type(self).__mro__} | {
+            annotation_file.__name__}
+        for name in sorted(modules):
+            if name.startswith('smaug.'):
+                code.update(Path(sys.modules[name].__file__).read_bytes())
+        settings['code'] = code.hexdigest()
+        return store_path(folder, self.ann_file, settings)
+
+    def __getstate__(self):
+        """Pickle a mapped store by its file name (spawned workers map it
+        again instead of receiving a copy)."""
+        state = self.__dict__.copy()
+        store = state.pop('_store', None)
+        if store and state['data_bytes'] is store[1] and \
+                state['data_address'] is store[2]:
+            del state['data_bytes'], state['data_address']
+            state['_store_file'] = store[0]
+        return state
+
+    def __setstate__(self, state):
+        """Map the store again (see :meth:`__getstate__`)."""
+        path = state.pop('_store_file', None)
+        self.__dict__.update(state)
+        if path:
+            data_bytes, data_address, _ = map_store(path)
+            self.data_bytes, self.data_address = data_bytes, data_address
+            self._store = (path, data_bytes, data_address)
 
     @property
     def skipped(self):

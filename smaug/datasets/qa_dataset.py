@@ -55,25 +55,32 @@ class VideoQADataset(BaseVideoTextDataset):
                     f'strings, got {answer!r}')
         return answers
 
-    def load_data_list(self):
-        """Parse the questions and load the answer list."""
-        answers = self._load_answer_list()
-        self._metainfo['answer_list'] = answers
-        data_list = super().load_data_list()
-        known = set(answers)
-        outside = [(index, info['answer'])
-                   for index, info in enumerate(data_list)
-                   if info['answer'] not in known]
+    def full_init(self):
+        """Load the answer list, then the questions."""
+        if not self._fully_initialized:
+            self._metainfo['answer_list'] = self._load_answer_list()
+        super().full_init()
+
+    def after_load(self, infos):
+        """Warn of answers outside the answer list.
+
+        Args:
+            infos (Iterable[dict]): The data infos.
+        """
+        known = set(self._metainfo['answer_list'])
+        outside = []
+        for index, info in enumerate(infos):
+            if info['answer'] not in known:
+                outside.append((index, info['answer']))
         if outside:
             examples = ', '.join(f'entry {index}: {answer!r}'
                                  for index, answer in outside[:3])
             print_log(
-                f'{self.ann_file}: {len(outside)} of {len(data_list)} '
+                f'{self.ann_file}: {len(outside)} of {index + 1} '
                 f'answers are not in the answer list '
                 f'{self.answer_list_file} ({examples}); they are kept, but '
                 'the model can never predict them (they count as errors '
                 'at test).', logger='current', level=logging.WARNING)
-        return data_list
 
     def parse_entry(self, entry, index, media):
         """One item per question.

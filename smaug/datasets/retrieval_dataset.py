@@ -33,7 +33,6 @@ class VideoRetrievalDataset(BaseVideoTextDataset):
 
     def __init__(self, *args, paragraph=False, **kwargs):
         self.paragraph = paragraph
-        self._num_videos = 0
         super().__init__(*args, **kwargs)
 
     def parse_entry(self, entry, index, media):
@@ -47,24 +46,25 @@ class VideoRetrievalDataset(BaseVideoTextDataset):
         captions = require_text_list(entry, 'caption', self.ann_file, index)
         if self.paragraph:
             captions = [' '.join(c.strip() for c in captions)]
-        video_index = self._num_videos
-        self._num_videos += 1
+        # every entry is one video
         if self.test_mode:
-            return [dict(media, text=captions, video_index=video_index)]
+            return [dict(media, text=captions, video_index=index)]
         return [
-            dict(media, text=caption, video_index=video_index)
+            dict(media, text=caption, video_index=index)
             for caption in captions
         ]
 
-    def load_data_list(self):
-        """Parse the file; in test mode also build the ground truth."""
-        self._num_videos = 0
-        data_list = super().load_data_list()
+    def after_load(self, infos):
+        """Build the ground truth of a test gallery.
+
+        Args:
+            infos (Iterable[dict]): The data infos.
+        """
         if not self.test_mode:
-            return data_list
+            return
         seen = {}
         texts, text_to_video, video_to_texts = [], [], []
-        for info in data_list:
+        for info in infos:
             path = info.get('video_path', info.get('img_path'))
             if path in seen:
                 raise AnnotationError(
@@ -80,7 +80,6 @@ class VideoRetrievalDataset(BaseVideoTextDataset):
             texts=texts,
             text_to_video=text_to_video,
             video_to_texts=video_to_texts)
-        return data_list
 
     def _ground_truth(self, key):
         """Return a ground-truth list of the test gallery."""

@@ -1,12 +1,15 @@
 """Loading, validating and writing annotation files."""
+import io
 import json
+import re
 
 import pytest
 
 from smaug.datasets import (AnnotationError, dump_annotation_file,
                             load_annotation_file)
-from smaug.datasets.annotation_file import (media_of, require,
-                                            require_text_list)
+from smaug.datasets.annotation_file import (JSONListReader,
+                                            iter_annotation_file, media_of,
+                                            require, require_text_list)
 
 ENTRIES = [{'video': 'a.mp4', 'caption': 'x'},
            {'video': 'b.mp4', 'caption': ['y', 'z']}]
@@ -75,3 +78,44 @@ def test_field_checks_name_file_entry_and_key():
                        r"\['video', 'image'\]"):
         media_of({'video': 'a', 'image': 'b'}, 'f.json', 0)
     assert media_of({'image': 'b.jpg'}, 'f.json', 0) == ('image', 'b.jpg')
+
+
+MANY = [{'video': f'v{i}.mp4', 'caption': ['é ] ", {' * (i % 7), 'x'],
+            'n': [i, {'a': None}]} for i in range(200)]
+BROKEN = ['[{"a": 1},\n {"b": 2}\n {"c": 3}]', '[{"a": 1},\n  {oops}]',
+          '[{"a": 1}] x', '[{"a": 1}', '  [\n{"a": 1},\n]']
+
+
+@pytest.mark.parametrize('chunk_chars', [1, 7, 4096])
+def test_json_list_read_in_chunks(chunk_chars):
+    """A JSON list read a few characters at a time gives json's entries,
+    and json's error line and column."""
+    for indent in (None, 2):
+        text = json.dumps(MANY, indent=indent, ensure_ascii=False)
+        assert list(JSONListReader(io.StringIO(text), 'f.json',
+                                   chunk_chars)) == MANY
+    assert list(JSONListReader(io.StringIO(' [ ]\n'), 'f.json',
+                               chunk_chars)) == []
+    for text in BROKEN:
+        with pytest.raises(json.JSONDecodeError) as expected:
+            json.loads(text)
+        err = expected.value
+        with pytest.raises(AnnotationError,
+                           match=rf'^f.json: invalid JSON at line {err.lineno}'
+                           rf' column {err.colno}: {re.escape(err.msg)}$'):
+            list(JSONListReader(io.StringIO(text), 'f.json', chunk_chars))
+
+
+@pytest.mark.parametrize('name', ['a.json', 'a.jsonl'])
+def test_entries_stream_before_the_file_is_read(tmp_path, name):
+    """The first entries come before the end of the file is read (a large
+    file is never held whole): here, before an error at its end."""
+    path = tmp_path / name
+    if name.endswith('.jsonl'):
+        path.write_text(''.join(json.dumps(e) + '\n' for e in MANY) + '{')
+    else:
+        path.write_text(json.dumps(MANY * 50)[:-1] + ', {')
+    entries = iter_annotation_file(str(path))
+    assert next(entries) == MANY[0]
+    with pytest.raises(AnnotationError, match='is not valid JSON|invalid '):
+        list(entries)

@@ -14,7 +14,16 @@ Unreadable files are printed as ``path: reason`` (also written to
 
 A file's path is ``--data-root`` / ``--video-prefix`` (or
 ``--image-prefix``) / the annotation's path: the prefix is the dataset
-config's ``data_prefix``. Example (the MSRVTT annotations name files inside
+config's ``data_prefix``.
+
+The availability report, ``<annotation file>.availability.json`` (or
+``--report``), records the counts (files present, readable, missing,
+unreadable, their fractions, the first 1000 missing and unreadable files),
+the annotation file's size, modification time and SHA-256, the media
+folders and the time of the check; training logs its fractions at start-up
+(:mod:`smaug.datasets.corpus_availability`). ``--stat-only`` only looks
+whether each file exists (a stat per file, no decoding): a quicker report
+of what is present, for corpora of millions of files. Example (the MSRVTT annotations name files inside
 ``videos/``; the synthetic corpus's name them from its root, with no
 prefix)::
 
@@ -23,6 +32,8 @@ prefix)::
         --data-root data/msrvtt --video-prefix videos --workers 8
     python tools/data/check_corpus.py annotations/ret_test.json \\
         --data-root data/synthetic
+    python tools/data/check_corpus.py annotations/webvid_train.json \\
+        --data-root data/webvid --video-prefix videos --stat-only
 """
 import os.path as osp
 import sys
@@ -32,8 +43,9 @@ from multiprocessing import Pool
 import numpy as np
 from tqdm import tqdm
 
-from smaug.datasets import load_annotation_file
-from smaug.datasets.annotation_file import media_of
+from smaug.datasets.annotation_file import iter_annotation_file, media_of
+from smaug.datasets.corpus_availability import (REPORT_SUFFIX, media_roots,
+                                                write_report)
 from smaug.datasets.transforms import (BadMediaError, DecordDecode,
                                        DecordInit, LoadImageAsClip,
                                        SampleClipFrames)
@@ -83,22 +95,40 @@ def check_file(item, num_frames=32, min_frames=1):
     return path, None
 
 
+def check_presence(item):
+    """Whether the file of a ``(media_key, path)`` exists.
+
+    Args:
+        item (tuple[str, str]): ``('video' | 'image', path)``.
+
+    Returns:
+        tuple[str, str | None]: ``(path, 'file not found' or None)``.
+    """
+    return item[1], None if osp.isfile(item[1]) else 'file not found'
+
+
 def media_files(ann_file, data_root='', video_prefix='', image_prefix=''):
-    """The distinct ``(media_key, path)`` of an annotation file, in order.
+    """The distinct ``(media_key, path)`` of an annotation file, in order,
+    and the number of entries.
 
     Args:
         ann_file (str): The annotation file.
         data_root (str): Corpus root.
         video_prefix (str): Video folder under ``data_root``.
         image_prefix (str): Image folder under ``data_root``.
+
+    Returns:
+        tuple[list[tuple[str, str]], int]: The files and the entries.
     """
     prefixes = dict(video=osp.join(data_root, video_prefix),
                     image=osp.join(data_root, image_prefix))
     seen = {}
-    for index, entry in enumerate(load_annotation_file(ann_file)):
+    entries = 0
+    for index, entry in enumerate(iter_annotation_file(ann_file)):
         media_key, rel_path = media_of(entry, ann_file, index)
         seen.setdefault((media_key, osp.join(prefixes[media_key], rel_path)))
-    return list(seen)
+        entries += 1
+    return list(seen), entries
 
 
 def main(argv=None):
@@ -125,29 +155,45 @@ def main(argv=None):
     parser.add_argument('--workers', type=int, default=4,
                         help='parallel reading processes (default: 4)')
     parser.add_argument('--out', help='also write the failures here')
+    parser.add_argument('--stat-only', action='store_true',
+                        help='only check that each file exists (no decoding)')
+    parser.add_argument('--report',
+                        help='the availability report (default: '
+                        f'<ann_file>{REPORT_SUFFIX})')
     args = parser.parse_args(argv)
     ann_file = args.ann_file
     if args.data_root and not osp.isabs(ann_file) and not osp.exists(
             ann_file):
         ann_file = osp.join(args.data_root, ann_file)
-    items = media_files(ann_file, args.data_root, args.video_prefix,
-                        args.image_prefix)
-    check = partial(check_file, num_frames=args.num_frames,
-                    min_frames=args.min_frames)
-    failures = []
+    items, entries = media_files(ann_file, args.data_root,
+                                 args.video_prefix, args.image_prefix)
+    check = check_presence if args.stat_only else partial(
+        check_file, num_frames=args.num_frames, min_frames=args.min_frames)
+    failures, missing, unreadable = [], [], []
     with Pool(max(args.workers, 1)) as pool:
         results = pool.imap(check, items, chunksize=16)
         for path, reason in tqdm(results, total=len(items), unit='file',
                                  desc='checking'):
             if reason is not None:
                 failures.append(f'{path}: {reason}')
+                if reason == 'file not found':
+                    missing.append(path)
+                else:
+                    unreadable.append(failures[-1])
     for line in failures:
         print(line)
     if args.out:
         with open(args.out, 'w', encoding='utf-8') as f:
             f.write(''.join(line + '\n' for line in failures))
-    print(f'{len(failures)} of {len(items)} files unreadable',
+    print(f'{len(failures)} of {len(items)} files '
+          f'{"missing" if args.stat_only else "unreadable"}',
           file=sys.stderr)
+    report = write_report(
+        ann_file, media_roots(args.data_root, args.video_prefix,
+                              args.image_prefix),
+        'stat' if args.stat_only else 'decode', entries, missing, unreadable,
+        len(items), args.report)
+    print(f'Availability report: {report}', file=sys.stderr)
     if items and all(line.endswith(': file not found') for line in failures
                      ) and len(failures) == len(items):
         print(f'Every file is missing (the first: {items[0][1]}): a file\'s '
