@@ -1,27 +1,61 @@
 """Table 7 in miniature: dense baseline vs. SMAUG on the synthetic corpus.
 
-Pre-trains each config for the same number of epochs (same data, batch and so
-steps), then tests zero-shot text-to-video retrieval on the held-out clips,
-and prints side by side: training wall time, FLOPs per training step
-(forward + backward, counted on the first batch) and R@1/R@5::
+For each seed, pre-trains every config for the same number of epochs (same
+data, batch and so steps), then tests zero-shot text-to-video retrieval on
+the held-out clips. The configs of one seed run one after the other in one
+process (in turn: A B, B A, A B, ...), so that all see the same machine.
+Printed per config, over the seeds:
+
+- ``train s``: wall time of the training loop, data loading included (the
+  configs' dataloader workers, as a user runs them), mean +- standard
+  deviation over seeds; ``time x``: the baseline's time over the config's,
+  per seed (the runs of one seed are neighbours in time), mean +- SD;
+- ``GFLOP/step`` and ``FLOP x``: one training forward + backward on a
+  batch of the training data, counted after training (matmuls, attention,
+  convolutions; not the optimizer);
+- ``R@K``: re-ranked text-to-video recall, mean over seeds +- SD over
+  seeds, and in brackets a 95% interval over the test set: a bootstrap that
+  resamples test videos, each with all its captions (captions of one video
+  are paraphrases, so they are not independent queries), see
+  ``recall_intervals.py``; then the baseline's R@K minus the config's, with
+  the SD of the per-seed differences and the paired bootstrap interval of
+  the mean difference.
+
+The seed SD tells how much training randomness moves a figure; the bracket
+tells how much the choice of test clips could. ``results.json`` in the work
+dir keeps every run's figures::
 
     python tools/analysis/mini_ablation.py --epochs 10
+    python tools/analysis/mini_ablation.py --epochs 2 --seeds 0 1 2 \\
+        --configs configs/analysis/dense_mini_synthetic.py \\
+        configs/analysis/smaug_mini_synthetic.py
 
 The defaults are the tiny dense baseline and the tiny SMAUG of
-configs/demo/ (``make synthetic`` first). Wall times are measured in one run
-so that both see the same machine; compare their ratio, not the seconds.
+configs/demo/ (``make synthetic`` first); configs/analysis/ has the mini
+Table 7 pair, whose visual encoder dominates a step (see its comments for
+its corpus). Wall times depend on the machine and its load; compare ratios.
 """
+import json
 import os.path as osp
+import statistics
 import time
 
-from mmengine.config import Config
+import numpy as np
+import psutil
+import torch
+from mmengine.config import Config, DictAction
 
+from recall_intervals import video_bootstrap
 from smaug.engine.command_help import command_parser
 from smaug.engine.flop_counting import count_flops
-from smaug.registry import RUNNERS
+from smaug.evaluation.metrics.retrieval_metric import (RetrievalMetric,
+                                                       ground_truth_masks,
+                                                       retrieval_ranks)
+from smaug.registry import METRICS, RUNNERS
 
 DEFAULT_CONFIGS = ['configs/demo/dense_tiny_synthetic.py',
                    'configs/demo/smaug_tiny_synthetic.py']
+TOPK = (1, 5, 10)
 
 
 def parse_args():
@@ -33,10 +67,55 @@ def parse_args():
     parser.add_argument('--epochs', type=int, default=10,
                         help='pre-training epochs of every config (default: '
                         '%(default)s)')
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0],
+                        help='random seeds (model, data order, masks); every '
+                        'config runs once per seed (default: %(default)s)')
+    parser.add_argument('--threads', type=int, default=1,
+                        help='intra-op threads of the training process '
+                        '(default: %(default)s: on a machine shared with '
+                        'other jobs, threads that wait for each other make '
+                        'step time follow the load rather than the FLOPs; '
+                        'the dataloader workers run beside it)')
     parser.add_argument('--work-dir', default='work_dirs/mini_ablation',
                         help='parent folder of the runs, one sub-folder per '
-                        'config (default: %(default)s)')
+                        'seed and config (default: %(default)s)')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='overrides for every config, key=value')
     return parser.parse_args()
+
+
+@METRICS.register_module()
+class QueryRankMetric(RetrievalMetric):
+    """:class:`RetrievalMetric` that also keeps the rank of each text query
+    (re-ranked text-to-video) and its video, for intervals over queries."""
+
+    def compute_metrics(self, results):
+        """Keep ``t2v`` ranks in :attr:`ranks`, then compute as usual.
+
+        Args:
+            results (list[dict]): The loop's one result.
+        """
+        result = results[0]
+        scores = torch.as_tensor(result['t2v_scores'])
+        gt = ground_truth_masks(result['text_to_video'], scores.shape[1])
+        self.ranks = retrieval_ranks(scores, gt).numpy()
+        self.query_video = np.array(
+            [min(videos) for videos in result['text_to_video']])
+        return super().compute_metrics(results)
+
+
+def cpu_seconds():
+    """CPU time (user + system) of this process and of each live child
+    (dataloader workers), by process id."""
+    seconds = {}
+    process = psutil.Process()
+    for proc in [process, *process.children(recursive=True)]:
+        try:
+            times = proc.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        seconds[proc.pid] = times.user + times.system
+    return seconds
 
 
 def step_flops(runner):
@@ -60,55 +139,152 @@ def step_flops(runner):
     return flops
 
 
-def run(config, epochs, work_dir):
+def run(config, epochs, seed, work_dir, cfg_options):
     """Train and test one config.
 
     Args:
         config (str): Config path.
         epochs (int): Pre-training epochs.
+        seed (int): Random seed.
         work_dir (str): The run's folder.
+        cfg_options (dict | None): Config overrides.
 
     Returns:
-        dict: ``seconds`` (training), ``flops`` (per step), ``steps`` and
-        the test metrics.
+        dict: ``seconds`` (training wall time), ``cpu_seconds`` (its CPU
+        time, dataloader workers included), ``flops`` (per step), ``steps``, the
+        test metrics, ``ranks`` and ``query_video`` (per text query).
     """
     cfg = Config.fromfile(config)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
     cfg.work_dir = work_dir
     cfg.launcher = 'none'
+    cfg.randomness = dict(seed=seed, deterministic=False)
     cfg.train_cfg.max_epochs = epochs
     cfg.train_cfg.val_interval = epochs + 1  # test once, after training
     cfg.param_scheduler[-1]['end'] = epochs
+    cfg.test_evaluator = dict(cfg.test_evaluator, type='QueryRankMetric')
     runner = RUNNERS.build(cfg)
-    flops = step_flops(runner)
+    cpu_before = cpu_seconds()
     start = time.perf_counter()
     runner.train()
     seconds = time.perf_counter() - start
+    cpu = sum(t - cpu_before.get(pid, 0.0)
+              for pid, t in cpu_seconds().items())
+    flops = step_flops(runner)
     metrics = runner.test()
-    return dict(seconds=seconds, flops=flops, steps=runner.iter, **metrics)
+    metric = runner.test_evaluator.metrics[0]
+    return dict(seconds=seconds, cpu_seconds=cpu, flops=flops, steps=runner.iter,
+                ranks=metric.ranks.tolist(),
+                query_video=metric.query_video.tolist(), **metrics)
+
+
+def spread(values, digits):
+    """``mean +- SD`` of per-seed values (SD 0 for one seed).
+
+    Args:
+        values (list[float]): Per-seed values.
+        digits (int): Decimals.
+    """
+    sd = statistics.stdev(values) if len(values) > 1 else 0.0
+    return f'{statistics.mean(values):.{digits}f} +- {sd:.{digits}f}'
+
+
+def recall(run_result, k):
+    """R@k of one run, in percent.
+
+    Args:
+        run_result (dict): A result of :func:`run`.
+        k (int): The K of R@K.
+    """
+    return 100 * float(np.mean(np.array(run_result['ranks']) <= k))
+
+
+def recall_cell(runs, weights, k):
+    """``mean +- seed SD [95% interval over test videos]`` of a weighted
+    sum of R@k: one config's mean over seeds, or a difference of two.
+
+    Args:
+        runs (list[dict]): Results of :func:`run`, the seeds of one config
+            (weights 1/S) or of two (+1/S, then -1/S).
+        weights (list[float]): Weight of each run.
+        k (int): The K of R@K.
+    """
+    num_seeds = sum(w > 0 for w in weights)
+    per_seed = [num_seeds * sum(w * recall(r, k) for w, r in
+                                zip(weights[s::num_seeds],
+                                    runs[s::num_seeds]))
+                for s in range(num_seeds)]
+    hits = [np.array(r['ranks']) <= k for r in runs]
+    _, low, high = video_bootstrap(hits, runs[0]['query_video'], weights)
+    return f'{spread(per_seed, 1)} [{low:.1f}, {high:.1f}]'
+
+
+def print_table(results, seeds):
+    """Print every run, then the summary over seeds.
+
+    Args:
+        results (dict[str, list[dict]]): Config name to its runs, in seed
+            order; the first config is the baseline.
+        seeds (list[int]): The seeds.
+    """
+    print(f'\n{"config":<24}{"seed":>5}{"steps":>7}{"train s":>9}'
+          f'{"CPU s":>9}' + ''.join(f'{f"R@{k}":>7}' for k in TOPK))
+    for name, runs in results.items():
+        for seed, result in zip(seeds, runs):
+            print(f'{name:<24}{seed:>5}{result["steps"]:>7}'
+                  f'{result["seconds"]:>9.1f}{result["cpu_seconds"]:>9.1f}'
+                  + ''.join(f'{recall(result, k):>7.1f}' for k in TOPK))
+    base_name, base = next(iter(results.items()))
+    print(f'\nover {len(seeds)} seeds, mean +- SD\n{"config":<24}'
+          f'{"steps":>6}{"train s":>17}{"time x":>14}{"CPU x":>14}'
+          f'{"GFLOP/step":>12}{"FLOP x":>8}')
+    for name, runs in results.items():
+        ratios = [spread([b[key] / r[key] for b, r in zip(base, runs)], 2)
+                  for key in ('seconds', 'cpu_seconds')]
+        print(f'{name:<24}{runs[0]["steps"]:>6}'
+              f'{spread([r["seconds"] for r in runs], 1):>17}'
+              f'{ratios[0]:>14}{ratios[1]:>14}'
+              f'{runs[0]["flops"] / 1e9:>12.2f}'
+              f'{base[0]["flops"] / runs[0]["flops"]:>8.2f}')
+    num_queries = len(base[0]['ranks'])
+    num_videos = len(set(base[0]['query_video']))
+    print(f'\nzero-shot text-to-video R@K (%, re-ranked) over {num_queries} '
+          f'captions of {num_videos} test videos: mean +- SD over seeds '
+          '[95% bootstrap interval over test videos]')
+    print(f'{"config":<24}' + ''.join(f'{f"R@{k}":<29}' for k in TOPK))
+    mean = [1 / len(seeds)] * len(seeds)
+    for name, runs in results.items():
+        print(f'{name:<24}' + ''.join(f'{recall_cell(runs, mean, k):<28} '
+                                      for k in TOPK))
+    for name, runs in list(results.items())[1:]:
+        label = f'{base_name.split("_")[0]} - {name.split("_")[0]}'
+        weights = mean + [-w for w in mean]
+        print(f'{label:<24}' + ''.join(
+            f'{recall_cell(base + runs, weights, k):<28} ' for k in TOPK))
+    print('time x, CPU x, FLOP x: the baseline\'s over each config\'s '
+          '(higher is cheaper).')
 
 
 def main():
-    """Run every config and print the comparison."""
+    """Run every config for every seed and print the comparison."""
     args = parse_args()
-    results = {}
-    for config in args.configs:
-        name = osp.splitext(osp.basename(config))[0]
-        results[name] = run(config, args.epochs,
-                            osp.join(args.work_dir, name))
-    base = next(iter(results.values()))
-    print(f'\n{"config":<24}{"steps":>6}{"train s":>9}{"time x":>8}'
-          f'{"GFLOP/step":>12}{"FLOP x":>8}{"R@1":>7}{"R@5":>7}'
-          f'{"R@1 VTC":>9}')
-    for name, result in results.items():
-        print(f'{name:<24}{result["steps"]:>6}{result["seconds"]:>9.1f}'
-              f'{base["seconds"] / result["seconds"]:>8.2f}'
-              f'{result["flops"] / 1e9:>12.2f}'
-              f'{base["flops"] / result["flops"]:>8.2f}'
-              f'{result["retrieval/t2v/R@1"]:>7.1f}'
-              f'{result["retrieval/t2v/R@5"]:>7.1f}'
-              f'{result["retrieval/t2v_vtc/R@1"]:>9.1f}')
-    print('time x / FLOP x: the baseline\'s over each config\'s (higher is '
-          'cheaper); R@K: zero-shot text-to-video on the held-out clips.')
+    torch.set_num_threads(args.threads)
+    names = [osp.splitext(osp.basename(c))[0] for c in args.configs]
+    results = {name: [] for name in names}
+    for turn, seed in enumerate(args.seeds):
+        order = list(zip(names, args.configs))
+        for name, config in order[::-1] if turn % 2 else order:
+            results[name].append(run(
+                config, args.epochs, seed,
+                osp.join(args.work_dir, f'seed{seed}', name),
+                args.cfg_options))
+            # After every run, so that an interrupted comparison keeps
+            # what it measured.
+            with open(osp.join(args.work_dir, 'results.json'), 'w') as file:
+                json.dump(dict(seeds=args.seeds, epochs=args.epochs,
+                               threads=args.threads, results=results), file)
+    print_table(results, args.seeds)
 
 
 if __name__ == '__main__':
