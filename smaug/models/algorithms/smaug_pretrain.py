@@ -307,10 +307,7 @@ class SMAUGPretrain(BaseModel):
         back-propagates its outputs' gradients.
 
         Args:
-            frames (Tensor): (B, K, 3, H, W) normalised frames.
-            text (dict): ``input_ids`` and ``attention_mask`` (B, P).
-            masked_ids (Tensor, optional): (B, P) MLM-masked copies of the
-                ids.
+            frames, text, masked_ids: As :meth:`encode_pairs`.
 
         Returns:
             tuple: As :meth:`encode_pairs`, for the whole batch; the MVM
