@@ -11,8 +11,8 @@ that ``tools/data/`` writes for them (data/README.md).
 
 PAPER_PROTOCOLS = {
     'msrvtt_ret': dict(
-        name='MSRVTT text-to-video retrieval: fine-tuned on the 7K training '
-        'videos (9K results are greyed out in Table 1), 1K-A test',
+        name='MSRVTT text-to-video retrieval, 1K-A test (fine-tuning on the '
+        '7K training videos; Table 1 greys out 9K results)',
         task='retrieval', train_split='ret_train_7k',
         test_split='ret_test_1ka', frames=12, paragraph=False,
         score_mode='vtm', k=128),

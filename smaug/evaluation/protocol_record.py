@@ -64,7 +64,7 @@ def _scoring(cfg, task):
         return dict(score_mode='vtc' if k == 0 else mode, k=k)
     if task == 'qa':
         return dict(score_mode='answer list',
-                    k=_setting(cfg.model, MODELS, 'num_candidates'))
+                    k=_setting(cfg.get('model'), MODELS, 'num_candidates'))
     return dict(score_mode='vtm', k=None)
 
 
@@ -85,16 +85,18 @@ def config_protocol(cfg):
     dataset = cfg.test_dataloader.dataset
     task = TASK_OF_DATASET.get(dataset.get('type'))
     train = (cfg.get('train_dataloader') or {}).get('dataset', {})
-    frames = [step.num_frames for step in dataset.get('pipeline', [])
-              if step.get('type') == 'SampleClipFrames']
+    frames = [step['num_frames'] for step in dataset.get('pipeline', [])
+              if isinstance(step, dict)
+              and step.get('type') == 'SampleClipFrames']
     return dict(
         task=task,
         test_split=split_name(dataset.get('ann_file')),
         train_split=split_name(train.get('ann_file')),
         frames=frames[0] if frames else None,
         paragraph=bool(dataset.get('paragraph', False)),
-        text_max_tokens=_setting(cfg.model.get('data_preprocessor'),
-                                 MODELS, 'max_text_len'),
+        text_max_tokens=_setting(
+            (cfg.get('model') or {}).get('data_preprocessor'), MODELS,
+            'max_text_len'),
         **_scoring(cfg, task))
 
 

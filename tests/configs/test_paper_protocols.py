@@ -2,6 +2,7 @@
 split, training split, frames per test clip, paragraph flag, score mode and
 k equal the paper's protocol of the benchmark its ``paper_reference``
 names, and its paper row is its own (not one inherited by mistake)."""
+import functools
 import shutil
 import sys
 from pathlib import Path
@@ -25,6 +26,12 @@ PAPER_CONFIGS = [
 METRIC_PREFIX = dict(retrieval='retrieval/t2v/', qa='qa/', mc='mc/')
 
 
+@functools.lru_cache(maxsize=None)
+def load(config_file):
+    """The config of a file (read once per test session)."""
+    return Config.fromfile(str(config_file))
+
+
 def check_paper_protocol(config_file):
     """Fail unless a config declares a paper benchmark and follows its
     protocol.
@@ -32,7 +39,7 @@ def check_paper_protocol(config_file):
     Args:
         config_file (str | Path): The config.
     """
-    cfg = Config.fromfile(str(config_file))
+    cfg = load(config_file)
     reference = cfg.get('paper_reference')
     assert reference, f'{config_file}: no paper_reference'
     differences = protocol_differences(config_protocol(cfg),
@@ -49,7 +56,7 @@ def test_config_follows_the_papers_protocol(config):
 def test_each_paper_row_belongs_to_one_config():
     rows = {}
     for config in PAPER_CONFIGS:
-        cfg = Config.fromfile(str(REPO_ROOT / config))
+        cfg = load(REPO_ROOT / config)
         reference = cfg.paper_reference
         if reference.table is None:
             assert reference.row is None and not reference.metrics, config
