@@ -32,9 +32,10 @@ class SMAUGPretrain(BaseModel):
     (in checkpointed chunks of pairs too); MLM masks the whole batch at
     once and averages over all its labelled tokens; MVM weighs each
     micro-batch by its masked patches. The gradient is the big batch's
-    (tests/models/algorithms/test_exact_accumulation.py); the peak
-    activation memory is one micro-batch's, at the cost of a second forward
-    pass of the encoders and of the multimodal encoder. Random draws
+    (tests/models/algorithms/test_exact_accumulation.py); the activations
+    held at once are one micro-batch's (plus every micro-batch's outputs),
+    at the cost of a second forward pass of the encoders and of the
+    multimodal encoder. Random draws
     follow the big batch's stream on the CPU, except dropout in the
     encoders, which draws per micro-batch (as it does on CUDA, where
     every kernel draws from its own offset): the same distribution, not the
