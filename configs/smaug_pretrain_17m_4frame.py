@@ -13,6 +13,7 @@ def _image_corpus(name):
         data_root=f'data/{name}',
         data_prefix=dict(image='images'),
         ann_file=f'annotations/{name}_train.json',
+        media_format={{_base_.media_format}},
         pipeline={{_base_.image_train_pipeline}})
 
 

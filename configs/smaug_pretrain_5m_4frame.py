@@ -29,6 +29,7 @@ webvid_train = dict(
     data_root='data/webvid',
     data_prefix=dict(video='videos'),
     ann_file='annotations/webvid_train.json',
+    media_format={{_base_.media_format}},
     pipeline=video_train_pipeline)
 train_dataloader = dict(
     total_batch_size=128,

@@ -23,6 +23,25 @@ from .sample_seeding import SampleSeeding
 from .transforms import BadMediaError
 
 
+def _shard_index(ann_file, data_root, media_format, shard_index):
+    """The shard index a dataset reads, or None for loose files.
+
+    Args:
+        ann_file (str): The annotation file.
+        data_root (str): The corpus root.
+        media_format (str): ``'loose'`` or ``'shards'``.
+        shard_index (str | None): The index given, if any.
+    """
+    if media_format not in ('loose', 'shards'):
+        raise ValueError(f"{ann_file}: media_format must be 'loose' or "
+                         f"'shards', not {media_format!r}")
+    if media_format == 'loose':
+        return None
+    name = osp.splitext(osp.basename(ann_file))[0]
+    return join_path(data_root, shard_index
+                     or osp.join('shards', name, 'shardindex.json'))
+
+
 class BaseVideoTextDataset(BaseDataset):
     """An annotation file of video- or image-text entries.
 
@@ -81,6 +100,17 @@ class BaseVideoTextDataset(BaseDataset):
         bad_ratio_min_samples (int): Samples a process reads before
             ``max_bad_ratio`` applies (early shares are noisy). Defaults
             to 100.
+        media_format (str): ``'loose'`` reads the media files under
+            ``data_prefix``; ``'shards'`` reads them from the tar shards of
+            ``shard_index`` (``tools/data/pack_shards.py``): entry ``i``
+            from its sample (:class:`~smaug.datasets.transforms.
+            LoadFromShards`, put first in the pipeline). Defaults to
+            ``'loose'``.
+        shard_index (str, optional): The ``shardindex.json`` of
+            ``'shards'``, relative to ``data_root`` unless absolute.
+            Defaults to ``shards/<annotation file name>/shardindex.json``
+            (``pack_shards.py --out data_root/shards/webvid_train`` for
+            ``webvid_train.json``).
         cache_dir (str | bool): Folder of the annotation store (the
             parsed annotations, written once and memory-mapped by every
             process of the machine); True: ``.smaug_cache`` beside the
@@ -99,6 +129,8 @@ class BaseVideoTextDataset(BaseDataset):
                  backend_args=None,
                  max_bad_ratio=0.1,
                  bad_ratio_min_samples=100,
+                 media_format='loose',
+                 shard_index=None,
                  cache_dir=True,
                  **kwargs):
         if not 0 <= max_bad_ratio <= 1:
@@ -111,6 +143,11 @@ class BaseVideoTextDataset(BaseDataset):
         self.tally = BadSampleTally()
         self._bad_streak = 0  # failures in a row in this process
         self.sample_seeding = SampleSeeding(salt=ann_file)
+        self.shard_index = _shard_index(ann_file, data_root, media_format,
+                                        shard_index)
+        if self.shard_index:
+            pipeline = [dict(type='LoadFromShards',
+                             shard_index=self.shard_index), *pipeline]
         super().__init__(
             ann_file=ann_file,
             data_root=data_root,
@@ -168,6 +205,8 @@ class BaseVideoTextDataset(BaseDataset):
             else:
                 media = dict(img_path=join_path(self.data_prefix['image'],
                                                 rel_path))
+            if self.shard_index:
+                media['entry_index'] = index
             yield from self.parse_entry(entry, index, media)
         if first_media is None:
             raise AnnotationError(f'{self.ann_file}: no entries')

@@ -1,43 +1,12 @@
 """Exact resume: a demo run killed with SIGKILL mid-epoch and restarted with
 --resume trains exactly like an uninterrupted run (same data, same random
 numbers, same losses, same final weights)."""
-import json
 import signal
 
 import torch
+from resume_demo import CONFIG, KILL_AFTER, LAST_ITER, read_steps
 
 from smaug.engine.checkpoint_loading import load_local_checkpoint
-
-# The demo config, shrunk: batches of 4 from 10 clips and 8 images give 2 +
-# 2 batches per epoch (4 iterations), 2 dataloader workers (persistent),
-# a checkpoint every 2 iterations keeping only the last. The run is killed
-# right after iteration 3 (epoch 1, batch 3 of 4), so it resumes from
-# iter_2.pth, mid-epoch (epoch 1 after 2 batches), redoes iteration 3 and
-# goes on into epoch 2.
-CONFIG = """
-_base_ = [{demo!r}]
-custom_imports = dict(imports=['run_recorder'], allow_failed_imports=False)
-custom_hooks = [dict(type='StepRecorderHook')]
-train_dataloader = dict(batch_size=4, num_workers=2, persistent_workers=True)
-train_cfg = dict(max_epochs=2, val_interval=100)
-val_cfg = None
-val_dataloader = None
-val_evaluator = None
-default_hooks = dict(
-    logger=dict(interval=1),
-    checkpoint=dict(interval=2, by_epoch=False, max_keep_ckpts=1,
-                    save_best=None))
-log_processor = dict(window_size=1)
-"""
-KILL_AFTER = 3
-LAST_ITER = 8
-
-
-def read_steps(work_dir):
-    """The StepRecorderHook records of a work_dir, in order."""
-    lines = (work_dir / 'steps.jsonl').read_text().splitlines()
-    return [json.loads(line) for line in lines]
-
 
 def largest_loss_difference(steps, reference):
     """Largest absolute difference of any logged loss term."""

@@ -51,3 +51,17 @@ train_dataloader = dict(dataset=dict(datasets=[dict(
         [str(config), '--num-frames', '2', '--passes', '1']) == 0
     table = rows(capsys.readouterr().out)
     assert [r[0] for r in table] == ['2']
+
+
+def test_loose_files_against_shards(tmp_path, capsys):
+    for i in range(3):
+        media_files.write_video(tmp_path / f'v{i}.mp4', num_frames=12)
+    assert benchmark_dataloader.main([
+        '--videos', str(tmp_path), '--num-frames', '1', '4', '--img-size',
+        '32', '--passes', '1', '--shards'
+    ]) == 0
+    out = capsys.readouterr().out
+    table = re.findall(r'^\s+(\d+)\s+[\d.]+\s+[\d.]+\s+[\d.]+$', out,
+                       re.MULTILINE)
+    assert 'loose files, shards of the files, shards of K JPEG frames' in out
+    assert table == ['1', '4']

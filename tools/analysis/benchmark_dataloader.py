@@ -18,14 +18,25 @@ built-in default: decord, segment sampling, random resized crop to
 ``--img-size``, flip, caption cleaning, packing. Videos come from the
 config's annotation file or from ``--videos`` (every ``*.mp4`` in a folder).
 
+With ``--shards`` (and ``--videos``) a second table compares, per K, the
+samples per second of one process reading the clips through a training
+dataset (``VideoTextPretrainDataset``, the same pipeline) from the loose
+files, from tar shards of the files (``tools/data/pack_shards.py --media
+original``) and from shards of K pre-sampled JPEG frames (``--media
+frames``), packed into a temporary folder first; an untimed pass precedes
+the timed ones.
+
 Example (synthetic 224p clips)::
 
     python tools/data/make_synthetic.py --out /tmp/syn224 --size 224 \\
         --num-frames 48 --num-videos 100
     python tools/analysis/benchmark_dataloader.py \\
-        --videos /tmp/syn224/videos --num-frames 1 4
+        --videos /tmp/syn224/videos --num-frames 1 4 --shards
 """
 import copy
+import json
+import sys
+import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -37,8 +48,12 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
+from smaug.datasets import VideoTextPretrainDataset
 from smaug.engine.command_help import command_parser
 from smaug.registry import DATASETS, TRANSFORMS
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'data'))
+import pack_shards  # noqa: E402
 
 
 def default_pipeline(img_size):
@@ -164,6 +179,65 @@ def benchmark(infos, pipeline_cfg, passes=2):
     return dict(raw=raw, pipeline=pipe, clips=clips, steps=steps)
 
 
+def samples_per_second(dataset, passes):
+    """Samples per second of reading every sample of ``dataset``.
+
+    Args:
+        dataset (BaseDataset): The dataset.
+        passes (int): Timed passes, after an untimed one.
+    """
+    for index in range(len(dataset)):
+        dataset[index]
+    start = time.perf_counter()
+    for _ in range(passes):
+        for index in range(len(dataset)):
+            dataset[index]
+    return passes * len(dataset) / (time.perf_counter() - start)
+
+
+def compare_shards(infos, base, num_frames, passes, work):
+    """Samples/s from loose files, shards of the files and shards of K
+    JPEG frames, for each K.
+
+    Args:
+        infos (list[dict]): The clips' data infos (``video_path``).
+        base (list[dict]): The pipeline config.
+        num_frames (list[int]): The Ks.
+        passes (int): Timed passes.
+        work (Path): Folder for the annotation file and the shards.
+
+    Returns:
+        list[tuple[int, float, float, float]]: Per K: loose, shards and
+        frame shards samples/s.
+    """
+    ann_file = work / 'clips.json'
+    ann_file.write_text(json.dumps(
+        [dict(video=info['video_path'], caption=info['text'])
+         for info in infos]))
+
+    def packed(name, *options):
+        out = work / name
+        pack_shards.main([str(ann_file), '--out', str(out), '--workers', '1',
+                          *options])
+        return str(out / 'shardindex.json')
+
+    originals = packed('original')
+    rows = []
+    for k in num_frames:
+        frames = packed(f'frames{k}', '--media', 'frames', '--num-frames',
+                        str(k))
+        speeds = [
+            samples_per_second(
+                VideoTextPretrainDataset(
+                    str(ann_file), pipeline=with_num_frames(base, k),
+                    media_format='shards' if index else 'loose',
+                    shard_index=index), passes)
+            for index in (None, originals, frames)
+        ]
+        rows.append((k, *speeds))
+    return rows
+
+
 def load_infos(args, cfg):
     """The data infos to benchmark on.
 
@@ -209,9 +283,14 @@ def main(argv=None):
     parser.add_argument('--passes', type=int, default=2,
                         help='timed passes over the clips, after one untimed '
                         'pass (default: %(default)s)')
+    parser.add_argument('--shards', action='store_true',
+                        help='also compare loose files with shards (needs '
+                        '--videos)')
     args = parser.parse_args(argv)
     if not args.config and not args.videos:
         parser.error('give a config or --videos')
+    if args.shards and not args.videos:
+        parser.error('--shards needs --videos')
     init_default_scope('smaug')
     torch.set_num_threads(1)
     cv2.setNumThreads(0)  # as mmengine's opencv_num_threads=0 in workers
@@ -236,6 +315,15 @@ def main(argv=None):
               f'{n / result["pipeline"]:>17.1f} '
               f'{result["pipeline"] / result["raw"]:>13.3f} '
               f'{1e3 * other / n:>9.2f}  {steps}')
+    if args.shards:
+        with tempfile.TemporaryDirectory() as work:
+            rows = compare_shards(infos, base, args.num_frames, args.passes,
+                                  Path(work))
+        print('samples/s of one process through the dataset: loose files, '
+              'shards of the files, shards of K JPEG frames')
+        print(f'{"K":>3} {"loose":>8} {"shards":>8} {"frames":>8}')
+        for k, loose, shards, frames in rows:
+            print(f'{k:>3} {loose:>8.1f} {shards:>8.1f} {frames:>8.1f}')
     return 0
 
 

@@ -16,6 +16,10 @@
 num_frames = 1  # training frames per video clip (K)
 num_test_frames = 12  # frames per test video
 img_size = 224
+# Training media: 'loose' files under data_prefix, or 'shards': the tar
+# shards tools/data/pack_shards.py writes to <data_root>/shards/<annotation
+# file name>/ (--cfg-options media_format=shards).
+media_format = 'loose'  # or 'shards'
 
 video_train_pipeline = [
     dict(type='DecordInit'),
@@ -50,12 +54,14 @@ webvid_train = dict(
     data_root='data/webvid',
     data_prefix=dict(video='videos'),
     ann_file='annotations/webvid_train.json',
+    media_format=media_format,
     pipeline=video_train_pipeline)
 cc3m_train = dict(
     type='VideoTextPretrainDataset',
     data_root='data/cc3m',
     data_prefix=dict(image='images'),
     ann_file='annotations/cc3m_train.json',
+    media_format=media_format,
     pipeline=image_train_pipeline)
 
 train_dataloader = dict(

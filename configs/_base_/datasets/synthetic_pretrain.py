@@ -13,6 +13,10 @@ num_frames = 4
 num_test_frames = 8
 img_size = 64
 data_root = 'data/synthetic'
+# Training media: 'loose' files under data_prefix, or 'shards': the tar
+# shards tools/data/pack_shards.py writes to <data_root>/shards/<annotation
+# file name>/ (--cfg-options media_format=shards).
+media_format = 'loose'  # or 'shards'
 
 video_train_pipeline = [
     dict(type='DecordInit'),
@@ -41,11 +45,13 @@ video_train = dict(
     type='VideoTextPretrainDataset',
     data_root=data_root,
     ann_file='annotations/pretrain_video.json',
+    media_format=media_format,
     pipeline=video_train_pipeline)
 image_train = dict(
     type='VideoTextPretrainDataset',
     data_root=data_root,
     ann_file='annotations/pretrain_image.json',
+    media_format=media_format,
     pipeline=image_train_pipeline)
 
 train_dataloader = dict(

@@ -18,6 +18,7 @@ train_dataloader = dict(
             data_root='data/webvid',
             data_prefix=dict(video='videos'),
             ann_file='annotations/webvid_train.json',
+            media_format={{_base_.media_format}},
             pipeline=video_train_pipeline), {{_base_.cc3m_train}}
     ]))
 model = dict(temporal_encoder=dict(num_frames=num_frames),

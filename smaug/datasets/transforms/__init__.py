@@ -7,12 +7,14 @@ from .decord_loading import DecordDecode, DecordInit
 from .formatting import PackVideoTextInputs
 from .frame_sampling import SampleClipFrames
 from .image_loading import LoadImageAsClip
+from .shard_loading import LoadFromShards, PresampledFrames
 from .text_cleaning import CleanText, clean_text
 from .video_file import open_video
 
 __all__ = [
     'BadMediaError', 'ClipCenterCrop', 'ClipRandomResizedCrop', 'ClipFlip',
     'ClipResize', 'resize_clip', 'DecordDecode', 'DecordInit',
-    'PackVideoTextInputs', 'SampleClipFrames', 'LoadImageAsClip', 'CleanText',
+    'PackVideoTextInputs', 'SampleClipFrames', 'LoadImageAsClip',
+    'LoadFromShards', 'PresampledFrames', 'CleanText',
     'clean_text', 'open_video'
 ]

@@ -18,9 +18,12 @@ from .video_file import open_video
 
 @TRANSFORMS.register_module()
 class DecordInit(BaseTransform):
-    """Open ``results['video_path']`` (decord, else PyAV).
+    """Open ``results['video_path']`` (decord, else PyAV), or the
+    ``media_file`` that replaces it (a shard's member, or its pre-sampled
+    frames: see :class:`~.shard_loading.LoadFromShards`).
 
     Required keys: ``video_path`` (str, or a file-like object with ``read``).
+    Optional keys: ``media_file``.
     Added keys: ``video_reader``, ``total_frames``, ``avg_fps``.
 
     Args:
@@ -41,8 +44,8 @@ class DecordInit(BaseTransform):
         Args:
             results (dict): The pipeline dict.
         """
-        video = open_video(results['video_path'], self.num_threads,
-                           self.backend_args)
+        video = open_video(results.get('media_file', results['video_path']),
+                           self.num_threads, self.backend_args)
         results['video_reader'] = video
         results['total_frames'] = video.num_frames
         results['avg_fps'] = video.fps

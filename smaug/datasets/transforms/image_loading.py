@@ -16,7 +16,9 @@ class LoadImageAsClip(BaseTransform):
     Image-text pairs (CC3M, CC12M, SBU, VG, COCO) are clips with K=1, so the
     transforms after this one treat images and videos alike.
 
-    Required keys: ``img_path``.
+    Required keys: ``img_path``. Optional keys: ``media_file`` (a shard's
+    member, read instead of ``img_path``: see
+    :class:`~.shard_loading.LoadFromShards`).
     Added keys: ``imgs`` (uint8 ndarray (1, H, W, 3)), ``img_shape``,
     ``ori_shape``, ``frame_inds``, ``total_frames``, ``num_frames``.
 
@@ -34,13 +36,12 @@ class LoadImageAsClip(BaseTransform):
         Args:
             results (dict): The pipeline dict.
         """
-        path = results['img_path']
-        try:
-            data = get(path, backend_args=self.backend_args)
-        except FileNotFoundError as err:
-            raise BadMediaError(path, 'file not found') from err
-        except OSError as err:
-            raise BadMediaError(path, f'cannot read it ({err})') from err
+        if 'media_file' in results:
+            path = results['media_file'].name
+            data = results['media_file'].read()
+        else:
+            path = results['img_path']
+            data = self._read(path)
         if not data:
             raise BadMediaError(path, 'empty file (0 bytes)')
         img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
@@ -56,6 +57,19 @@ class LoadImageAsClip(BaseTransform):
         results['total_frames'] = 1
         results['num_frames'] = 1
         return results
+
+    def _read(self, path):
+        """The bytes of the file ``path``.
+
+        Args:
+            path (str): The image.
+        """
+        try:
+            return get(path, backend_args=self.backend_args)
+        except FileNotFoundError as err:
+            raise BadMediaError(path, 'file not found') from err
+        except OSError as err:
+            raise BadMediaError(path, f'cannot read it ({err})') from err
 
     def __repr__(self):
         return f'{type(self).__name__}(backend_args={self.backend_args})'

@@ -246,7 +246,9 @@ def open_video(path, num_threads=1, backend_args=None):
 
     Args:
         path (str | file-like): A path (local, or of any mmengine file
-            backend) or a file-like object with ``read``.
+            backend) or a file-like object with ``read`` (errors give its
+            ``name`` when it has one). An opened video (with ``frames``,
+            e.g. a shard's pre-sampled frames) is returned as is.
         num_threads (int): Decoder threads. 1 suits dataloader workers.
             Defaults to 1.
         backend_args (dict, optional): mmengine file backend arguments for
@@ -260,12 +262,15 @@ def open_video(path, num_threads=1, backend_args=None):
         BadMediaError: Neither can open it (both reasons), or it is
             missing, empty or cannot be fetched.
     """
+    if hasattr(path, 'frames'):
+        return path
     source = _source(path, backend_args)
+    name = getattr(path, 'name', path)
     try:
-        return DecordVideo(source, path, num_threads)
+        return DecordVideo(source, name, num_threads)
     except BadMediaError as decord_error:
         try:
-            return PyAVVideo(source, path, num_threads, decord_error.reason)
+            return PyAVVideo(source, name, num_threads, decord_error.reason)
         except BadMediaError as error:
             hint = wrong_key_hint(_head(source), 'video')
-            raise BadMediaError(path, error.reason + hint) from error
+            raise BadMediaError(name, error.reason + hint) from error
