@@ -45,6 +45,7 @@ STALE_LOCK_S = 120
 POLL_S = 0.2
 TOUCH_EVERY = 20000  # items between two touches of the lock
 _warned_folders = set()
+_mapped = {}  # store file: (inode, size, mtime), read_store's arrays
 
 
 class StoreError(ValueError):
@@ -116,13 +117,35 @@ def iter_store(data_bytes, data_address):
 
 def map_store(path):
     """Memory-map a store file read-only and split it (:func:`read_store`).
+    A process maps a file once: datasets of the same store share the
+    arrays.
 
     Args:
         path (str): The store file.
     """
     with open(path, 'rb') as file:
+        stat = os.fstat(file.fileno())
+        version = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        if path in _mapped and _mapped[path][0] == version:
+            return _mapped[path][1]
         mapping = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-    return read_store(np.frombuffer(mapping, np.uint8))
+    _mapped[path] = (version, read_store(np.frombuffer(mapping, np.uint8)))
+    return _mapped[path][1]
+
+
+def is_whole_store(path, data_bytes, data_address):
+    """Whether the arrays are the store at ``path`` as this process mapped
+    it (not a subset, not a copy).
+
+    Args:
+        path (str | None): A store file.
+        data_bytes (np.ndarray): A dataset's pickles.
+        data_address (np.ndarray): Their end offsets.
+    """
+    if path not in _mapped:
+        return False
+    arrays = _mapped[path][1]
+    return arrays[0] is data_bytes and arrays[1] is data_address
 
 
 def store_in_memory(infos, meta):

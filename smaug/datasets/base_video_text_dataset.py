@@ -15,8 +15,8 @@ from smaug.registry import TRANSFORMS
 from . import annotation_file
 from .annotation_file import (AnnotationError, iter_annotation_file,
                               media_of)
-from .annotation_store import (iter_store, map_store, shared_store,
-                               store_in_memory, store_path)
+from .annotation_store import (is_whole_store, iter_store, map_store,
+                               shared_store, store_in_memory, store_path)
 from .bad_sample_tally import BadSampleTally
 from .corpus_availability import log_availability
 from .sample_seeding import SampleSeeding
@@ -244,11 +244,12 @@ class BaseVideoTextDataset(BaseDataset):
             *arrays, meta, path = shared_store(path, self.parse_file,
                                                self._store_meta)
         self.data_bytes, self.data_address = arrays
-        self._store = path and (path, *arrays)
+        self._store_file = path
         self.media_key = meta['media_key']
         self.after_load(iter_store(*arrays))
         if self._indices is not None:
-            self.get_subset_(self._indices)
+            self.data_bytes, self.data_address = \
+                self._get_serialized_subset(self._indices)
         self._fully_initialized = True
 
     def _store_meta(self):
@@ -266,6 +267,8 @@ class BaseVideoTextDataset(BaseDataset):
                               '.smaug_cache')
         settings = {}
         for key, value in sorted(vars(self).items()):
+            if key in ('_indices', 'data_list', 'media_key', '_store_file'):
+                continue  # applied after, or results of, the parsing
             try:
                 settings[key] = json.loads(json.dumps(value))
             except (TypeError, ValueError):
@@ -281,23 +284,21 @@ class BaseVideoTextDataset(BaseDataset):
 
     def __getstate__(self):
         """Pickle a mapped store by its file name (spawned workers map it
-        again instead of receiving a copy)."""
+        again instead of receiving a copy); a subset or copy by value."""
         state = self.__dict__.copy()
-        store = state.pop('_store', None)
-        if store and state['data_bytes'] is store[1] and \
-                state['data_address'] is store[2]:
+        if is_whole_store(state.get('_store_file'), state.get('data_bytes'),
+                          state.get('data_address')):
             del state['data_bytes'], state['data_address']
-            state['_store_file'] = store[0]
+        else:
+            state['_store_file'] = None
         return state
 
     def __setstate__(self, state):
         """Map the store again (see :meth:`__getstate__`)."""
-        path = state.pop('_store_file', None)
         self.__dict__.update(state)
-        if path:
-            data_bytes, data_address, _ = map_store(path)
-            self.data_bytes, self.data_address = data_bytes, data_address
-            self._store = (path, data_bytes, data_address)
+        if state.get('_store_file'):
+            self.data_bytes, self.data_address, _ = map_store(
+                state['_store_file'])
 
     @property
     def skipped(self):

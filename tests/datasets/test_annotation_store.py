@@ -76,15 +76,24 @@ def test_store_is_shared_file_mapping(tmp_path):
     processes), and a pickled dataset (spawned workers) names the file
     instead of carrying a copy."""
     many = [{'video': f'v/{i}.mp4', 'caption': 'x ' * 20} for i in range(5000)]
-    dataset = VideoTextPretrainDataset(
-        ann_file=write(tmp_path, 'many.json', many))
+    path = write(tmp_path, 'many.json', many)
+    dataset = VideoTextPretrainDataset(ann_file=path)
     [store] = stores(tmp_path)
     with open('/proc/self/maps') as maps:
         assert store in maps.read()
-    state = pickle.dumps(dataset)
-    assert len(state) < dataset.data_bytes.nbytes / 10
-    copy = pickle.loads(state)
-    assert infos(copy) == infos(dataset)
+    for same in (dataset, VideoTextPretrainDataset(ann_file=path)):
+        state = pickle.dumps(same)
+        assert len(state) < dataset.data_bytes.nbytes / 10
+        assert infos(pickle.loads(state)) == infos(dataset)
+    # subsets and copies are pickled by value
+    for subset in (VideoTextPretrainDataset(ann_file=path, indices=-100),
+                   dataset.get_subset([5, 3])):
+        assert infos(pickle.loads(pickle.dumps(subset))) == infos(subset)
+    assert [info['video_path'] for info in infos(subset)] == [
+        'v/5.mp4', 'v/3.mp4']
+    assert infos(VideoTextPretrainDataset(ann_file=path, indices=-100)) == \
+        infos(VideoTextPretrainDataset(ann_file=path, indices=-100,
+                                       serialize_data=False))
 
 
 def test_store_reused_and_rebuilt_when_stale(tmp_path):
