@@ -23,8 +23,8 @@ samples per second of one process reading the clips through a training
 dataset (``VideoTextPretrainDataset``, the same pipeline) from the loose
 files, from tar shards of the files (``tools/data/pack_shards.py --media
 original``) and from shards of K pre-sampled JPEG frames (``--media
-frames``), packed into a temporary folder first; an untimed pass precedes
-the timed ones.
+frames``), packed into a temporary folder first; after an untimed pass,
+the three take turns on each sample.
 
 Example (synthetic 224p clips)::
 
@@ -179,20 +179,31 @@ def benchmark(infos, pipeline_cfg, passes=2):
     return dict(raw=raw, pipeline=pipe, clips=clips, steps=steps)
 
 
-def samples_per_second(dataset, passes):
-    """Samples per second of reading every sample of ``dataset``.
+def samples_per_second(datasets, passes):
+    """Samples per second of datasets of the same samples, each reading
+    every sample: after an untimed pass, the datasets take turns (in
+    rotating order) on each sample, so a busy machine slows all alike.
 
     Args:
-        dataset (BaseDataset): The dataset.
-        passes (int): Timed passes, after an untimed one.
+        datasets (list[BaseDataset]): The datasets.
+        passes (int): Timed passes.
+
+    Returns:
+        list[float]: Samples/s of each dataset.
     """
-    for index in range(len(dataset)):
-        dataset[index]
-    start = time.perf_counter()
-    for _ in range(passes):
-        for index in range(len(dataset)):
+    count = len(datasets[0])
+    for dataset in datasets:
+        for index in range(count):
             dataset[index]
-    return passes * len(dataset) / (time.perf_counter() - start)
+    seconds = [0.] * len(datasets)
+    for _ in range(passes):
+        for index in range(count):
+            for turn in range(len(datasets)):
+                which = (index + turn) % len(datasets)
+                start = time.perf_counter()
+                datasets[which][index]
+                seconds[which] += time.perf_counter() - start
+    return [passes * count / total for total in seconds]
 
 
 def compare_shards(infos, base, num_frames, passes, work):
@@ -226,15 +237,13 @@ def compare_shards(infos, base, num_frames, passes, work):
     for k in num_frames:
         frames = packed(f'frames{k}', '--media', 'frames', '--num-frames',
                         str(k))
-        speeds = [
-            samples_per_second(
-                VideoTextPretrainDataset(
-                    str(ann_file), pipeline=with_num_frames(base, k),
-                    media_format='shards' if index else 'loose',
-                    shard_index=index), passes)
-            for index in (None, originals, frames)
+        datasets = [
+            VideoTextPretrainDataset(
+                str(ann_file), pipeline=with_num_frames(base, k),
+                media_format='shards' if index else 'loose',
+                shard_index=index) for index in (None, originals, frames)
         ]
-        rows.append((k, *speeds))
+        rows.append((k, *samples_per_second(datasets, passes)))
     return rows
 
 
