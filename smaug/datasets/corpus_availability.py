@@ -110,7 +110,14 @@ def write_report(ann_file, roots, mode, entries, missing, unreadable,
 
 
 def check_command(ann_file, data_root, video_prefix, image_prefix):
-    """The command line that makes the report of a dataset."""
+    """The command line that makes the report of a dataset.
+
+    Args:
+        ann_file (str): The annotation file.
+        data_root (str): The corpus root.
+        video_prefix (str): Video folder under ``data_root``.
+        image_prefix (str): Image folder under ``data_root``.
+    """
     options = ''.join(f' --{name} {value}' for name, value in (
         ('data-root', data_root), ('video-prefix', video_prefix),
         ('image-prefix', image_prefix)) if value)
@@ -128,7 +135,8 @@ def availability_line(ann_file, data_root='', video_prefix='',
         image_prefix (str): Image folder under ``data_root``.
 
     Returns:
-        tuple[str, bool]: The line, and whether a valid report gave it.
+        tuple[str, int]: The line and its logging level: a warning for a
+        report that is stale, unreadable or of other media folders.
     """
     path = report_path(ann_file)
     command = check_command(ann_file, data_root, video_prefix, image_prefix)
@@ -138,23 +146,24 @@ def availability_line(ann_file, data_root='', video_prefix='',
     except FileNotFoundError:
         return (f'{ann_file}: media availability unknown (no report '
                 f'{path}); make one with: {command} (add --stat-only to '
-                'check presence only, much faster)'), False
+                'check presence only, much faster)'), logging.INFO
     except (OSError, ValueError) as err:
         return (f'{ann_file}: the availability report {path} cannot be '
-                f'read ({err}); make it again with: {command}'), False
+                f'read ({err}); make it again with: {command}'
+                ), logging.WARNING
     identity = annotation_identity(ann_file)
     if (report.get('annotation_size'), report.get('annotation_mtime_ns')
         ) != (identity['size'], identity['mtime_ns']):
         return (f'{ann_file}: the availability report {path} is stale: the '
                 f'annotation file changed since it was checked '
                 f'({report.get("checked_at")}); make it again with: '
-                f'{command}'), False
+                f'{command}'), logging.WARNING
     roots = media_roots(data_root, video_prefix, image_prefix)
     if report.get('media_roots') != roots:
         return (f'{ann_file}: the availability report {path} checked the '
                 f'media under {report.get("media_roots")}, this dataset '
                 f'reads them under {roots}; make it again with: {command}'
-                ), False
+                ), logging.WARNING
     files = report['files']
     line = (f'{ann_file}: {report["present"]} of {files} media files '
             f'present ({100 * report["present_fraction"]:.1f}%)')
@@ -163,12 +172,12 @@ def availability_line(ann_file, data_root='', video_prefix='',
                  f'({100 * report["readable_fraction"]:.1f}%)')
     else:
         line += ' (presence only: not decoded)'
-    return f'{line}, checked {report["checked_at"]} ({path})', True
+    return (f'{line}, checked {report["checked_at"]} ({path})',
+            logging.INFO)
 
 
 def log_availability(dataset):
-    """Log the :func:`availability_line` of a dataset (a warning without a
-    valid report).
+    """Log the :func:`availability_line` of a dataset.
 
     Args:
         dataset (BaseVideoTextDataset): The dataset (its ``data_prefix``
@@ -177,9 +186,8 @@ def log_availability(dataset):
     root = dataset.data_root or ''
     prefixes = [_under(dataset.data_prefix[key], root)
                 for key in ('video', 'image')]
-    line, valid = availability_line(dataset.ann_file, root, *prefixes)
-    print_log(line, logger='current',
-              level=logging.INFO if valid else logging.WARNING)
+    line, level = availability_line(dataset.ann_file, root, *prefixes)
+    print_log(line, logger='current', level=level)
 
 
 def _under(folder, root):

@@ -23,9 +23,10 @@ the annotation file's size, modification time and SHA-256, the media
 folders and the time of the check; training logs its fractions at start-up
 (:mod:`smaug.datasets.corpus_availability`). ``--stat-only`` only looks
 whether each file exists (a stat per file, no decoding): a quicker report
-of what is present, for corpora of millions of files. Example (the MSRVTT annotations name files inside
-``videos/``; the synthetic corpus's name them from its root, with no
-prefix)::
+of what is present, for corpora of millions of files.
+
+Examples (the MSRVTT annotations name files inside ``videos/``; the
+synthetic corpus's name them from its root, with no prefix)::
 
     python tools/data/check_corpus.py \\
         data/msrvtt/annotations/ret_test_1ka.json \\
