@@ -247,10 +247,14 @@ class BaseVideoTextDataset(BaseDataset):
         self._store_file = path
         self.media_key = meta['media_key']
         self.after_load(iter_store(*arrays))
-        if self._indices is not None:
-            self.data_bytes, self.data_address = \
-                self._get_serialized_subset(self._indices)
+        # mmengine's subset helper calls full_init unless this is set.
         self._fully_initialized = True
+        indices = self._indices
+        if isinstance(indices, int) and abs(indices) >= len(self):
+            indices = None  # as mmengine's list slicing: every entry
+        if indices is not None:
+            self.data_bytes, self.data_address = \
+                self._get_serialized_subset(indices)
 
     def _store_meta(self):
         """What the store keeps beside the data infos."""

@@ -96,6 +96,17 @@ def test_store_is_shared_file_mapping(tmp_path):
                                        serialize_data=False))
 
 
+
+def test_indices_as_mmengine_list(tmp_path):
+    """A count of entries at or beyond the file's length keeps them all,
+    as mmengine's list does (the small test configs ask for 8 of 8)."""
+    path = write(tmp_path, 'captions.json', CAPTIONS)
+    for indices in (1, len(CAPTIONS), len(CAPTIONS) + 5, -1, [1, 0]):
+        assert infos(VideoTextPretrainDataset(
+            ann_file=path, indices=indices)) == infos(
+                VideoTextPretrainDataset(ann_file=path, indices=indices,
+                                         serialize_data=False)), indices
+
 def test_store_reused_and_rebuilt_when_stale(tmp_path):
     path = write(tmp_path, 'captions.json', CAPTIONS)
     VideoTextPretrainDataset(ann_file=path)
