@@ -42,6 +42,7 @@ from functools import partial
 from multiprocessing import Pool
 
 import numpy as np
+from corpus_arguments import add_corpus_arguments
 from tqdm import tqdm
 
 from smaug.datasets.annotation_file import iter_annotation_file, media_of
@@ -139,15 +140,7 @@ def main(argv=None):
         argv (list[str], optional): Arguments (default: ``sys.argv``).
     """
     parser = command_parser(__doc__)
-    parser.add_argument('ann_file', help='annotation file (relative to '
-                        '--data-root unless it exists as given)')
-    parser.add_argument('--data-root', default='', help='corpus root')
-    parser.add_argument('--video-prefix', default='',
-                        help="folder of the videos under --data-root (the "
-                        "config's data_prefix['video'])")
-    parser.add_argument('--image-prefix', default='',
-                        help="folder of the images under --data-root (the "
-                        "config's data_prefix['image'])")
+    add_corpus_arguments(parser)
     parser.add_argument('--num-frames', type=int, default=32,
                         help='test sampling to decode (%(default)s)')
     parser.add_argument('--min-frames', type=int, default=1,

@@ -61,6 +61,7 @@ from multiprocessing import Pool
 
 import cv2
 from compress_videos import encode
+from corpus_arguments import add_corpus_arguments
 from tqdm import tqdm
 
 from smaug.datasets import load_annotation_file
@@ -309,15 +310,7 @@ def parse_args(argv):
         argv (list[str] | None): Arguments (default: ``sys.argv``).
     """
     parser = command_parser(__doc__)
-    parser.add_argument('ann_file', help='annotation file (relative to '
-                        '--data-root unless it exists as given)')
-    parser.add_argument('--data-root', default='', help='corpus root')
-    parser.add_argument('--video-prefix', default='',
-                        help="folder of the videos under --data-root (the "
-                        "config's data_prefix['video'])")
-    parser.add_argument('--image-prefix', default='',
-                        help="folder of the images under --data-root (the "
-                        "config's data_prefix['image'])")
+    add_corpus_arguments(parser)
     parser.add_argument('--out', required=True,
                         help='folder of the shards and their index')
     parser.add_argument('--media', choices=MEDIA_MODES, default='original',
