@@ -10,6 +10,8 @@ Printed per config, over the seeds:
   configs' dataloader workers, as a user runs them), mean +- standard
   deviation over seeds; ``time x``: the baseline's time over the config's,
   per seed (the runs of one seed are neighbours in time), mean +- SD;
+  ``CPU x``: the same for the CPU time of the training process and its
+  dataloader workers, which other jobs on a shared machine change less;
 - ``GFLOP/step`` and ``FLOP x``: one training forward + backward on a
   batch of the training data, counted after training (matmuls, attention,
   convolutions; not the optimizer);
@@ -26,7 +28,7 @@ tells how much the choice of test clips could. ``results.json`` in the work
 dir keeps every run's figures::
 
     python tools/analysis/mini_ablation.py --epochs 10
-    python tools/analysis/mini_ablation.py --epochs 2 --seeds 0 1 2 \\
+    python tools/analysis/mini_ablation.py --epochs 1 --seeds 0 1 2 \\
         --configs configs/analysis/dense_mini_synthetic.py \\
         configs/analysis/smaug_mini_synthetic.py
 
@@ -151,8 +153,9 @@ def run(config, epochs, seed, work_dir, cfg_options):
 
     Returns:
         dict: ``seconds`` (training wall time), ``cpu_seconds`` (its CPU
-        time, dataloader workers included), ``flops`` (per step), ``steps``, the
-        test metrics, ``ranks`` and ``query_video`` (per text query).
+        time, dataloader workers included), ``flops`` (per step),
+        ``steps``, the test metrics, ``ranks`` and ``query_video`` (per
+        text query).
     """
     cfg = Config.fromfile(config)
     if cfg_options:
@@ -174,7 +177,8 @@ def run(config, epochs, seed, work_dir, cfg_options):
     flops = step_flops(runner)
     metrics = runner.test()
     metric = runner.test_evaluator.metrics[0]
-    return dict(seconds=seconds, cpu_seconds=cpu, flops=flops, steps=runner.iter,
+    return dict(seconds=seconds, cpu_seconds=cpu, flops=flops,
+                steps=runner.iter,
                 ranks=metric.ranks.tolist(),
                 query_video=metric.query_video.tolist(), **metrics)
 

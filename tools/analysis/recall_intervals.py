@@ -13,6 +13,8 @@ for the difference of two configs' means. Every run is resampled with the
 same videos, so a difference is paired: what both configs find or miss
 alike cancels out.
 """
+import sys
+
 import numpy as np
 
 
@@ -56,3 +58,9 @@ def video_bootstrap(hits, query_video, weights, num_resamples=2000, seed=0,
     low, high = np.percentile(statistic, [tail, 100 - tail])
     estimate = 100 * (found.sum(1) / captions.sum()) @ weights
     return float(estimate), float(low), float(high)
+
+
+if __name__ == '__main__':
+    sys.exit('recall_intervals.py is a module of mini_ablation.py (the '
+             'intervals of its R@K), not a command: run python '
+             'tools/analysis/mini_ablation.py --help')
