@@ -1,6 +1,7 @@
 """tools/analysis/mini_ablation.py and its intervals (recall_intervals.py)."""
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -65,7 +66,11 @@ def test_bootstrap_names_mismatched_shapes():
 
 def test_mini_ablation_prints_the_table_with_intervals(repo_root, tool_env,
                                                        tmp_path):
-    make_synthetic(tmp_path / 'data' / 'synthetic', num_videos=20)
+    # the corpus is chosen by the configs' data_root variable; the tiny
+    # model's vocabulary stays where the configs name it
+    corpus = make_synthetic(tmp_path / 'corpus', num_videos=20)
+    (tmp_path / 'data' / 'synthetic').mkdir(parents=True)
+    shutil.copy(corpus / 'vocab.txt', tmp_path / 'data' / 'synthetic')
     configs = [str(repo_root / 'configs' / 'demo' / f'{name}.py')
                for name in ('dense_tiny_synthetic', 'smaug_tiny_synthetic')]
     loader = dict(batch_size=8, num_workers=0, persistent_workers=False)
@@ -73,6 +78,7 @@ def test_mini_ablation_prints_the_table_with_intervals(repo_root, tool_env,
                for key, value in loader.items()]
     options += [f'test_dataloader.{key}={value}' for key, value in
                 loader.items() if key != 'batch_size']
+    options.append(f'data_root={corpus}')
     result = subprocess.run(
         [sys.executable, str(ANALYSIS / 'mini_ablation.py'), '--epochs', '1',
          '--seeds', '3', '4', '--work-dir', str(tmp_path / 'runs'),

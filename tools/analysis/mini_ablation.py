@@ -45,10 +45,11 @@ import time
 import numpy as np
 import psutil
 import torch
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 
 from recall_intervals import video_bootstrap
 from smaug.engine.command_help import command_parser
+from smaug.engine.config_overrides import load_config
 from smaug.engine.flop_counting import count_flops
 from smaug.evaluation.metrics.retrieval_metric import (RetrievalMetric,
                                                        ground_truth_masks,
@@ -149,7 +150,8 @@ def run(config, epochs, seed, work_dir, cfg_options):
         epochs (int): Pre-training epochs.
         seed (int): Random seed.
         work_dir (str): The run's folder.
-        cfg_options (dict | None): Config overrides.
+        cfg_options (dict | None): Config overrides (entries or top-level
+            variables such as ``data_root``).
 
     Returns:
         dict: ``seconds`` (training wall time), ``cpu_seconds`` (its CPU
@@ -157,9 +159,7 @@ def run(config, epochs, seed, work_dir, cfg_options):
         ``steps``, the test metrics, ``ranks`` and ``query_video`` (per
         text query).
     """
-    cfg = Config.fromfile(config)
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
+    cfg = load_config(config, cfg_options)
     cfg.work_dir = work_dir
     cfg.launcher = 'none'
     cfg.randomness = dict(seed=seed, deterministic=False)
