@@ -17,9 +17,11 @@ Example::
         --out-dir data/anet/annotations
 """
 import json
-import os.path as osp
+from functools import partial
 
-from smaug.datasets import dump_annotation_file
+from split_annotations import (add_out_dir_argument, convert_given_splits,
+                               write_split_files)
+
 from smaug.engine.command_help import command_parser
 
 
@@ -69,19 +71,15 @@ def main(argv=None):
                         'ret_val1.json, the paper\'s test split)')
     parser.add_argument('--val2', help="the release's val_2.json (writes "
                         'ret_val2.json)')
-    parser.add_argument('--out-dir', required=True,
-                        help='folder the annotation files are written to')
+    add_out_dir_argument(parser)
     parser.add_argument('--video-template', default='{}.mp4',
                         help='video file name from the video id, which '
                         'starts with v_ (default: %(default)s)')
     args = parser.parse_args(argv)
-    for split in ('train', 'val1', 'val2'):
-        path = getattr(args, split)
-        if path:
-            entries = convert_split(path, args.video_template)
-            dump_annotation_file(entries,
-                                 osp.join(args.out_dir, f'ret_{split}.json'))
-            print(f'{split}: {len(entries)} videos')
+    splits = convert_given_splits(
+        args, ('train', 'val1', 'val2'),
+        partial(convert_split, video_template=args.video_template))
+    write_split_files(splits, args.out_dir, 'ret_{}.json', 'videos')
     return 0
 
 

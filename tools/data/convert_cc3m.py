@@ -19,10 +19,32 @@ Example::
         --images-root data/cc3m/images \\
         --out data/cc3m/annotations/cc3m_train.json
 """
-import os.path as osp
+from captioned_media import keep_captioned_media
 
 from smaug.datasets import dump_annotation_file
 from smaug.engine.command_help import command_parser
+
+
+def read_image_captions(tsv_file, columns, template):
+    """The image path and caption of each line.
+
+    Args:
+        tsv_file (str): The TSV file.
+        columns (tuple[str, str]): Order of the two columns.
+        template (str): Image path from ``index``, ``shard`` and ``url``.
+
+    Yields:
+        tuple[str, str]: Image path and raw caption.
+    """
+    with open(tsv_file, encoding='utf-8') as f:
+        for index, line in enumerate(f):
+            fields = line.rstrip('\n').split('\t')
+            if len(fields) != 2:
+                raise ValueError(f'{tsv_file}: line {index + 1}: expected 2 '
+                                 f'tab-separated fields, got {len(fields)}')
+            row = dict(zip(columns, fields))
+            yield template.format(index=index, shard=index // 10000,
+                                  url=row['url']), row['caption']
 
 
 def convert(tsv_file, columns=('caption', 'url'),
@@ -41,24 +63,9 @@ def convert(tsv_file, columns=('caption', 'url'),
     if sorted(columns) != ['caption', 'url']:
         raise ValueError(f"columns must order 'caption' and 'url', got "
                          f'{columns}')
-    entries, dropped = [], dict(no_caption=0, no_image=0)
-    with open(tsv_file, encoding='utf-8') as f:
-        for index, line in enumerate(f):
-            fields = line.rstrip('\n').split('\t')
-            if len(fields) != 2:
-                raise ValueError(f'{tsv_file}: line {index + 1}: expected 2 '
-                                 f'tab-separated fields, got {len(fields)}')
-            row = dict(zip(columns, fields))
-            image = template.format(index=index, shard=index // 10000,
-                                    url=row['url'])
-            caption = row['caption'].strip()
-            if not caption:
-                dropped['no_caption'] += 1
-            elif images_root and not osp.isfile(osp.join(images_root, image)):
-                dropped['no_image'] += 1
-            else:
-                entries.append(dict(image=image, caption=caption))
-    return entries, dropped
+    return keep_captioned_media(
+        read_image_captions(tsv_file, columns, template), 'image',
+        images_root)
 
 
 def main(argv=None):

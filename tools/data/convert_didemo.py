@@ -20,9 +20,14 @@ Example::
 """
 import json
 import os.path as osp
+from functools import partial
 
-from smaug.datasets import dump_annotation_file
+from split_annotations import (add_out_dir_argument, convert_given_splits,
+                               write_split_files)
+
 from smaug.engine.command_help import command_parser
+
+SPLITS = ('train', 'val', 'test')
 
 
 def convert_split(path, video_ext='.mp4'):
@@ -61,23 +66,18 @@ def main(argv=None):
         argv (list[str], optional): Arguments (default: ``sys.argv``).
     """
     parser = command_parser(__doc__)
-    for split in ('train', 'val', 'test'):
+    for split in SPLITS:
         parser.add_argument(
             f'--{split}', help=f"LocalizingMoments' {split}_data.json "
             f'(writes ret_{split}.json)')
-    parser.add_argument('--out-dir', required=True,
-                        help='folder the annotation files are written to')
+    add_out_dir_argument(parser)
     parser.add_argument('--video-ext', default='.mp4',
                         help="replaces the extension of the annotations' "
                         'video names (default: %(default)s)')
     args = parser.parse_args(argv)
-    for split in ('train', 'val', 'test'):
-        path = getattr(args, split)
-        if path:
-            entries = convert_split(path, args.video_ext)
-            dump_annotation_file(entries,
-                                 osp.join(args.out_dir, f'ret_{split}.json'))
-            print(f'{split}: {len(entries)} videos')
+    splits = convert_given_splits(
+        args, SPLITS, partial(convert_split, video_ext=args.video_ext))
+    write_split_files(splits, args.out_dir, 'ret_{}.json', 'videos')
     return 0
 
 

@@ -26,6 +26,8 @@ import json
 import os.path as osp
 from collections import defaultdict
 
+from split_annotations import add_out_dir_argument
+
 from smaug.datasets import dump_annotation_file
 from smaug.engine.command_help import command_parser
 
@@ -97,8 +99,7 @@ def main(argv=None):
     parser.add_argument('--test-csv', required=True,
                         help='MSRVTT_JSFUSION_test.csv (the 1K-A test '
                         'videos and sentences)')
-    parser.add_argument('--out-dir', required=True,
-                        help='folder the annotation files are written to')
+    add_out_dir_argument(parser)
     parser.add_argument('--video-template', default='{}.mp4',
                         help='video file name from the video id, e.g. '
                         'video0 (default: %(default)s)')

@@ -18,8 +18,10 @@ Example::
         --out-dir data/msrvtt/annotations
 """
 import json
+from functools import partial
 
 from qa_annotations import add_output_arguments, write_qa_annotations
+from split_annotations import convert_given_splits
 
 from smaug.engine.command_help import command_parser
 
@@ -75,10 +77,9 @@ def main(argv=None):
                         help='video file name from the video_id number '
                         '(default: %(default)s)')
     args = parser.parse_args(argv)
-    splits = {
-        split: convert_split(getattr(args, split), args.video_template)
-        for split in ('train', 'val', 'test') if getattr(args, split)
-    }
+    splits = convert_given_splits(
+        args, ('train', 'val', 'test'),
+        partial(convert_split, template=args.video_template))
     write_qa_annotations(splits, args.out_dir, args.max_answers)
     return 0
 

@@ -17,10 +17,31 @@ Example::
         --out data/webvid/annotations/webvid_train.json
 """
 import csv
-import os.path as osp
+
+from captioned_media import keep_captioned_media
 
 from smaug.datasets import dump_annotation_file
 from smaug.engine.command_help import command_parser
+
+
+def read_video_captions(csv_file, template):
+    """The video path and caption of each row.
+
+    Args:
+        csv_file (str): The WebVid CSV.
+        template (str): Video path from the row's columns.
+
+    Yields:
+        tuple[str, str]: Video path and raw caption.
+    """
+    with open(csv_file, newline='', encoding='utf-8') as f:
+        reader = csv.DictReader(f)
+        for column in ('videoid', 'page_dir', 'name'):
+            if column not in (reader.fieldnames or []):
+                raise ValueError(f'{csv_file}: missing column {column!r}; '
+                                 f'header is {reader.fieldnames}')
+        for row in reader:
+            yield template.format(**row), row['name']
 
 
 def convert(csv_file, template='{page_dir}/{videoid}.mp4', videos_root=None):
@@ -34,23 +55,8 @@ def convert(csv_file, template='{page_dir}/{videoid}.mp4', videos_root=None):
     Returns:
         tuple[list[dict], dict[str, int]]: Entries and drop counts.
     """
-    entries, dropped = [], dict(no_caption=0, no_video=0)
-    with open(csv_file, newline='', encoding='utf-8') as f:
-        reader = csv.DictReader(f)
-        for column in ('videoid', 'page_dir', 'name'):
-            if column not in (reader.fieldnames or []):
-                raise ValueError(f'{csv_file}: missing column {column!r}; '
-                                 f'header is {reader.fieldnames}')
-        for row in reader:
-            caption = row['name'].strip()
-            video = template.format(**row)
-            if not caption:
-                dropped['no_caption'] += 1
-            elif videos_root and not osp.isfile(osp.join(videos_root, video)):
-                dropped['no_video'] += 1
-            else:
-                entries.append(dict(video=video, caption=caption))
-    return entries, dropped
+    return keep_captioned_media(read_video_captions(csv_file, template),
+                                'video', videos_root)
 
 
 def main(argv=None):

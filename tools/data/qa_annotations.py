@@ -7,6 +7,8 @@ import os.path as osp
 import sys
 from collections import Counter
 
+from split_annotations import add_out_dir_argument, write_split_files
+
 from smaug.datasets import dump_annotation_file
 
 
@@ -33,8 +35,7 @@ def add_output_arguments(parser):
         parser (argparse.ArgumentParser): A converter's parser, changed in
             place.
     """
-    parser.add_argument('--out-dir', required=True,
-                        help='folder the annotation files are written to')
+    add_out_dir_argument(parser)
     parser.add_argument('--max-answers', type=int,
                         help='keep only this many of the most frequent '
                         'training answers in the answer list (default: all)')
@@ -49,9 +50,7 @@ def write_qa_annotations(splits, out_dir, max_answers=None):
         out_dir (str): Output folder.
         max_answers (int, optional): See :func:`build_answer_list`.
     """
-    for split, entries in splits.items():
-        dump_annotation_file(entries, osp.join(out_dir, f'qa_{split}.json'))
-        print(f'{split}: {len(entries)} questions')
+    write_split_files(splits, out_dir, 'qa_{}.json', 'questions')
     answers = build_answer_list((e['answer'] for e in splits['train']),
                                 max_answers)
     dump_annotation_file(answers, osp.join(out_dir, 'qa_answer_list.json'))
