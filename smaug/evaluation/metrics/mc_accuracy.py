@@ -1,13 +1,12 @@
 """Multiple-choice accuracy (MSRVTT-MC)."""
-from typing import Dict, List, Optional, Sequence
-
-from mmengine.evaluator import BaseMetric
+from typing import Optional
 
 from smaug.registry import METRICS
+from .sample_accuracy import SampleAccuracy
 
 
 @METRICS.register_module()
-class MCAccuracy(BaseMetric):
+class MCAccuracy(SampleAccuracy):
     """Percentage of clips whose chosen option is the right one.
 
     The data samples need ``pred_index`` (from ``SMAUGMultipleChoice``'s
@@ -20,34 +19,16 @@ class MCAccuracy(BaseMetric):
         prefix (str, optional): Metric name prefix. Defaults to ``'mc'``.
     """
     default_prefix = 'mc'
+    pred_key = 'pred_index'
+    truth_key = 'answer_index'
+    sources = ('"pred_index" (SMAUGMultipleChoice, mode="predict") and '
+               '"answer_index" (VideoMCDataset)')
 
     def __init__(self,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
 
-    def process(self, data_batch, data_samples: Sequence[dict]) -> None:
-        """Record whether each choice is right.
-
-        Args:
-            data_batch: Unused.
-            data_samples (Sequence[dict]): The model's outputs as dicts.
-        """
-        for sample in data_samples:
-            missing = [key for key in ('pred_index', 'answer_index')
-                       if key not in sample]
-            if missing:
-                raise KeyError(
-                    f'MCAccuracy: a data sample lacks {missing}; it needs '
-                    '"pred_index" (SMAUGMultipleChoice, mode="predict") and '
-                    '"answer_index" (VideoMCDataset).')
-            self.results.append(
-                int(sample['pred_index']) == int(sample['answer_index']))
-
-    def compute_metrics(self, results: List[bool]) -> Dict[str, float]:
-        """Accuracy in percent over all clips.
-
-        Args:
-            results (list[bool]): One entry per clip.
-        """
-        return dict(accuracy=100.0 * sum(results) / len(results))
+    def is_right(self, prediction, truth) -> bool:
+        """Whether the chosen option index is the answer's."""
+        return int(prediction) == int(truth)

@@ -1,14 +1,13 @@
 """Open-ended video QA accuracy (MSRVTT-QA, ActivityNet-QA)."""
-from typing import Dict, List, Optional, Sequence
-
-from mmengine.evaluator import BaseMetric
+from typing import Optional
 
 from smaug.datasets.transforms.text_cleaning import clean_text
 from smaug.registry import METRICS
+from .sample_accuracy import SampleAccuracy
 
 
 @METRICS.register_module()
-class QAAccuracy(BaseMetric):
+class QAAccuracy(SampleAccuracy):
     """Percentage of questions whose predicted answer equals the ground truth.
 
     Both strings go through the same cleaning before an exact comparison:
@@ -25,6 +24,10 @@ class QAAccuracy(BaseMetric):
         prefix (str, optional): Metric name prefix. Defaults to ``'qa'``.
     """
     default_prefix = 'qa'
+    pred_key = 'pred_answer'
+    truth_key = 'answer'
+    sources = ('"pred_answer" (SMAUGQA, mode="predict") and "answer" '
+               '(VideoQADataset)')
 
     def __init__(self,
                  clean: bool = True,
@@ -33,32 +36,8 @@ class QAAccuracy(BaseMetric):
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.clean = clean
 
-    def _normalise(self, answer: str) -> str:
-        return clean_text(answer) if self.clean else answer
-
-    def process(self, data_batch, data_samples: Sequence[dict]) -> None:
-        """Record whether each prediction is right.
-
-        Args:
-            data_batch: Unused.
-            data_samples (Sequence[dict]): The model's outputs as dicts.
-        """
-        for sample in data_samples:
-            missing = [key for key in ('pred_answer', 'answer')
-                       if key not in sample]
-            if missing:
-                raise KeyError(
-                    f'QAAccuracy: a data sample lacks {missing}; it needs '
-                    '"pred_answer" (SMAUGQA, mode="predict") and "answer" '
-                    '(VideoQADataset).')
-            self.results.append(
-                self._normalise(sample['pred_answer']) ==
-                self._normalise(sample['answer']))
-
-    def compute_metrics(self, results: List[bool]) -> Dict[str, float]:
-        """Accuracy in percent over all questions.
-
-        Args:
-            results (list[bool]): One entry per question.
-        """
-        return dict(accuracy=100.0 * sum(results) / len(results))
+    def is_right(self, prediction, truth) -> bool:
+        """Whether the answers are equal (after cleaning, if ``clean``)."""
+        if self.clean:
+            prediction, truth = clean_text(prediction), clean_text(truth)
+        return prediction == truth
