@@ -1,26 +1,24 @@
 """GumbelTemperatureHook anneals every gumbel_tau of the model."""
-from types import SimpleNamespace
+import sys
+from pathlib import Path
 
 import pytest
-from mmengine.logging import MessageHub, MMLogger
 from torch import nn
 
 from smaug.models.necks import TextGuidedFrameSelector
 from smaug.registry import HOOKS
 
-
-def fake_runner(model, max_iters):
-    return SimpleNamespace(
-        model=model, iter=0, max_iters=max_iters,
-        message_hub=MessageHub.get_instance('test_gumbel_hook'),
-        logger=MMLogger.get_instance('test_gumbel_hook'))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
+from schedule_hook_runs import (fake_runner,  # noqa: E402
+                                warnings_without_target)
 
 
 @pytest.mark.parametrize('mode,middle', [('linear', 0.55), ('exp', 0.1**0.5)])
 def test_anneals_from_start_to_end(mode, middle):
     selectors = [TextGuidedFrameSelector(16, 16, 8, feedforward_channels=8)
                  for _ in range(2)]
-    runner = fake_runner(nn.Sequential(nn.Linear(2, 2), *selectors), 11)
+    runner = fake_runner(nn.Sequential(nn.Linear(2, 2), *selectors), 11,
+                         'test_gumbel_hook')
     hook = HOOKS.build(dict(type='GumbelTemperatureHook', start=1.0, end=0.1,
                             mode=mode))
     hook.before_train(runner)
@@ -34,12 +32,7 @@ def test_anneals_from_start_to_end(mode, middle):
 
 
 def test_warns_without_selector_and_rejects_bad_settings():
-    runner = fake_runner(nn.Linear(2, 2), 4)
-    warnings = []
-    runner.logger = SimpleNamespace(warning=warnings.append)
-    hook = HOOKS.build(dict(type='GumbelTemperatureHook'))
-    hook.before_train(runner)
-    hook.before_train_iter(runner, 0)
+    warnings = warnings_without_target(dict(type='GumbelTemperatureHook'))
     assert len(warnings) == 1 and 'gumbel_tau' in warnings[0]
     with pytest.raises(ValueError, match='mode'):
         HOOKS.build(dict(type='GumbelTemperatureHook', mode='cosine'))
