@@ -2,8 +2,8 @@
 mid-epoch and resumed, trains like it does with whole batches (the same
 loss terms at every step); mmengine's ``accumulative_counts`` is refused
 for a contrastive model."""
-import json
-import signal
+from killed_runs import read_steps, resume, run_whole_and_killed
+from resume_demo import write_demo_config
 
 # The demo config, shrunk: batches of 4 from the workspace's training clips
 # and images (4 iterations, no validation), no dropout (the only random draw
@@ -27,32 +27,20 @@ ITERS, KILL_AFTER = 4, 3
 
 def read_losses(work_dir):
     """The loss terms of each step of a run, in order."""
-    lines = (work_dir / 'steps.jsonl').read_text().splitlines()
-    return [json.loads(line)['losses'] for line in lines]
+    return [step['losses'] for step in read_steps(work_dir)]
 
 
 def test_micro_batches_train_like_whole_batches_and_resume(
         synthetic_workspace, train_tool, repo_root, tmp_path):
-    config = tmp_path / 'micro_batches_demo.py'
-    config.write_text(CONFIG.format(
-        demo=str(repo_root / 'configs' / 'demo' / 'smaug_tiny_synthetic.py')))
+    config = write_demo_config(tmp_path / 'micro_batches_demo.py',
+                               repo_root, CONFIG)
     micro = ('--cfg-options', 'model.micro_batches=2')
     whole, split = tmp_path / 'whole', tmp_path / 'split'
-    runs = [
-        train_tool(synthetic_workspace, config, '--work-dir', str(whole),
-                   log='whole.log'),
-        train_tool(synthetic_workspace, config, '--work-dir', str(split),
-                   *micro, log='split.log', extra_env=dict(
-                       SMAUG_TEST_SIGKILL_AFTER_ITER=str(KILL_AFTER))),
-    ]
-    codes = [run.wait(timeout=300) for run in runs]
-    logs = ''.join((synthetic_workspace / name).read_text()[-2000:]
-                   for name in ('whole.log', 'split.log'))
-    assert codes == [0, -signal.SIGKILL], logs
-    resumed = train_tool(synthetic_workspace, config, '--work-dir',
-                         str(split), *micro, '--resume', log='resumed.log')
-    assert resumed.wait(timeout=300) == 0, \
-        (synthetic_workspace / 'resumed.log').read_text()[-3000:]
+    split_run = (synthetic_workspace, split, 'split.log', micro)
+    run_whole_and_killed(train_tool, config,
+                         (synthetic_workspace, whole, 'whole.log', ()),
+                         split_run, KILL_AFTER)
+    resume(train_tool, config, split_run, 'resumed.log')
 
     # iterations 1-3, then 3 again (resumed from iter_2.pth) and 4
     reference, steps = read_losses(whole), read_losses(split)

@@ -15,13 +15,12 @@ epoch that the checkpoint has trained on. The stopped run pauses after a
 chosen iteration (StepRecorderHook) until the test has sent the signal:
 it is handled after that iteration, mid-epoch.
 """
-import json
 import os
 import signal
 import socket
 
 import pytest
-import torch
+from killed_runs import assert_same_checkpoint, read_steps
 from mmengine.hooks import Hook
 from run_recorder import let_continue, wait_until_paused
 from toy_runs import toy_cfg
@@ -46,27 +45,14 @@ SIGTERM_STATUS = 128 + signal.SIGTERM
 CPU_ONLY = dict(CUDA_VISIBLE_DEVICES='')
 
 
-def read_steps(work_dir, name='steps.jsonl'):
-    """The StepRecorderHook records of a work_dir, in order."""
-    lines = (work_dir / name).read_text().splitlines()
-    return [json.loads(line) for line in lines]
-
-
 def assert_same_training(work_dir, reference, last_epoch,
                          step_files=('steps.jsonl', )):
     """The steps (batches, exact losses) and the last checkpoint (weights,
     optimizer state) of ``work_dir`` equal those of ``reference``."""
     for name in step_files:
         assert read_steps(work_dir, name) == read_steps(reference, name)
-    final = load_local_checkpoint(str(work_dir / f'epoch_{last_epoch}.pth'))
-    expected = load_local_checkpoint(
-        str(reference / f'epoch_{last_epoch}.pth'))
-    for key, value in expected['state_dict'].items():
-        assert torch.equal(final['state_dict'][key], value), key
-    for ref_state, state in zip(expected['optimizer']['state'].values(),
-                                final['optimizer']['state'].values()):
-        assert all(torch.equal(state[name], ref_state[name])
-                   for name in ref_state)
+    assert_same_checkpoint(work_dir / f'epoch_{last_epoch}.pth',
+                           reference / f'epoch_{last_epoch}.pth')
 
 
 def free_ports(count):

@@ -3,11 +3,11 @@ media_format=shards``) is training from the loose files: the same samples
 in the same order and the same losses, bit for bit, for the same seed; and
 a shard training killed with SIGKILL resumes exactly."""
 import shutil
-import signal
 import subprocess
 import sys
 
-from resume_demo import CONFIG, KILL_AFTER, LAST_ITER, read_steps
+from killed_runs import read_steps, resume, run_whole_and_killed
+from resume_demo import KILL_AFTER, LAST_ITER, write_demo_config
 
 SHARDS = ('--cfg-options', 'media_format=shards')
 
@@ -34,26 +34,13 @@ def test_shards_train_like_loose_files_and_resume_exactly_after_sigkill(
         synthetic_workspace, train_tool, repo_root, tool_env, tmp_path):
     packed = shards_only_workspace(synthetic_workspace, repo_root, tool_env,
                                    tmp_path / 'packed')
-    config = tmp_path / 'resume_demo.py'
-    config.write_text(CONFIG.format(
-        demo=str(repo_root / 'configs' / 'demo' / 'smaug_tiny_synthetic.py')))
+    config = write_demo_config(tmp_path / 'resume_demo.py', repo_root)
     loose, shards = tmp_path / 'loose', tmp_path / 'shards'
-    runs = [
-        train_tool(synthetic_workspace, config, '--work-dir', str(loose),
-                   log='loose.log'),
-        train_tool(packed, config, '--work-dir', str(shards), *SHARDS,
-                   log='shards_killed.log',
-                   extra_env=dict(SMAUG_TEST_SIGKILL_AFTER_ITER=str(
-                       KILL_AFTER))),
-    ]
-    codes = [run.wait(timeout=300) for run in runs]
-    assert codes == [0, -signal.SIGKILL], (
-        (synthetic_workspace / 'loose.log').read_text()[-3000:] +
-        (packed / 'shards_killed.log').read_text()[-3000:])
-    resumed = train_tool(packed, config, '--work-dir', str(shards),
-                         '--resume', *SHARDS, log='shards_resumed.log')
-    log = packed / 'shards_resumed.log'
-    assert resumed.wait(timeout=300) == 0, log.read_text()[-3000:]
+    killed_run = (packed, shards, 'shards_killed.log', SHARDS)
+    run_whole_and_killed(train_tool, config,
+                         (synthetic_workspace, loose, 'loose.log', ()),
+                         killed_run, KILL_AFTER)
+    resume(train_tool, config, killed_run, 'shards_resumed.log')
 
     reference = read_steps(loose)
     steps = read_steps(shards)
