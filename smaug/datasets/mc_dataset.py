@@ -22,13 +22,8 @@ class VideoMCDataset(BaseVideoTextDataset):
         super().__init__(*args, **kwargs)
 
     def parse_entry(self, entry, index, media):
-        """One item per question.
-
-        Args:
-            entry (dict): The raw entry.
-            index (int): Its index in the file.
-            media (dict): ``video_path`` (or ``img_path``).
-        """
+        """One item per question (arguments: see
+        :meth:`BaseVideoTextDataset.parse_entry`)."""
         path = self.ann_file
         options = require_text_list(entry, 'caption', path, index)
         if not isinstance(entry['caption'], list) or \

@@ -35,13 +35,8 @@ class VideoTextPretrainDataset(BaseVideoTextDataset):
         super().__init__(*args, **kwargs)
 
     def parse_entry(self, entry, index, media):
-        """One item per caption (``'flatten'``) or per entry (``'random'``).
-
-        Args:
-            entry (dict): The raw entry.
-            index (int): Its index in the file.
-            media (dict): ``video_path`` or ``img_path``.
-        """
+        """One item per caption (``'flatten'``) or per entry (``'random'``;
+        arguments: see :meth:`BaseVideoTextDataset.parse_entry`)."""
         captions = require_text_list(entry, 'caption', self.ann_file, index)
         if self.caption_mode == 'random':
             return [dict(media, text=captions)]

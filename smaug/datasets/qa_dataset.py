@@ -83,13 +83,8 @@ class VideoQADataset(BaseVideoTextDataset):
                 'at test).', logger='current', level=logging.WARNING)
 
     def parse_entry(self, entry, index, media):
-        """One item per question.
-
-        Args:
-            entry (dict): The raw entry.
-            index (int): Its index in the file.
-            media (dict): ``video_path`` (or ``img_path``).
-        """
+        """One item per question (arguments: see
+        :meth:`BaseVideoTextDataset.parse_entry`)."""
         path = self.ann_file
         return [
             dict(

@@ -36,13 +36,8 @@ class VideoRetrievalDataset(BaseVideoTextDataset):
         super().__init__(*args, **kwargs)
 
     def parse_entry(self, entry, index, media):
-        """Items of one video entry (see the class docstring).
-
-        Args:
-            entry (dict): The raw entry.
-            index (int): Its index in the file.
-            media (dict): ``video_path`` (or ``img_path``).
-        """
+        """Items of one video entry (see the class docstring; arguments: see
+        :meth:`BaseVideoTextDataset.parse_entry`)."""
         captions = require_text_list(entry, 'caption', self.ann_file, index)
         if self.paragraph:
             captions = [' '.join(c.strip() for c in captions)]
