@@ -25,19 +25,16 @@ def test_round_trip(tmp_path, name):
         assert len(path.read_text().splitlines()) == 2
 
 
-def test_bad_json_names_file_and_line(tmp_path):
-    path = tmp_path / 'bad.json'
-    path.write_text('[{"video": "a.mp4",\n "caption": "x"},\n {oops}]')
-    with pytest.raises(AnnotationError,
-                       match=rf'{path}: invalid JSON at line 3 column'):
-        load_annotation_file(str(path))
-
-
-def test_bad_json_line_names_entry(tmp_path):
-    path = tmp_path / 'bad.jsonl'
-    path.write_text('{"video": "a.mp4", "caption": "x"}\n\n{"video": \n')
-    with pytest.raises(AnnotationError,
-                       match=rf'{path}: entry 1 \(line 3\) is not valid JSON'):
+@pytest.mark.parametrize('name, text, where', [
+    ('bad.json', '[{"video": "a.mp4",\n "caption": "x"},\n {oops}]',
+     'invalid JSON at line 3 column'),
+    ('bad.jsonl', '{"video": "a.mp4", "caption": "x"}\n\n{"video": \n',
+     r'entry 1 \(line 3\) is not valid JSON'),
+])
+def test_bad_json_names_file_and_place(tmp_path, name, text, where):
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(AnnotationError, match=rf'{path}: {where}'):
         load_annotation_file(str(path))
 
 
