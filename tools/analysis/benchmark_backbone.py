@@ -22,12 +22,12 @@ Examples::
 """
 import json
 import statistics
-import time
+from functools import partial
 
 import torch
+from model_timing import alternating_rounds, forward_flops, timed_step
 
 from smaug.engine.command_help import command_parser
-from smaug.engine.flop_counting import count_flops
 from smaug.registry import MODELS
 
 SETTINGS = (('mask 0, gamma 1', 0., 1.), ('mask 0.5, gamma 1', 0.5, 1.),
@@ -96,23 +96,13 @@ def token_counts(backbone, frames):
             for i in range(len(backbone.layers))]
 
 
-def forward_flops(backbone, frames):
-    """Forward FLOPs of one call."""
-    with torch.no_grad():
-        return count_flops(lambda: backbone(frames))
-
-
 def train_step(backbone, frames):
-    """Seconds of one forward+backward step."""
-    if frames.device.type == 'cuda':
-        torch.cuda.synchronize()
-    start = time.perf_counter()
-    out = backbone(frames)
-    out.tokens.square().mean().backward()
-    if frames.device.type == 'cuda':
-        torch.cuda.synchronize()
+    """Wall seconds of one forward+backward step."""
+    seconds, _ = timed_step(
+        lambda: backbone(frames).tokens.square().mean().backward(),
+        frames.device)
     backbone.zero_grad(set_to_none=True)
-    return time.perf_counter() - start
+    return seconds
 
 
 def main():
@@ -125,13 +115,11 @@ def main():
     backbones = [build(args, mask, keep) for _, mask, keep in SETTINGS]
     counts = [token_counts(b, frames) for b in backbones]
     flops = [forward_flops(b, frames) for b in backbones]
-    times = [[] for _ in SETTINGS]
-    for step in range(args.warmup + args.steps):
-        for index, backbone in enumerate(backbones):
-            seconds = train_step(backbone, frames)
-            if step >= args.warmup:
-                times[index].append(seconds)
-    medians = [statistics.median(t) for t in times]
+    times = alternating_rounds(
+        {index: partial(train_step, backbone, frames)
+         for index, backbone in enumerate(backbones)}, args.warmup,
+        args.steps)
+    medians = [statistics.median(t) for t in times.values()]
 
     print(f'SparseMAEViT arch={args.arch} img_size={args.img_size} '
           f'frames={args.frames} sparse_layers={tuple(args.sparse_layers)} '

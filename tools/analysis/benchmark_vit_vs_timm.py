@@ -24,13 +24,13 @@ Example::
     python tools/analysis/benchmark_vit_vs_timm.py --batch-size 4 --reps 5
 """
 import statistics
-import time
+from functools import partial
 
 import timm
 import torch
+from model_timing import alternating_rounds, forward_flops, timed_step
 
 from smaug.engine.command_help import command_parser
-from smaug.engine.flop_counting import count_flops
 from smaug.models.backbones import QuickGELU, SparseMAEViT
 
 
@@ -79,19 +79,9 @@ def build_models(img_size, device):
 
 def forward_backward(model, frames):
     """Wall and process CPU seconds of one forward + backward."""
-    if frames.device.type == 'cuda':
-        torch.cuda.synchronize()
-    wall, cpu = time.perf_counter(), time.process_time()
-    model(frames).float().square().mean().backward()
-    if frames.device.type == 'cuda':
-        torch.cuda.synchronize()
-    return time.perf_counter() - wall, time.process_time() - cpu
-
-
-def forward_flops(model, frames):
-    """Forward FLOPs of one call."""
-    with torch.no_grad():
-        return count_flops(lambda: model(frames))
+    return timed_step(
+        lambda: model(frames).float().square().mean().backward(),
+        frames.device)
 
 
 def main(argv=None):
@@ -104,12 +94,9 @@ def main(argv=None):
                          device=args.device)
     flops = {name: forward_flops(model, frames)
              for name, model in models.items()}
-    times = {name: [] for name in models}
-    for round_index in range(args.warmup + args.reps):
-        for name, model in models.items():
-            seconds = forward_backward(model, frames)
-            if round_index >= args.warmup:
-                times[name].append(seconds)
+    times = alternating_rounds(
+        {name: partial(forward_backward, model, frames)
+         for name, model in models.items()}, args.warmup, args.reps)
     where = (torch.cuda.get_device_name() if args.device.startswith('cuda')
              else f'cpu, {torch.get_num_threads()} threads')
     print(f'device: {where}; torch {torch.__version__}; timm '
