@@ -43,6 +43,7 @@ from multiprocessing import Pool
 
 import numpy as np
 from corpus_arguments import add_corpus_arguments
+from failure_list import report_failures
 from tqdm import tqdm
 
 from smaug.datasets.annotation_file import iter_annotation_file, media_of
@@ -174,11 +175,7 @@ def main(argv=None):
                     missing.append(path)
                 else:
                     unreadable.append(failures[-1])
-    for line in failures:
-        print(line)
-    if args.out:
-        with open(args.out, 'w', encoding='utf-8') as f:
-            f.write(''.join(line + '\n' for line in failures))
+    report_failures(failures, args.out)
     print(f'{len(failures)} of {len(items)} files '
           f'{"missing" if args.stat_only else "unreadable"}',
           file=sys.stderr)

@@ -42,6 +42,7 @@ from pathlib import Path
 import av
 import numpy as np
 from check_corpus import check_video
+from failure_list import report_failures
 from tqdm import tqdm
 
 from smaug.engine.command_help import command_parser
@@ -303,11 +304,7 @@ def main(argv=None):
             else:
                 status[result] += 1
     failed.sort()
-    for line in failed:
-        print(line)
-    if args.failed_list:
-        with open(args.failed_list, 'w', encoding='utf-8') as f:
-            f.write(''.join(line + '\n' for line in failed))
+    report_failures(failed, args.failed_list)
     print(f'{len(files)} sources: {status["done"]} compressed, '
           f'{status["skipped"]} already done, {len(failed)} failed',
           file=sys.stderr)
