@@ -3,12 +3,10 @@
 #   tools/slurm_test.sh PARTITION JOB_NAME CONFIG CHECKPOINT [test.py options]
 # GPUS (total), GPUS_PER_NODE, CPUS_PER_TASK and SRUN_ARGS may be set.
 set -euo pipefail
-PARTITION=$1
-JOB_NAME=$2
 CONFIG=$3
 CHECKPOINT=$4
 source "$(dirname "$0")/launch_common.sh"
-srun_command "$PARTITION" "$JOB_NAME"
+srun_command "$1" "$2"
 
 "${SRUN[@]}" "$ROOT/tools/test.py" "$CONFIG" "$CHECKPOINT" \
     --launcher slurm "${@:5}"

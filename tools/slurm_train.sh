@@ -3,12 +3,10 @@
 #   tools/slurm_train.sh PARTITION JOB_NAME CONFIG WORK_DIR [train.py options]
 # GPUS (total), GPUS_PER_NODE, CPUS_PER_TASK and SRUN_ARGS may be set.
 set -euo pipefail
-PARTITION=$1
-JOB_NAME=$2
 CONFIG=$3
 WORK_DIR=$4
 source "$(dirname "$0")/launch_common.sh"
-srun_command "$PARTITION" "$JOB_NAME"
+srun_command "$1" "$2"
 
 "${SRUN[@]}" "$ROOT/tools/train.py" "$CONFIG" --work-dir="$WORK_DIR" \
     --launcher slurm "${@:5}"

@@ -1,6 +1,4 @@
 """Multiple-choice accuracy (MSRVTT-MC)."""
-from typing import Optional
-
 from smaug.registry import METRICS
 from .sample_accuracy import SampleAccuracy
 
@@ -10,9 +8,7 @@ class MCAccuracy(SampleAccuracy):
     """Percentage of clips whose chosen option is the right one.
 
     The data samples need ``pred_index`` (from ``SMAUGMultipleChoice``'s
-    predict mode) and ``answer_index`` (``VideoMCDataset``). In distributed
-    testing mmengine's BaseMetric gathers the results and drops the
-    sampler's padding.
+    predict mode) and ``answer_index`` (``VideoMCDataset``).
 
     Args:
         collect_device (str): ``'cpu'`` or ``'gpu'``, for gathering.
@@ -23,11 +19,6 @@ class MCAccuracy(SampleAccuracy):
     truth_key = 'answer_index'
     sources = ('"pred_index" (SMAUGMultipleChoice, mode="predict") and '
                '"answer_index" (VideoMCDataset)')
-
-    def __init__(self,
-                 collect_device: str = 'cpu',
-                 prefix: Optional[str] = None) -> None:
-        super().__init__(collect_device=collect_device, prefix=prefix)
 
     def is_right(self, prediction, truth) -> bool:
         """Whether the chosen option index is the answer's."""

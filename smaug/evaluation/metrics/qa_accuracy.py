@@ -14,8 +14,7 @@ class QAAccuracy(SampleAccuracy):
     :func:`~smaug.datasets.transforms.text_cleaning.clean_text` (lower case,
     punctuation dropped, spaces collapsed), the cleaning of the questions.
     The data samples need ``pred_answer`` (from ``SMAUGQA``'s predict mode)
-    and ``answer``. In distributed testing mmengine's BaseMetric gathers the
-    per-question results and drops the sampler's padding.
+    and ``answer``.
 
     Args:
         clean (bool): Clean both answers before comparing; False compares
