@@ -1,7 +1,7 @@
 """Converters with one input and one annotation file per split: the
 ``--out-dir`` they write to, converting the splits given and writing
-``<file name>`` per split (shared by convert_anet_captions.py,
-convert_didemo.py, convert_msrvtt.py and qa_annotations.py).
+one file per split (shared by convert_anet_captions.py, convert_didemo.py,
+convert_msrvtt.py, convert_msrvtt_qa.py and qa_annotations.py).
 
 A module of those commands, not a command itself.
 """
