@@ -4,7 +4,8 @@
 # and defines the launcher command lines, run as
 #   "${TORCHRUN[@]}" SCRIPT ARGS...  or  "${SRUN[@]}" SCRIPT ARGS...
 # torchrun_command NPROC: TORCHRUN, NPROC processes on each of NNODES
-#   machines (NNODES, NODE_RANK, MASTER_ADDR and PORT from the environment).
+#   machines (NNODES, NODE_RANK, MASTER_ADDR and PORT from the environment);
+#   exports OMP_NUM_THREADS (default 1) for the processes.
 # srun_command PARTITION JOB_NAME: SRUN, one task per GPU (GPUS in total,
 #   GPUS_PER_NODE, CPUS_PER_TASK and SRUN_ARGS from the environment).
 PYTHON=${PYTHON:-python}
