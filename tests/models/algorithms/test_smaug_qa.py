@@ -91,7 +91,7 @@ def fused_questions(model):
     model.eval()
     data = model.data_preprocessor(make_batch(), False)
     with torch.no_grad():
-        return model.fuse_questions(data['inputs'], data['data_samples'])
+        return model.fuse_questions(data['inputs'], data['question'])
 
 
 def test_ranking_equals_per_answer_likelihood(qa_model):
@@ -130,11 +130,10 @@ def test_ranking_equals_per_answer_likelihood(qa_model):
 
 def test_first_token_top_k_then_full_likelihood(qa_model, monkeypatch):
     """A bigram language model fixes every likelihood by hand."""
-    tokenizer = qa_model.data_preprocessor.tokenizer
-    cls, sep = tokenizer.cls_token_id, tokenizer.sep_token_id
-    red, blue, green, other = tokenizer.convert_tokens_to_ids(
-        ['red', 'blue', 'green', 'the'])
-    vocab = len(tokenizer)
+    preprocessor = qa_model.data_preprocessor
+    cls, red, blue, green, other, sep = preprocessor.tokenize(
+        ['red blue green the'])['input_ids'][0].tolist()
+    vocab = preprocessor.vocab_size
     table = torch.full((vocab, vocab), -20.)
     table[:, other] = 5.
     # first tokens: red > blue > green; then [SEP]: green > blue > red.
