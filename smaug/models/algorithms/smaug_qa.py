@@ -48,11 +48,12 @@ class SMAUGQA(SMAUGBase):
     The question is the text input of Q_l; the frame selector keeps the
     frames that fit the question's [CLS], and Q_m fuses the question with
     them (:class:`~smaug.models.algorithms.SMAUGBase`'s ``encode_video``
-    and ``fuse``). The answer decoder (:class:`~smaug.models.heads.BertAnswerDecoder`)
-    reads the answer with causal self-attention and cross-attention to Q_m's
-    output; an LM head of BERT's MLM-head shape predicts the next token.
-    Answers are tokenised as ``[CLS] answer [SEP]``: [CLS] is the
-    start token and [SEP] the end token, which is predicted too.
+    and ``fuse``). The answer decoder
+    (:class:`~smaug.models.heads.BertAnswerDecoder`) reads the answer with
+    causal self-attention and cross-attention to Q_m's output; an LM head
+    of BERT's MLM-head shape predicts the next token. Answers are tokenised
+    as ``[CLS] answer [SEP]``: [CLS] is the start token and [SEP] the end
+    token, which is predicted too.
 
     - Training: teacher forcing, cross-entropy of every answer token.
     - Test: the answers of the dataset's answer list are ranked, all at once
@@ -65,11 +66,11 @@ class SMAUGQA(SMAUGBase):
     SMAUGBase); there are no VTC, VTM, MLM or MVM heads. The data
     preprocessor tokenises the batch's questions and answers; the answer
     list is tokenised by it too, once per list. A pre-training or
-    retrieval checkpoint loads with ``load_from``: a load-state-dict hook copies Q_m's layers into
-    the answer decoder and the MLM head into the answer head
-    (:func:`pretrain_to_qa_state_dict`), keeping only weights whose shapes
-    fit (Q_m's cross-attention keys are visual-width; where that differs
-    from the text width they stay freshly initialised).
+    retrieval checkpoint loads with ``load_from``: a load-state-dict hook
+    copies Q_m's layers into the answer decoder and the MLM head into the
+    answer head (:func:`pretrain_to_qa_state_dict`), keeping only weights
+    whose shapes fit (Q_m's cross-attention keys are visual-width; where
+    that differs from the text width they stay freshly initialised).
 
     The word embeddings of the answer tokens are Q_l's (one vocabulary), and
     the LM head's decoder weight is tied to them by default, as BERT's.

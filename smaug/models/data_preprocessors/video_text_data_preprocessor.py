@@ -136,11 +136,11 @@ class VideoTextDataPreprocessor(BaseDataPreprocessor):
             absent) and, when the samples have them, the tokenised
             ``question`` and ``answer``.
         """
-        data_samples = data.get('data_samples') or []
+        data_samples = data.get('data_samples')
         batch = dict(inputs=self.normalize_frames(data['inputs']),
-                     data_samples=data.get('data_samples'), text=None)
+                     data_samples=data_samples, text=None)
         for field in TEXT_FIELDS:
-            texts = [sample.get(field) for sample in data_samples]
+            texts = [sample.get(field) for sample in data_samples or []]
             if texts and all(isinstance(text, str) for text in texts):
                 batch[field] = self.tokenize(texts)
         return batch
