@@ -1,3 +1,3 @@
 """Re-exports."""
-from . import (algorithms, backbones, data_preprocessors, heads,  # noqa: F401
-               language, losses, necks)
+from . import (algorithms, backbones, data_preprocessors,  # noqa: F401
+               distributed, heads, language, necks)

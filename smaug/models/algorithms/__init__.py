@@ -1,10 +1,11 @@
 """Re-exports."""
+from .smaug_base import SMAUGBase
 from .smaug_multiple_choice import SMAUGMultipleChoice
 from .smaug_pretrain import SMAUGPretrain
 from .smaug_qa import SMAUGQA, pretrain_to_qa_state_dict
 from .smaug_retrieval import SMAUGRetrieval
 
 __all__ = [
-    'SMAUGMultipleChoice', 'SMAUGPretrain', 'SMAUGQA', 'SMAUGRetrieval',
-    'pretrain_to_qa_state_dict'
+    'SMAUGBase', 'SMAUGMultipleChoice', 'SMAUGPretrain', 'SMAUGQA',
+    'SMAUGRetrieval', 'pretrain_to_qa_state_dict'
 ]

@@ -1,13 +1,13 @@
 """SMAUGPretrain: the pre-training model of SMAUG (paper Fig. 2, eq. 6)."""
 import torch
-from mmengine.model import BaseModel
 from torch.utils.checkpoint import checkpoint
 
 from smaug.registry import MODELS
+from .smaug_base import SMAUGBase
 
 
 @MODELS.register_module()
-class SMAUGPretrain(BaseModel):
+class SMAUGPretrain(SMAUGBase):
     """Sparse masked video-language pre-training with VTC, VTM, MLM and MVM.
 
     One step (DESIGN.md, "One pre-training step"): the clip's frames go
@@ -43,28 +43,20 @@ class SMAUGPretrain(BaseModel):
     micro-batches' losses instead, which is not VTC's gradient
     (:mod:`smaug.engine.contrastive_accumulation` refuses it).
 
-    Every component is built from its config through the MODELS registry,
-    so any of them can be replaced by a user's registered module with the
-    same interface. Optional parts (``temporal_encoder``, ``frame_selector``,
-    ``mlm_head``, ``mvm_head``) may be None: the dense baseline and the
-    retrieval model are this class with parts switched off.
+    The shared parts (Q_v, Q_l, Q_m, Q_t, S) and their building blocks
+    (``encode_video``, ``select_frames``, ``fuse``) are
+    :class:`~smaug.models.algorithms.SMAUGBase`'s; every part is built from
+    its config through the MODELS registry, so any of them can be replaced
+    by a user's registered module with the same interface. Optional parts
+    (``temporal_encoder``, ``frame_selector``, ``mlm_head``, ``mvm_head``)
+    may be None: the dense baseline and the retrieval model are this class
+    with parts switched off.
 
     Args:
-        backbone (dict): Visual encoder Q_v (``SparseMAEViT``).
-        text_encoder (dict): Text encoder Q_l (``BertTextEncoder``).
-        multimodal_encoder (dict): Q_m (``BertMultimodalEncoder``).
         vtc_head (dict): ``VTCHead``.
         vtm_head (dict): ``VTMHead``.
         mlm_head (dict, optional): ``BertMLMHead``; None disables MLM.
         mvm_head (dict, optional): ``MAEPixelDecoder``; None disables MVM.
-        temporal_encoder (dict, optional): Q_t (``TemporalEncoder``); None
-            for single-frame models.
-        frame_selector (dict, optional): S (``TextGuidedFrameSelector``);
-            None keeps every frame.
-        num_selected_frames (int, optional): kappa in training; None keeps
-            every frame.
-        num_test_selected_frames (int, optional): kappa at test (retrieval
-            re-ranking, QA); None keeps every frame.
         tie_mlm_weights (bool): Share the MLM decoder weight with the word
             embeddings, as BERT does. Defaults to True.
         micro_batches (int): Split each training batch into this many
@@ -76,10 +68,14 @@ class SMAUGPretrain(BaseModel):
             are unchanged); a dict gives torch.compile's options, e.g.
             ``dict(mode='max-autotune')``. Unlike the Runner's
             ``cfg.compile``, which compiles the whole ``train_step``, this
-            leaves the tokenizer, the loss bookkeeping and the optimizer
+            leaves the tokenisation, the loss bookkeeping and the optimizer
             eager. Defaults to False.
-        data_preprocessor (dict): ``VideoTextDataPreprocessor``.
-        init_cfg (dict, optional): Initialisation of the whole model.
+        **kwargs: The shared parts and settings of :class:`SMAUGBase`
+            (``backbone``, ``text_encoder``, ``multimodal_encoder``,
+            ``temporal_encoder``, ``frame_selector``,
+            ``num_selected_frames`` (kappa in training),
+            ``num_test_selected_frames`` (kappa at test: retrieval
+            re-ranking), ``data_preprocessor``, ``init_cfg``).
     """
 
     # Components that ``compile`` compiles (those that are not None).
@@ -87,37 +83,18 @@ class SMAUGPretrain(BaseModel):
                       'multimodal_encoder', 'mvm_head')
 
     def __init__(self,
-                 backbone,
-                 text_encoder,
-                 multimodal_encoder,
                  vtc_head,
                  vtm_head,
                  mlm_head=None,
                  mvm_head=None,
-                 temporal_encoder=None,
-                 frame_selector=None,
-                 num_selected_frames=None,
-                 num_test_selected_frames=None,
                  tie_mlm_weights=True,
                  micro_batches=1,
                  compile=False,
-                 data_preprocessor=None,
-                 init_cfg=None):
-        super().__init__(data_preprocessor=data_preprocessor,
-                         init_cfg=init_cfg)
-        self.backbone = MODELS.build(backbone)
-        self.text_encoder = MODELS.build(text_encoder)
-        self.multimodal_encoder = MODELS.build(multimodal_encoder)
-        self.vtc_head = MODELS.build(vtc_head)
-        self.vtm_head = MODELS.build(vtm_head)
-        self.mlm_head = MODELS.build(mlm_head) if mlm_head else None
-        self.mvm_head = MODELS.build(mvm_head) if mvm_head else None
-        self.temporal_encoder = (MODELS.build(temporal_encoder)
-                                 if temporal_encoder else None)
-        self.frame_selector = (MODELS.build(frame_selector)
-                               if frame_selector else None)
-        self.num_selected_frames = num_selected_frames
-        self.num_test_selected_frames = num_test_selected_frames
+                 **kwargs):
+        super().__init__(
+            task_heads=dict(vtc_head=vtc_head, vtm_head=vtm_head,
+                            mlm_head=mlm_head, mvm_head=mvm_head),
+            **kwargs)
         if not isinstance(micro_batches, int) or micro_batches < 1:
             raise ValueError(
                 'smaug/models/algorithms/smaug_pretrain.py: micro_batches '
@@ -132,70 +109,6 @@ class SMAUGPretrain(BaseModel):
                 part = getattr(self, name)
                 if part is not None:
                     part.compile(**options)
-
-    @property
-    def may_leave_parameters_unused(self):
-        """Whether a training step can leave parameters without gradient:
-        a one-frame clip (an image) passes the temporal encoder and the frame
-        selector by. DDP must then look for unused parameters every step,
-        which :class:`~smaug.engine.SMAUGRunner` sets from this property;
-        steps that skip them then leave their gradients None, as without
-        DDP (a zero loss term would let AdamW move them instead)."""
-        return (self.temporal_encoder is not None
-                or self.frame_selector is not None)
-
-    # ------------------------------------------------------------------
-    # Building blocks shared by training and the retrieval contract
-    # ------------------------------------------------------------------
-    def encode_video(self, frames):
-        """Visual encoder then temporal encoder.
-
-        Args:
-            frames (Tensor): (B, K, 3, H, W) normalised frames.
-
-        Returns:
-            tuple[SparseViTOutput, Tensor]: the backbone's output and the
-            temporally encoded tokens (B, K, 1 + T, C).
-        """
-        visual = self.backbone(frames)
-        tokens = visual.tokens
-        if self.temporal_encoder is not None:
-            tokens = self.temporal_encoder(tokens)
-        return visual, tokens
-
-    def select_frames(self, video_tokens, text_cls):
-        """Keep the frames the selector ranks best for each caption.
-
-        Args:
-            video_tokens (Tensor): (n, K, 1 + T, C), one clip per pair.
-            text_cls (Tensor): (n, D) the paired captions' [CLS].
-
-        Returns:
-            Tensor: (n, kappa, 1 + T, C).
-        """
-        kappa = (self.num_selected_frames
-                 if self.training else self.num_test_selected_frames)
-        num_frames = video_tokens.shape[1]
-        if self.frame_selector is None or kappa is None or \
-                kappa >= num_frames:
-            return video_tokens
-        scores = self.frame_selector(video_tokens[:, :, 0], text_cls)
-        return self.frame_selector.select(video_tokens, scores, kappa)
-
-    def fuse(self, video_tokens, text_hidden, text_mask):
-        """Multimodal encoder over each (clip, caption) pair.
-
-        Args:
-            video_tokens (Tensor): (n, K, 1 + T, C).
-            text_hidden (Tensor): (n, P, D) text encoder output.
-            text_mask (Tensor): (n, P) attention mask of the captions.
-
-        Returns:
-            Tensor: (n, P, D) fused states; [CLS] first.
-        """
-        selected = self.select_frames(video_tokens, text_hidden[:, 0])
-        return self.multimodal_encoder(text_hidden, text_mask,
-                                       selected.flatten(1, 2))
 
     # ------------------------------------------------------------------
     # Training
@@ -373,7 +286,7 @@ class SMAUGPretrain(BaseModel):
         input_ids = text['input_ids']
         masked_ids, labels = self.mlm_head.mask_tokens(
             input_ids, preprocessor.special_tokens_mask(input_ids),
-            len(preprocessor.tokenizer), preprocessor.tokenizer.mask_token_id)
+            preprocessor.vocab_size, preprocessor.mask_token_id)
         return dict(masked_ids=masked_ids, labels=labels,
                     labelled=self.mlm_head.labelled_index(labels))
 

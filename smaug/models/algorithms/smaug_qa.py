@@ -2,11 +2,10 @@
 import logging
 
 from mmengine.logging import print_log
-from mmengine.model import BaseModel
 from torch.nn import functional as F
 
 from smaug.registry import MODELS
-from .smaug_pretrain import SMAUGPretrain
+from .smaug_base import SMAUGBase
 
 #: Where the QA model's new parts come from in a pre-training checkpoint.
 QA_WEIGHT_SOURCES = (('multimodal_encoder.', 'answer_decoder.'),
@@ -42,17 +41,19 @@ def pretrain_to_qa_state_dict(state_dict, prefix=''):
 
 
 @MODELS.register_module()
-class SMAUGQA(BaseModel):
+class SMAUGQA(SMAUGBase):
     """Open-ended video QA: SMAUG's encoders and an answer decoder (paper
     Sec. 4.1, "an extra decoder is added after the multi-modal encoder").
 
     The question is the text input of Q_l; the frame selector keeps the
     frames that fit the question's [CLS], and Q_m fuses the question with
-    them. The answer decoder (:class:`~smaug.models.heads.BertAnswerDecoder`)
-    reads the answer with causal self-attention and cross-attention to Q_m's
-    output; an LM head of BERT's MLM-head shape predicts the next token.
-    Answers are tokenised as ``[CLS] answer [SEP]``: [CLS] is the
-    start token and [SEP] the end token, which is predicted too.
+    them (:class:`~smaug.models.algorithms.SMAUGBase`'s ``encode_video``
+    and ``fuse``). The answer decoder
+    (:class:`~smaug.models.heads.BertAnswerDecoder`) reads the answer with
+    causal self-attention and cross-attention to Q_m's output; an LM head
+    of BERT's MLM-head shape predicts the next token. Answers are tokenised
+    as ``[CLS] answer [SEP]``: [CLS] is the start token and [SEP] the end
+    token, which is predicted too.
 
     - Training: teacher forcing, cross-entropy of every answer token.
     - Test: the answers of the dataset's answer list are ranked, all at once
@@ -61,15 +62,15 @@ class SMAUGQA(BaseModel):
       the whole answer ([SEP] included). The prediction is that answer
       (``pred_answer`` of the returned data samples).
 
-    Parameter names of the shared parts are SMAUGPretrain's, and the
-    building blocks are SMAUGPretrain's own functions (``encode_video``,
-    ``select_frames``, ``fuse``); there are no VTC, VTM, MLM or MVM heads,
-    so SMAUGQA is not a subclass. A pre-training or retrieval checkpoint
-    loads with ``load_from``: a load-state-dict hook copies Q_m's layers into
-    the answer decoder and the MLM head into the answer head
-    (:func:`pretrain_to_qa_state_dict`), keeping only weights whose shapes
-    fit (Q_m's cross-attention keys are visual-width; where that differs
-    from the text width they stay freshly initialised).
+    Parameter names of the shared parts are SMAUGPretrain's (both are
+    SMAUGBase); there are no VTC, VTM, MLM or MVM heads. The data
+    preprocessor tokenises the batch's questions and answers; the answer
+    list is tokenised by it too, once per list. A pre-training or
+    retrieval checkpoint loads with ``load_from``: a load-state-dict hook
+    copies Q_m's layers into the answer decoder and the MLM head into the
+    answer head (:func:`pretrain_to_qa_state_dict`), keeping only weights
+    whose shapes fit (Q_m's cross-attention keys are visual-width; where
+    that differs from the text width they stay freshly initialised).
 
     The word embeddings of the answer tokens are Q_l's (one vocabulary), and
     the LM head's decoder weight is tied to them by default, as BERT's.
@@ -82,62 +83,36 @@ class SMAUGQA(BaseModel):
     :meth:`set_answer_list`.
 
     Args:
-        backbone (dict): Visual encoder Q_v (``SparseMAEViT``).
-        text_encoder (dict): Text encoder Q_l (``BertTextEncoder``).
-        multimodal_encoder (dict): Q_m (``BertMultimodalEncoder``).
         answer_decoder (dict): ``BertAnswerDecoder``.
         answer_head (dict): LM head over the vocabulary (``BertMLMHead``).
-        temporal_encoder (dict, optional): Q_t; None for single-frame models.
-        frame_selector (dict, optional): S; None keeps every frame.
-        num_selected_frames (int, optional): kappa in training.
-        num_test_selected_frames (int, optional): kappa at test.
         num_candidates (int): Answers kept by first-token likelihood before
             the full-likelihood ranking (capped at the answer list's size).
             Defaults to 128.
         answer_list (list[str], optional): Candidate answers for testing.
         tie_answer_weights (bool): Tie the answer head's decoder weight to
             Q_l's word embeddings. Defaults to True.
-        data_preprocessor (dict): ``VideoTextDataPreprocessor``.
-        init_cfg (dict, optional): Initialisation of the whole model.
+        **kwargs: The shared parts and settings of :class:`SMAUGBase`
+            (``backbone``, ``text_encoder``, ``multimodal_encoder``,
+            ``temporal_encoder``, ``frame_selector``,
+            ``num_selected_frames``, ``num_test_selected_frames``,
+            ``data_preprocessor``, ``init_cfg``).
     """
 
-    may_leave_parameters_unused = SMAUGPretrain.may_leave_parameters_unused
-    encode_video = SMAUGPretrain.encode_video
-    select_frames = SMAUGPretrain.select_frames
-    fuse = SMAUGPretrain.fuse
-
     def __init__(self,
-                 backbone,
-                 text_encoder,
-                 multimodal_encoder,
                  answer_decoder,
                  answer_head,
-                 temporal_encoder=None,
-                 frame_selector=None,
-                 num_selected_frames=None,
-                 num_test_selected_frames=None,
                  num_candidates=128,
                  answer_list=None,
                  tie_answer_weights=True,
-                 data_preprocessor=None,
-                 init_cfg=None):
-        super().__init__(data_preprocessor=data_preprocessor,
-                         init_cfg=init_cfg)
+                 **kwargs):
         if not isinstance(num_candidates, int) or num_candidates < 1:
             raise ValueError(
                 'smaug/models/algorithms/smaug_qa.py: num_candidates must be '
                 f'a positive int, got {num_candidates!r}.')
-        self.backbone = MODELS.build(backbone)
-        self.temporal_encoder = (MODELS.build(temporal_encoder)
-                                 if temporal_encoder else None)
-        self.frame_selector = (MODELS.build(frame_selector)
-                               if frame_selector else None)
-        self.text_encoder = MODELS.build(text_encoder)
-        self.multimodal_encoder = MODELS.build(multimodal_encoder)
-        self.answer_decoder = MODELS.build(answer_decoder)
-        self.answer_head = MODELS.build(answer_head)
-        self.num_selected_frames = num_selected_frames
-        self.num_test_selected_frames = num_test_selected_frames
+        super().__init__(
+            task_heads=dict(answer_decoder=answer_decoder,
+                            answer_head=answer_head),
+            **kwargs)
         self.num_candidates = num_candidates
         if tie_answer_weights:
             self.answer_head.tie_weights(
@@ -217,19 +192,18 @@ class SMAUGQA(BaseModel):
     # ------------------------------------------------------------------
     # Encoding and decoding
     # ------------------------------------------------------------------
-    def fuse_questions(self, frames, data_samples):
+    def fuse_questions(self, frames, question):
         """Q_m's states of each (clip, question) pair.
 
         Args:
             frames (Tensor): (B, K, 3, H, W) normalised frames.
-            data_samples (list[DataSample]): With ``question``.
+            question (dict): The tokenised questions (``input_ids``,
+                ``attention_mask``, (B, P) each).
 
         Returns:
             tuple[Tensor, Tensor]: fused states (B, P, D) and the questions'
             attention mask (B, P).
         """
-        question = self.data_preprocessor.tokenize(
-            sample_field(data_samples, 'question'))
         _, video_tokens = self.encode_video(frames)
         hidden = self.text_encoder(question['input_ids'],
                                    question['attention_mask'])
@@ -310,56 +284,62 @@ class SMAUGQA(BaseModel):
     # ------------------------------------------------------------------
     # mmengine entry points
     # ------------------------------------------------------------------
-    def forward(self, inputs, data_samples=None, text=None, mode='loss'):
+    def forward(self, inputs, data_samples=None, text=None, question=None,
+                answer=None, mode='loss'):
         """mmengine's entry point.
 
         Args:
             inputs (Tensor): (B, K, 3, H, W) normalised frames.
-            data_samples (list[DataSample]): ``question`` (and ``answer`` for
-                training) of each clip.
-            text (dict, optional): Unused (the data preprocessor tokenises
-                captions only); questions and answers are tokenised here.
+            data_samples (list[DataSample]): The clips' samples; ``predict``
+                sets their ``pred_answer``.
+            text (dict, optional): Unused (QA items have no captions).
+            question (dict): The tokenised questions, from the data
+                preprocessor.
+            answer (dict, optional): The tokenised answers, needed for
+                ``'loss'``.
             mode (str): ``'loss'`` or ``'predict'``.
         """
+        if mode not in ('loss', 'predict'):
+            raise ValueError(f'Unsupported mode {mode!r}: use "loss" or '
+                             '"predict".')
+        question = require_tokens(question, 'question')
         if mode == 'loss':
-            return self.loss(inputs, data_samples)
-        if mode == 'predict':
-            return self.predict(inputs, data_samples)
-        raise ValueError(f'Unsupported mode {mode!r}: use "loss" or '
-                         '"predict".')
+            return self.loss(inputs, question,
+                             require_tokens(answer, 'answer'))
+        return self.predict(inputs, question, data_samples)
 
-    def loss(self, frames, data_samples):
+    def loss(self, frames, question, answers):
         """Teacher-forced cross-entropy of the answers.
 
         Args:
             frames (Tensor): (B, K, 3, H, W) normalised frames.
-            data_samples (list[DataSample]): ``question`` and ``answer``.
+            question (dict): The tokenised questions.
+            answers (dict): The tokenised answers, ``[CLS] answer [SEP]``.
 
         Returns:
             dict[str, Tensor]: ``loss_qa``, the mean over answer tokens.
         """
-        answers = self.data_preprocessor.tokenize(
-            sample_field(data_samples, 'answer'))
-        fused, fused_mask = self.fuse_questions(frames, data_samples)
+        fused, fused_mask = self.fuse_questions(frames, question)
         log_likelihood = self.answer_log_likelihood(
             fused, fused_mask, answers['input_ids'],
             answers['attention_mask'])
         num_tokens = answers['attention_mask'][:, 1:].sum().clamp(min=1)
         return dict(loss_qa=-log_likelihood.sum() / num_tokens)
 
-    def predict(self, frames, data_samples):
+    def predict(self, frames, question, data_samples):
         """Answer each question with the best answer of the answer list.
 
         Args:
             frames (Tensor): (B, K, 3, H, W) normalised frames.
-            data_samples (list[DataSample]): ``question`` of each clip.
+            question (dict): The tokenised questions.
+            data_samples (list[DataSample]): The clips' samples.
 
         Returns:
             list[DataSample]: The samples with ``pred_answer`` (str) and
             ``pred_score`` (its log-likelihood).
         """
         answer_ids, answer_mask = self.answer_tokens()
-        fused, fused_mask = self.fuse_questions(frames, data_samples)
+        fused, fused_mask = self.fuse_questions(frames, question)
         best, _, scores = self.rank_answers(fused, fused_mask, answer_ids,
                                             answer_mask)
         best_scores = scores.max(dim=1).values
@@ -370,15 +350,16 @@ class SMAUGQA(BaseModel):
         return data_samples
 
 
-def sample_field(data_samples, name):
-    """The ``name`` field of every data sample, with a clear error.
+def require_tokens(tokens, name):
+    """``tokens``, or a clear error when the batch had no such field.
 
     Args:
-        data_samples (list[DataSample]): The batch's samples.
+        tokens (dict | None): The data preprocessor's tokenisation of the
+            samples' ``name`` field (None when some sample lacks it).
         name (str): ``'question'`` or ``'answer'``.
     """
-    if not data_samples or any(name not in s for s in data_samples):
+    if tokens is None:
         raise KeyError(
             f'SMAUGQA needs the data samples\' "{name}" field (a '
             'VideoQADataset item packed by PackVideoTextInputs).')
-    return [sample.get(name) for sample in data_samples]
+    return tokens

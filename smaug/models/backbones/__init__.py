@@ -4,6 +4,7 @@ from .clip_weights import (ClipWeightsReport, convert_clip_visual_state_dict,
                            unwrap_state_dict)
 from .multihead_self_attention import MultiheadSelfAttention
 from .quick_gelu import QuickGELU
+from .residual_attention_stack import ResidualAttentionStack
 from .sparse_mae_vit import SparseMAEViT
 from .sparse_vit_output import SparseViTOutput
 from .token_gather import gather_tokens
@@ -13,8 +14,8 @@ from .vit_block import ResidualAttentionBlock
 
 __all__ = [
     'ClipWeightsReport', 'MultiheadSelfAttention', 'QuickGELU',
-    'ResidualAttentionBlock',
-    'SparseMAEViT', 'SparseViTOutput', 'convert_clip_visual_state_dict',
+    'ResidualAttentionBlock', 'ResidualAttentionStack', 'SparseMAEViT',
+    'SparseViTOutput', 'convert_clip_visual_state_dict',
     'gather_tokens', 'load_clip_visual_weights', 'num_kept_tokens',
     'num_masked_patches', 'read_checkpoint', 'sample_tube_mask',
     'sparsify_tokens', 'unwrap_state_dict'

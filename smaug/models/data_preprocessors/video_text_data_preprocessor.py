@@ -8,20 +8,30 @@ from smaug.registry import MODELS
 CLIP_MEAN = (0.48145466 * 255, 0.4578275 * 255, 0.40821073 * 255)
 CLIP_STD = (0.26862954 * 255, 0.26130258 * 255, 0.27577711 * 255)
 
+#: Sample fields tokenised into the model's inputs of the same name.
+TEXT_FIELDS = ('text', 'question', 'answer')
+
 
 @MODELS.register_module()
 class VideoTextDataPreprocessor(BaseDataPreprocessor):
-    """Stacks uint8 clips, normalises them and tokenises their captions.
+    """Stacks uint8 clips, normalises them and tokenises their texts: the
+    one owner of the tokenizer.
 
     Clips arrive as a list of uint8 tensors (K, 3, H, W) and leave as one
     float tensor (B, K, 3, H, W) on the model's device, normalised with CLIP's
-    mean and std. When every sample's ``text`` is a string (pre-training and
-    retrieval training), the captions are tokenised into ``text``; test items
-    whose ``text`` is a list of captions keep them as strings for the
-    retrieval loop, which embeds all captions once.
+    mean and std. Each of ``TEXT_FIELDS`` that every sample has as a string
+    is tokenised into the model input of the same name: captions ``text``
+    (pre-training and retrieval training), QA's ``question`` and
+    ``answer``. Test items whose ``text`` is a list of captions keep them as
+    strings for the retrieval loop, which embeds all captions once.
 
-    The tokenizer is loaded on first use, so a config builds on a machine
-    without the tokenizer's files (e.g. to inspect a model).
+    The models never call the tokenizer: texts that do not come in a batch
+    (the retrieval contract's ``extract_text_feats``, the QA answer list)
+    go through :meth:`tokenize`, and MLM masking asks
+    :meth:`special_tokens_mask`, :attr:`vocab_size` and
+    :attr:`mask_token_id`. The tokenizer is loaded on first use, so a
+    config builds on a machine without the tokenizer's files (e.g. to
+    inspect a model).
 
     Args:
         tokenizer (str): A BERT tokenizer folder, ``vocab.txt`` file or hub
@@ -67,6 +77,16 @@ class VideoTextDataPreprocessor(BaseDataPreprocessor):
             attention_mask=encoded['attention_mask'].to(self.device,
                                                         non_blocking=True))
 
+    @property
+    def vocab_size(self):
+        """Number of tokens of the tokenizer (added tokens included)."""
+        return len(self.tokenizer)
+
+    @property
+    def mask_token_id(self):
+        """Id of [MASK]."""
+        return self.tokenizer.mask_token_id
+
     def special_tokens_mask(self, input_ids):
         """Mark [CLS], [SEP], [PAD] and other special tokens.
 
@@ -111,15 +131,16 @@ class VideoTextDataPreprocessor(BaseDataPreprocessor):
                 and evaluation.
 
         Returns:
-            dict: ``inputs`` (B, K, 3, H, W), ``data_samples`` and ``text``
-            (tokenised captions, or None when the captions are lists).
+            dict: ``inputs`` (B, K, 3, H, W), ``data_samples``, ``text``
+            (tokenised captions; None when the captions are lists or
+            absent) and, when the samples have them, the tokenised
+            ``question`` and ``answer``.
         """
         data_samples = data.get('data_samples')
-        texts = [sample.text for sample in data_samples or []
-                 if 'text' in sample]
-        tokenized = None
-        if texts and len(texts) == len(data_samples) and all(
-                isinstance(text, str) for text in texts):
-            tokenized = self.tokenize(texts)
-        return dict(inputs=self.normalize_frames(data['inputs']),
-                    data_samples=data_samples, text=tokenized)
+        batch = dict(inputs=self.normalize_frames(data['inputs']),
+                     data_samples=data_samples, text=None)
+        for field in TEXT_FIELDS:
+            texts = [sample.get(field) for sample in data_samples or []]
+            if texts and all(isinstance(text, str) for text in texts):
+                batch[field] = self.tokenize(texts)
+        return batch

@@ -1,18 +1,14 @@
 """The answer decoder of open-ended video QA: causal BERT layers that
 cross-attend to the multimodal encoder's output."""
 import torch
-from torch import nn
 
-from smaug.models.language.bert_arch import (check_num_layers,
-                                             resolve_bert_arch)
 from smaug.models.language.bert_attention import padding_to_attn_mask
-from smaug.models.language.bert_layer import BertLayer
-from smaug.models.language.bert_module import BertBaseModule
+from smaug.models.language.bert_layer_stack import BertLayerStack
 from smaug.registry import MODELS
 
 
 @MODELS.register_module()
-class BertAnswerDecoder(BertBaseModule):
+class BertAnswerDecoder(BertLayerStack):
     """BERT layers with causal self-attention, then cross-attention to the
     fused question-video states of Q_m, then the FFN (ALBEF's and
     Singularity's answer decoder, paper Sec. 4.1).
@@ -41,15 +37,8 @@ class BertAnswerDecoder(BertBaseModule):
 
     def __init__(self, arch='base', num_layers=3, with_cp=False,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        check_num_layers(num_layers, 'smaug/models/heads/answer_decoder.py')
-        self.arch_settings = resolve_bert_arch(arch)
-        self.embed_dims = self.arch_settings['hidden_size']
-        self.num_layers = num_layers
-        self.layers = nn.ModuleList(
-            BertLayer.from_arch(
-                self.arch_settings, encoder_width=self.embed_dims,
-                with_cp=with_cp) for _ in range(num_layers))
+        super().__init__(arch, num_layers, init_cfg=init_cfg)
+        self.layers = self.make_layers(self.embed_dims, with_cp)
 
     def forward(self, token_embeds, token_mask, context, context_mask):
         """Decode a batch of (partial) answers.

@@ -25,9 +25,8 @@ Decisions where the paper is silent:
 import torch
 from mmengine.model import BaseModule
 from torch import nn
-from torch.utils.checkpoint import checkpoint
 
-from smaug.models.backbones import ResidualAttentionBlock
+from smaug.models.backbones import ResidualAttentionStack
 from smaug.registry import MODELS
 from .patchify import patchify
 from .sincos_position_embedding import sincos_position_embedding_2d
@@ -68,7 +67,6 @@ class MAEPixelDecoder(BaseModule):
                  with_cp=False,
                  init_cfg=None):
         super().__init__(init_cfg=init_cfg)
-        self.with_cp = with_cp
         img_size = (img_size, img_size) if isinstance(img_size, int) \
             else tuple(img_size)
         self.grid_size = (img_size[0] // patch_size, img_size[1] // patch_size)
@@ -76,11 +74,9 @@ class MAEPixelDecoder(BaseModule):
         self.norm_pix_loss = norm_pix_loss
         self.decoder_embed = nn.Linear(in_channels, embed_dims)
         self.mask_token = nn.Parameter(torch.zeros(1, 1, embed_dims))
-        self.layers = nn.ModuleList([
-            ResidualAttentionBlock(embed_dims, num_heads,
-                                   feedforward_channels, act_cfg=act_cfg)
-            for _ in range(depth)
-        ])
+        self.layers = ResidualAttentionStack(depth, embed_dims, num_heads,
+                                             feedforward_channels, act_cfg,
+                                             with_cp)
         self.norm = nn.LayerNorm(embed_dims)
         self.head = nn.Linear(embed_dims, patch_size * patch_size * 3)
         self.register_buffer(
@@ -134,11 +130,7 @@ class MAEPixelDecoder(BaseModule):
         patches = grid[:, :num_patches] + self._pos_embed(grid_size).to(
             x.dtype)
         x = torch.cat([x[:, :1], patches], dim=1)
-        for layer in self.layers:
-            if self.with_cp and self.training and x.requires_grad:
-                x = checkpoint(layer, x, use_reentrant=False)
-            else:
-                x = layer(x)
+        x = self.layers(x)
         pred = self.head(self.norm(x[:, 1:]))
         return pred.view(batch_size, num_frames, num_patches, -1)
 

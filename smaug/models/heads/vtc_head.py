@@ -5,7 +5,7 @@ from mmengine.model import BaseModule
 from torch import nn
 from torch.nn import functional as F
 
-from smaug.models.losses.gather_with_grad import gather_with_grad
+from smaug.models.distributed import gather_with_grad
 from smaug.registry import MODELS
 
 

@@ -4,6 +4,7 @@ from .bert_attention import BertAttention, padding_to_attn_mask
 from .bert_embeddings import BertEmbeddings
 from .bert_ffn import BertFFN
 from .bert_layer import BertLayer
+from .bert_layer_stack import BertLayerStack
 from .bert_module import BertBaseModule, BertRandomInit, bert_random_init
 from .bert_weights import (ConvertedBert, convert_bert_state_dict,
                            load_bert_state_dict)
@@ -14,8 +15,8 @@ from .tokenizer import build_bert_tokenizer
 
 __all__ = [
     'BERT_ARCHS', 'BertAttention', 'BertBaseModule', 'BertEmbeddings',
-    'BertFFN', 'BertLayer', 'BertMultimodalEncoder', 'BertRandomInit',
-    'BertTextEncoder', 'ConvertedBert', 'PretrainedBERTInit',
+    'BertFFN', 'BertLayer', 'BertLayerStack', 'BertMultimodalEncoder',
+    'BertRandomInit', 'BertTextEncoder', 'ConvertedBert', 'PretrainedBERTInit',
     'bert_random_init', 'build_bert_tokenizer', 'convert_bert_state_dict',
     'load_bert_part', 'load_bert_state_dict', 'padding_to_attn_mask',
     'resolve_bert_arch'

@@ -68,14 +68,3 @@ def resolve_bert_arch(arch):
             f'{arch["num_heads"]}.')
     return {**BERT_ARCHS['base'], **arch}
 
-
-def check_num_layers(num_layers, owner):
-    """Raise a clear error unless ``num_layers`` is a positive int.
-
-    Args:
-        num_layers (int): The value to check.
-        owner (str): File name used in the message.
-    """
-    if not isinstance(num_layers, int) or num_layers < 1:
-        raise ValueError(f'{owner}: num_layers must be a positive int, got '
-                         f'{num_layers!r}.')

@@ -1,15 +1,11 @@
 """The multimodal encoder Q_m: BERT's last layers with cross-attention."""
-from torch import nn
-
 from smaug.registry import MODELS
-from .bert_arch import check_num_layers, resolve_bert_arch
 from .bert_attention import padding_to_attn_mask
-from .bert_layer import BertLayer
-from .bert_module import BertBaseModule
+from .bert_layer_stack import BertLayerStack
 
 
 @MODELS.register_module()
-class BertMultimodalEncoder(BertBaseModule):
+class BertMultimodalEncoder(BertLayerStack):
     """BERT layers (10..12 of BERT-base in SMAUG) each followed by a
     cross-attention block over visual tokens: self-attention ->
     cross-attention -> FFN. The cross-attention blocks are new (BERT's random
@@ -31,17 +27,9 @@ class BertMultimodalEncoder(BertBaseModule):
 
     def __init__(self, arch='base', num_layers=3, encoder_width=768,
                  with_cp=False, init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        check_num_layers(num_layers,
-                         'smaug/models/language/multimodal_encoder.py')
-        self.arch_settings = resolve_bert_arch(arch)
-        self.embed_dims = self.arch_settings['hidden_size']
-        self.num_layers = num_layers
+        super().__init__(arch, num_layers, init_cfg=init_cfg)
         self.encoder_width = encoder_width
-        self.layers = nn.ModuleList(
-            BertLayer.from_arch(
-                self.arch_settings, encoder_width=encoder_width,
-                with_cp=with_cp) for _ in range(num_layers))
+        self.layers = self.make_layers(encoder_width, with_cp)
 
     def forward(self, text_hidden, attention_mask, visual, visual_mask=None):
         """Fuse text with visual tokens.

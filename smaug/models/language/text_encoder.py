@@ -1,16 +1,12 @@
 """The text encoder Q_l: BERT's embeddings and first layers (paper eq. 4)."""
-from torch import nn
-
 from smaug.registry import MODELS
-from .bert_arch import check_num_layers, resolve_bert_arch
 from .bert_attention import padding_to_attn_mask
 from .bert_embeddings import BertEmbeddings
-from .bert_layer import BertLayer
-from .bert_module import BertBaseModule
+from .bert_layer_stack import BertLayerStack
 
 
 @MODELS.register_module()
-class BertTextEncoder(BertBaseModule):
+class BertTextEncoder(BertLayerStack):
     """BERT embeddings followed by ``num_layers`` BERT layers (layers 1..9 of
     BERT-base in SMAUG). The output's first token is the text [CLS] feature.
 
@@ -28,19 +24,13 @@ class BertTextEncoder(BertBaseModule):
 
     def __init__(self, arch='base', num_layers=9, with_cp=False,
                  init_cfg=None):
-        super().__init__(init_cfg=init_cfg)
-        check_num_layers(num_layers, 'smaug/models/language/text_encoder.py')
-        self.arch_settings = resolve_bert_arch(arch)
-        self.embed_dims = self.arch_settings['hidden_size']
-        self.num_layers = num_layers
+        super().__init__(arch, num_layers, init_cfg=init_cfg)
         self.embeddings = BertEmbeddings(
             **{key: self.arch_settings[key] for key in (
                 'vocab_size', 'hidden_size', 'max_position_embeddings',
                 'type_vocab_size', 'pad_token_id', 'layer_norm_eps',
                 'dropout')})
-        self.layers = nn.ModuleList(
-            BertLayer.from_arch(self.arch_settings, with_cp=with_cp)
-            for _ in range(num_layers))
+        self.layers = self.make_layers(with_cp=with_cp)
 
     def forward(self, input_ids, attention_mask, token_type_ids=None):
         """Encode token ids.

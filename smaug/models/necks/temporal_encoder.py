@@ -23,9 +23,8 @@ import torch
 import torch.nn.functional as F
 from mmengine.model import BaseModule
 from torch import nn
-from torch.utils.checkpoint import checkpoint
 
-from smaug.models.backbones import ResidualAttentionBlock
+from smaug.models.backbones import ResidualAttentionStack
 from smaug.registry import MODELS
 
 
@@ -56,14 +55,11 @@ class TemporalEncoder(BaseModule):
                  with_cp=False,
                  init_cfg=None):
         super().__init__(init_cfg=init_cfg)
-        self.with_cp = with_cp
         self.temporal_embedding = nn.Parameter(
             torch.zeros(num_frames, embed_dims))
-        self.layers = nn.ModuleList([
-            ResidualAttentionBlock(embed_dims, num_heads,
-                                   feedforward_channels, act_cfg=act_cfg)
-            for _ in range(num_layers)
-        ])
+        self.layers = ResidualAttentionStack(num_layers, embed_dims,
+                                             num_heads, feedforward_channels,
+                                             act_cfg, with_cp)
         for layer in self.layers:
             for projection in (layer.attn.out_proj, layer.mlp.c_proj):
                 nn.init.zeros_(projection.weight)
@@ -96,9 +92,5 @@ class TemporalEncoder(BaseModule):
         embedding = self._temporal_embedding(num_frames).to(tokens.dtype)
         x = (tokens + embedding[None, :, None]).reshape(
             batch_size, num_frames * length, channels)
-        for layer in self.layers:
-            if self.with_cp and self.training and x.requires_grad:
-                x = checkpoint(layer, x, use_reentrant=False)
-            else:
-                x = layer(x)
+        x = self.layers(x)
         return x.view(batch_size, num_frames, length, channels)

@@ -1,16 +1,14 @@
 """SMAUGMultipleChoice: the highest VTM score among the options wins."""
+import sys
 from pathlib import Path
 
 import pytest
 import torch
-from mmengine.config import Config
-from mmengine.registry import init_default_scope
 from mmpretrain.structures import DataSample
 
-from smaug.registry import MODELS
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
+from tiny_smaug import build_tiny_smaug, write_vocab  # noqa: E402
 
-TINY_CONFIG = (Path(__file__).resolve().parents[3] / 'configs' / '_base_' /
-               'models' / 'smaug_tiny.py')
 WORDS = 'a the red blue green circle square moves left right up'.split()
 OPTIONS = [['a red circle', 'a blue square', 'a green circle moves left',
             'the square', 'a red square moves up'],
@@ -21,17 +19,10 @@ OPTIONS = [['a red circle', 'a blue square', 'a green circle moves left',
 @pytest.fixture(scope='module')
 def models(tmp_path_factory):
     """The tiny MC model and the tiny pre-training model, same weights."""
-    vocab = tmp_path_factory.mktemp('mc') / 'vocab.txt'
-    vocab.write_text('\n'.join(
-        ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', *WORDS]) + '\n')
-    cfg = Config.fromfile(str(TINY_CONFIG))
-    cfg.model.data_preprocessor.tokenizer = str(vocab)
-    init_default_scope('smaug')
-    torch.manual_seed(0)
-    pretrain = MODELS.build(cfg.model)
-    cfg.model.update(type='SMAUGMultipleChoice', mlm_head=None,
-                     mvm_head=None)
-    mc = MODELS.build(cfg.model)
+    vocab = write_vocab(tmp_path_factory.mktemp('mc') / 'vocab.txt', WORDS)
+    pretrain = build_tiny_smaug(vocab)
+    mc = build_tiny_smaug(vocab, type='SMAUGMultipleChoice', mlm_head=None,
+                          mvm_head=None)
     result = mc.load_state_dict(pretrain.state_dict(), strict=False)
     assert not result.missing_keys  # pre-training names load as they are
     assert all(key.startswith(('mlm_head.', 'mvm_head.'))

@@ -1,11 +1,13 @@
 """SMAUGPretrain on the tiny config: losses, gradients, retrieval contract."""
+import sys
+from pathlib import Path
+
 import pytest
 import torch
-from mmengine.config import Config
-from mmengine.registry import init_default_scope
 from mmpretrain.structures import DataSample
 
-from smaug.registry import MODELS
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
+from tiny_smaug import build_tiny_smaug, write_vocab  # noqa: E402
 
 WORDS = ('a red blue green circle square triangle moves left right up down '
          'then appears disappears').split()
@@ -14,17 +16,9 @@ CAPTIONS = ['a red circle moves left', 'a blue square appears',
 
 
 @pytest.fixture
-def tiny_model(tmp_path, repo_root):
+def tiny_model(tmp_path):
     """The tiny SMAUG with a vocabulary written by the test."""
-    vocab = tmp_path / 'vocab.txt'
-    vocab.write_text('\n'.join(
-        ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', *WORDS]) + '\n')
-    cfg = Config.fromfile(
-        str(repo_root / 'configs' / '_base_' / 'models' / 'smaug_tiny.py'))
-    cfg.model.data_preprocessor.tokenizer = str(vocab)
-    init_default_scope('smaug')
-    torch.manual_seed(0)
-    model = MODELS.build(cfg.model)
+    model = build_tiny_smaug(write_vocab(tmp_path / 'vocab.txt', WORDS))
     model.init_weights()
     return model
 
@@ -60,19 +54,13 @@ def test_losses_are_finite_and_reach_every_parameter(tiny_model):
         assert sum(grads) > 0, part
 
 
-def test_dense_baseline_without_optional_parts(tmp_path, repo_root,
-                                               tiny_model):
+def test_dense_baseline_without_optional_parts(tiny_model):
     parts = dict(tiny_model.named_children())
     assert parts['frame_selector'] is not None
-    cfg = Config.fromfile(
-        str(repo_root / 'configs' / '_base_' / 'models' / 'smaug_tiny.py'))
-    cfg.model.data_preprocessor.tokenizer = \
-        tiny_model.data_preprocessor.tokenizer_source
-    cfg.model.update(mlm_head=None, mvm_head=None, frame_selector=None,
-                     num_selected_frames=None)
-    cfg.model.backbone.update(mask_ratio=0., keep_rate=1.)
-    init_default_scope('smaug')
-    dense = MODELS.build(cfg.model)
+    dense = build_tiny_smaug(
+        tiny_model.data_preprocessor.tokenizer_source, mlm_head=None,
+        mvm_head=None, frame_selector=None, num_selected_frames=None,
+        backbone=dict(mask_ratio=0., keep_rate=1.))
     data = dense.data_preprocessor(make_batch(), True)
     losses = dense(**data, mode='loss')
     assert set(k for k in losses if 'loss' in k) == {'loss_vtc', 'loss_vtm'}

@@ -2,16 +2,18 @@
 checkpointing changes nothing but memory, ``compile`` changes nothing but
 speed, and a training step has no host-device sync after its start."""
 import os
+import sys
+from pathlib import Path
 
 import pytest
 import torch
-from mmengine.config import Config
-from mmengine.registry import init_default_scope
 from mmpretrain.structures import DataSample
 from torch.utils._python_dispatch import TorchDispatchMode
 
 from smaug.models.heads import BertMLMHead, VTMHead
-from smaug.registry import MODELS
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
+from tiny_smaug import build_tiny_smaug, write_vocab  # noqa: E402
 
 WORDS = 'a red blue green circle square moves left right up down'.split()
 CAPTIONS = ['a red circle moves left right', 'a blue square moves up',
@@ -31,23 +33,14 @@ def one_thread():
 
 
 @pytest.fixture
-def build_tiny(tmp_path, repo_root):
+def build_tiny(tmp_path):
     """Build the tiny SMAUG (vocabulary written here) with overrides."""
-    vocab = tmp_path / 'vocab.txt'
-    vocab.write_text('\n'.join(
-        ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', *WORDS]) + '\n')
-    cfg = Config.fromfile(
-        str(repo_root / 'configs' / '_base_' / 'models' / 'smaug_tiny.py'))
-    cfg.model.data_preprocessor.tokenizer = str(vocab)
+    vocab = write_vocab(tmp_path / 'vocab.txt', WORDS)
 
     def build(with_cp=False, compile=False):
-        model_cfg = cfg.model.to_dict()
-        model_cfg['compile'] = compile
-        for part in CHECKPOINTABLE:
-            model_cfg[part]['with_cp'] = with_cp
-        init_default_scope('smaug')
-        torch.manual_seed(0)
-        model = MODELS.build(model_cfg)
+        model = build_tiny_smaug(
+            vocab, compile=compile,
+            **{part: dict(with_cp=with_cp) for part in CHECKPOINTABLE})
         model.init_weights()
         return model.train()
 

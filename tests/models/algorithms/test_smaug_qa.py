@@ -1,15 +1,16 @@
 """SMAUGQA on the tiny config: loss, answer ranking, checkpoint mapping."""
+import sys
 from pathlib import Path
 
 import pytest
 import torch
-from mmengine.config import Config
-from mmengine.registry import init_default_scope
 from mmengine.runner.checkpoint import load_state_dict
 from mmpretrain.structures import DataSample
 
 from smaug.models.algorithms import pretrain_to_qa_state_dict
-from smaug.registry import MODELS
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
+from tiny_smaug import build_tiny_smaug, write_vocab  # noqa: E402
 
 MODEL_CONFIGS = Path(__file__).resolve().parents[3] / 'configs' / '_base_' / \
     'models'
@@ -25,21 +26,14 @@ ANSWER_LIST = ['red', 'blue', 'green', 'moves left', 'moves left then up',
 
 def build(vocab, name):
     """A tiny model of ``configs/_base_/models/{name}`` with ``vocab``."""
-    cfg = Config.fromfile(str(MODEL_CONFIGS / name))
-    cfg.model.data_preprocessor.tokenizer = str(vocab)
-    init_default_scope('smaug')
-    torch.manual_seed(0)
-    model = MODELS.build(cfg.model)
+    model = build_tiny_smaug(vocab, config=MODEL_CONFIGS / name)
     model.init_weights()
     return model
 
 
 @pytest.fixture(scope='module')
 def vocab(tmp_path_factory):
-    path = tmp_path_factory.mktemp('qa') / 'vocab.txt'
-    path.write_text('\n'.join(
-        ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', *WORDS]) + '\n')
-    return path
+    return write_vocab(tmp_path_factory.mktemp('qa') / 'vocab.txt', WORDS)
 
 
 @pytest.fixture(scope='module')
@@ -91,7 +85,7 @@ def fused_questions(model):
     model.eval()
     data = model.data_preprocessor(make_batch(), False)
     with torch.no_grad():
-        return model.fuse_questions(data['inputs'], data['data_samples'])
+        return model.fuse_questions(data['inputs'], data['question'])
 
 
 def test_ranking_equals_per_answer_likelihood(qa_model):
@@ -130,11 +124,10 @@ def test_ranking_equals_per_answer_likelihood(qa_model):
 
 def test_first_token_top_k_then_full_likelihood(qa_model, monkeypatch):
     """A bigram language model fixes every likelihood by hand."""
-    tokenizer = qa_model.data_preprocessor.tokenizer
-    cls, sep = tokenizer.cls_token_id, tokenizer.sep_token_id
-    red, blue, green, other = tokenizer.convert_tokens_to_ids(
-        ['red', 'blue', 'green', 'the'])
-    vocab = len(tokenizer)
+    preprocessor = qa_model.data_preprocessor
+    cls, red, blue, green, other, sep = preprocessor.tokenize(
+        ['red blue green the'])['input_ids'][0].tolist()
+    vocab = preprocessor.vocab_size
     table = torch.full((vocab, vocab), -20.)
     table[:, other] = 5.
     # first tokens: red > blue > green; then [SEP]: green > blue > red.

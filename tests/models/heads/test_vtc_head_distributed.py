@@ -9,7 +9,7 @@ import torch.distributed as dist
 import torch.multiprocessing as mp
 
 from smaug.models.heads import VTCHead
-from smaug.models.losses import gather_with_grad
+from smaug.models.distributed import gather_with_grad
 
 BATCH, VIDEO_DIMS, TEXT_DIMS, WORLD_SIZE = 8, 12, 10, 2
 

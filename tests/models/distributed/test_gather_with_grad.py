@@ -2,7 +2,7 @@
 VTCHead in tests/models/heads/test_vtc_head_distributed.py)."""
 import torch
 
-from smaug.models.losses import gather_with_grad
+from smaug.models.distributed import gather_with_grad
 
 
 def test_single_process_is_identity_with_gradient():
