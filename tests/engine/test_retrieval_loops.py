@@ -6,8 +6,9 @@ import torch
 import torch.multiprocessing as mp
 from mmengine.hooks import Hook
 
-from smaug.engine import gather_rows, merge_rerank_scores
+from smaug.engine import gather_rows
 from smaug.evaluation import ground_truth_masks, retrieval_ranks
+from smaug.evaluation.retrieval_scoring import merge_rerank_scores
 
 FIXTURES = __import__('pathlib').Path(__file__).parents[1] / 'fixtures'
 sys.path.insert(0, str(FIXTURES))
