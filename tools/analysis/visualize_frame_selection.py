@@ -1,9 +1,9 @@
 """Draw the paper's Fig. 3 for one clip: its frames, the text-guided frame
 selector's score of each for a caption, and the kappa frames it keeps.
 
-The clip is a video file (``--video``, test-time sampling of K frames at the
-backbone's ``img_size``) or item ``--index`` of the config's training set
-(see :mod:`smaug.visualization.figure_cli`); the caption is ``--caption``
+The clip is a video file (``--video``, read by the config's test pipeline)
+or item ``--index`` of the config's training set (see
+:mod:`smaug.visualization.figure_cli`); the caption is ``--caption``
 or the training item's. The model runs in eval mode (no mask, no Gumbel
 noise), so the kept frames are the selector's test-time top-kappa; kappa is
 ``--num-selected``, else the model's ``num_test_selected_frames``, else its

@@ -1,9 +1,9 @@
 """Draw the paper's Fig. 4 for one clip: frames, masked frames, MAE
 reconstruction, from a pre-training checkpoint.
 
-The clip is a video file (``--video``, test-time sampling of K frames at the
-backbone's ``img_size``) or item ``--index`` of the config's training set
-(see :mod:`smaug.visualization.figure_cli`). The backbone draws a tube mask
+The clip is a video file (``--video``, read by the config's test pipeline)
+or item ``--index`` of the config's training set (see
+:mod:`smaug.visualization.figure_cli`). The backbone draws a tube mask
 at its configured ``mask_ratio`` (change it with ``--cfg-options
 model.backbone.mask_ratio=0.75``); ``--seed`` fixes the mask. The decoder's
 prediction is pasted into the masked patches; with ``norm_pix_loss`` it is
