@@ -151,6 +151,20 @@ def _process_share(items: Sequence) -> Sequence:
                  world_size]
 
 
+def _check_rows(feats: dict, count: int, method: str, items: str) -> None:
+    """Raise unless the model's ``method`` gave one ``emb`` row per item.
+
+    Args:
+        feats (dict): What ``method`` returned.
+        count (int): Items it was given.
+        method (str): The model method (for the message).
+        items (str): What the items are, plural (for the message).
+    """
+    if len(feats['emb']) != count:
+        raise RuntimeError(f'{method} returned {len(feats["emb"])} rows for '
+                           f'{count} {items}')
+
+
 def _track(items: Iterable, total: int) -> Iterator:
     """Yield ``items``, drawing a progress bar on process 0."""
     bar = ProgressBar(total) if is_main_process() and total > 0 else None
@@ -400,10 +414,7 @@ class RetrievalValLoop(ValLoop):
                 data = model.data_preprocessor(data_batch, False)
                 feats = model.extract_video_feats(data['inputs'])
             samples = data['data_samples']
-            if len(feats['emb']) != len(samples):
-                raise RuntimeError(
-                    f'extract_video_feats returned {len(feats["emb"])} rows '
-                    f'for {len(samples)} videos')
+            _check_rows(feats, len(samples), 'extract_video_feats', 'videos')
             embs.append(feats['emb'].float().cpu())
             if self.k > 0:
                 tokens.append(feats['tokens'].cpu())
@@ -456,10 +467,7 @@ class RetrievalValLoop(ValLoop):
             batch = share[start:start + self.text_batch_size]
             with autocast(enabled=self.fp16):
                 feats = model.extract_text_feats(batch)
-            if len(feats['emb']) != len(batch):
-                raise RuntimeError(
-                    f'extract_text_feats returned {len(feats["emb"])} rows '
-                    f'for {len(batch)} texts')
+            _check_rows(feats, len(batch), 'extract_text_feats', 'texts')
             embs.append(feats['emb'].float().cpu())
             if self.k > 0:
                 hiddens.append(feats['hidden'].cpu())
