@@ -25,6 +25,7 @@ from mmengine.runner.checkpoint import CheckpointLoader
 
 from .checkpoint_diagnosis import why_unreadable
 
+
 def history_buffer_method(owner, name):
     """Stand-in for ``getattr`` while unpickling a checkpoint.
 
@@ -136,7 +137,6 @@ def use_weights_only_loader(trust=False):
     Args:
         trust (bool): See :func:`load_local_checkpoint`. Defaults to False.
     """
-
     # mmengine logs the loader's name from its 11th character on: 'Loads
     # checkpoint by local_weights_only backend'.
     def load_from_local_weights_only(filename, map_location=None):

@@ -271,6 +271,7 @@ def main(argv=None):
                                           trust=args.trust_checkpoint)
         report = load_clip_visual_weights(backbone, checkpoint,
                                           prefix=args.prefix)
+        report.source = args.checkpoint
         print(report.summary())
     frames = read_frames(cfg, args, backbone.img_size[0])
     torch.manual_seed(args.seed)
