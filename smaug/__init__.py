@@ -21,8 +21,4 @@ warnings.filterwarnings(
     'ignore', message='Fail to import ``MultiScaleDeformableAttention``',
     category=UserWarning, module=r'mmcv\.cnn\.bricks\.transformer')
 
-# Importing the engine replaces mmengine's local checkpoint loader with the
-# weights-only one, for every tool and config that uses smaug.
-from . import engine  # noqa: E402,F401
-
 __all__ = ['__version__']

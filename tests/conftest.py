@@ -37,5 +37,4 @@ def tool_env():
     env['PYTHON'] = sys.executable
     env['PYTHONPATH'] = os.pathsep.join(
         [str(REPO_ROOT), str(FIXTURES), env.get('PYTHONPATH', '')])
-    env.pop('SMAUG_TRUST_CHECKPOINTS', None)
     return env

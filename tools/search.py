@@ -39,16 +39,13 @@ import statistics
 import sys
 import time
 
-from mmengine.config import DictAction
-
-from smaug.apis import (IndexWriteError, VideoIndex, init_model,
-                        iter_video_embeddings, model_fingerprint,
-                        search_videos)
+from smaug.apis import (IndexWriteError, VideoIndex, add_model_arguments,
+                        init_model_from_args, iter_video_embeddings,
+                        model_fingerprint, search_videos)
 from smaug.datasets import AnnotationError, load_annotation_file
 from smaug.datasets.annotation_file import require
-from smaug.engine.checkpoint_loading import TRUST_ENV_VAR
 from smaug.engine.command_help import command_parser
-from smaug.engine.retrieval_loops import SCORE_MODES
+from smaug.evaluation.retrieval_scoring import SCORE_MODES
 
 EVAL_TOP = (1, 5)
 
@@ -60,9 +57,7 @@ def parse_args(argv=None):
         argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
     """
     parser = command_parser(__doc__)
-    parser.add_argument('config', help='model config (its test pipeline '
-                        'reads the videos)')
-    parser.add_argument('checkpoint', help='checkpoint of that model')
+    add_model_arguments(parser)
     parser.add_argument('--videos', required=True,
                         help='folder of videos (searched recursively)')
     parser.add_argument('--query', action='append', default=[],
@@ -89,7 +84,6 @@ def parse_args(argv=None):
                         help='videos per forward pass (default: %(default)s)')
     parser.add_argument('--workers', type=int, default=2,
                         help='video reading processes (default: %(default)s)')
-    parser.add_argument('--device', default='cpu', help='e.g. cuda:0')
     parser.add_argument(
         '--eval-annotations',
         help='annotation file: measure how often each entry\'s first '
@@ -101,12 +95,6 @@ def parse_args(argv=None):
                         default='annotations',
                         help='rank among the annotation\'s videos or every '
                         'indexed video (default: %(default)s)')
-    parser.add_argument(
-        '--trust-checkpoint', action='store_true',
-        help='allow checkpoints that need unrestricted unpickling (only for '
-        'files from a source you trust)')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config entries (key=value)')
     args = parser.parse_args(argv)
     for name in ('top', 'rerank_k', 'batch_size'):
         if getattr(args, name) is not None and getattr(args, name) < 1:
@@ -278,19 +266,19 @@ def evaluate(model, args, index):
 
 
 def main(argv=None):
-    """Index, then answer the queries and/or evaluate.
+    """Load the model, bring the index of ``--videos`` up to date, then
+    answer each ``--query`` and run ``--eval-annotations``.
 
     Args:
-        argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
+        argv (list[str], optional): The command line without the program
+            name (default: ``sys.argv[1:]``).
 
     Returns:
-        int: 0 on success.
+        int: Exit status 0; errors of the index or the annotations end the
+        tool with a message.
     """
     args = parse_args(argv)
-    if args.trust_checkpoint:
-        os.environ[TRUST_ENV_VAR] = '1'
-    model = init_model(args.config, args.checkpoint, args.device,
-                       args.cfg_options)
+    model = init_model_from_args(args)
     rerank_settings(model.cfg, args)
     try:
         index = build_index(model, args)

@@ -1,10 +1,19 @@
-"""Building a model from a config and loading its checkpoint for inference."""
+"""Building a model from a config and loading its checkpoint for inference:
+the one model loader of smaug's APIs and tools (``tools/search.py``, the
+figure tools of ``tools/analysis``, ``benchmark_retrieval_test.py``).
+
+Checkpoints are read weights-only, as training reads them
+(:mod:`smaug.engine.checkpoint_loading`); ``trust_checkpoint=True`` lifts
+that for files from a source the caller trusts.
+"""
 import os
 
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
-from mmengine.runner import CheckpointLoader
 
+from smaug.engine.checkpoint_loading import (load_checkpoint_file,
+                                             use_weights_only_loader)
+from smaug.engine.command_line import add_trust_argument
 from smaug.registry import MODELS
 
 
@@ -15,12 +24,11 @@ def _state_dict_of(checkpoint):
             value for key, value in state_dict.items()}
 
 
-def load_weights(model, checkpoint):
+def load_weights(model, checkpoint, trust_checkpoint=False):
     """Load a checkpoint's weights into ``model``; every weight must be there.
 
-    The file goes through mmengine's checkpoint loader, which smaug makes
-    weights-only (:mod:`smaug.engine.checkpoint_loading`). Weights of the
-    checkpoint that the model has no place for (e.g. a pre-training
+    The file is read weights-only (:func:`load_checkpoint_file`). Weights
+    of the checkpoint that the model has no place for (e.g. a pre-training
     checkpoint's MLM and MVM heads in a retrieval model) are ignored; a
     weight the model needs and the checkpoint lacks is an error, since
     inference with a randomly initialised part would give meaningless
@@ -29,11 +37,13 @@ def load_weights(model, checkpoint):
     Args:
         model (torch.nn.Module): The built model.
         checkpoint (str): Path (or any mmengine checkpoint URI).
+        trust_checkpoint (bool): Allow pickled objects beyond tensors (only
+            for files from a source you trust). Defaults to False.
 
     Raises:
         KeyError: Naming the checkpoint and the first missing weights.
     """
-    loaded = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
+    loaded = load_checkpoint_file(checkpoint, trust=trust_checkpoint)
     missing, _ = model.load_state_dict(_state_dict_of(loaded), strict=False)
     if missing:
         shown = ', '.join(missing[:5])
@@ -43,7 +53,8 @@ def load_weights(model, checkpoint):
             f'({shown}{more}); is it a checkpoint of this config\'s model?')
 
 
-def init_model(config, checkpoint=None, device='cpu', cfg_options=None):
+def init_model(config, checkpoint=None, device='cpu', cfg_options=None,
+               trust_checkpoint=False):
     """Build a model for inference from a config and a checkpoint.
 
     Args:
@@ -54,6 +65,9 @@ def init_model(config, checkpoint=None, device='cpu', cfg_options=None):
         device (str | torch.device): Where the model goes. Defaults to 'cpu'.
         cfg_options (dict, optional): Config entries to override, as
             ``--cfg-options`` does (``{'model.num_test_selected_frames': 2}``).
+        trust_checkpoint (bool): Allow checkpoints (``checkpoint`` and the
+            components' ``init_cfg`` weights) that need unrestricted
+            unpickling. Defaults to False.
 
     Returns:
         torch.nn.Module: The model in eval mode, with the (overridden)
@@ -71,10 +85,42 @@ def init_model(config, checkpoint=None, device='cpu', cfg_options=None):
     if 'model' not in config:
         raise KeyError(f'{config.filename}: the config has no "model" entry')
     init_default_scope(config.get('default_scope', 'smaug'))
+    use_weights_only_loader(trust=trust_checkpoint)
     model = MODELS.build(config.model)
     if checkpoint is None:
         model.init_weights()
     else:
-        load_weights(model, checkpoint)
+        load_weights(model, checkpoint, trust_checkpoint)
     model.cfg = config
     return model.to(device).eval()
+
+
+def add_model_arguments(parser):
+    """Add the options of :func:`init_model` to a tool's parser: the
+    positional ``config`` and ``checkpoint``, ``--device``,
+    ``--trust-checkpoint`` and ``--cfg-options``.
+
+    Args:
+        parser (argparse.ArgumentParser): The tool's parser, changed in place.
+    """
+    parser.add_argument('config', help='model config')
+    parser.add_argument('checkpoint', help='checkpoint of that model')
+    parser.add_argument('--device', default='cpu',
+                        help='e.g. cuda:0 (default: %(default)s)')
+    add_trust_argument(parser)
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        metavar='KEY=VALUE',
+                        help='override config entries (key=value)')
+
+
+def init_model_from_args(args):
+    """:func:`init_model` with the options of :func:`add_model_arguments`.
+
+    Args:
+        args (argparse.Namespace): The parsed command line.
+
+    Returns:
+        torch.nn.Module: The model in eval mode, its config as ``model.cfg``.
+    """
+    return init_model(args.config, args.checkpoint, args.device,
+                      args.cfg_options, args.trust_checkpoint)

@@ -2,6 +2,7 @@
 import torch
 
 from smaug.datasets.transforms import clean_text
+from smaug.evaluation.retrieval_scoring import descending_order
 from .embedding import embed_videos
 
 
@@ -51,5 +52,4 @@ def rerank(model, query, candidates, batch_size=16, num_frames=None,
             text['attention_mask'].expand(num, -1)).float().cpu())
     scores = torch.cat(scores)
     ranking = scores if vtc_scores is None else scores + vtc_scores.cpu()
-    order = torch.sort(ranking, descending=True, stable=True).indices
-    return dict(scores=scores, order=order)
+    return dict(scores=scores, order=descending_order(ranking))

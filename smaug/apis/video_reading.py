@@ -1,10 +1,20 @@
-"""Reading video files for inference exactly as a config's test set does."""
+"""Reading video files for inference exactly as a config's test set does:
+the one clip reader of smaug's APIs and tools (embedding and search, the
+figure tools of ``tools/analysis``).
+
+A clip is read by the config's test pipeline (:func:`inference_pipeline_cfg`)
+with :func:`read_clip`. A config that names a model without datasets (e.g. a
+backbone config for ``visualize_sparsification.py``) is read with
+:func:`standard_test_pipeline_cfg`, the test transforms that smaug's dataset
+configs write.
+"""
 import copy
 
 from mmengine.dataset import Compose
 from torch.utils.data import Dataset
 
 from smaug.datasets.transforms import BadMediaError
+from smaug.registry import TRANSFORMS
 
 
 def _dataset_pipeline(dataset_cfg):
@@ -19,7 +29,33 @@ def _dataset_pipeline(dataset_cfg):
     return None
 
 
-def inference_pipeline_cfg(cfg, num_frames=None):
+#: Frames per clip of :func:`standard_test_pipeline_cfg` unless given.
+DEFAULT_NUM_FRAMES = 4
+
+
+def standard_test_pipeline_cfg(num_frames, size):
+    """smaug's test-time video transforms, as the ``test_pipeline`` of the
+    dataset configs (``configs/_base_/datasets``) writes them: decord (else
+    PyAV), ``num_frames`` frames from the middles of equal segments, each
+    resized to ``size`` x ``size`` (bicubic), packed.
+
+    Args:
+        num_frames (int): Frames per clip, K.
+        size (int): Frame side in pixels (the backbone's ``img_size``).
+
+    Returns:
+        list[dict]: Transform configs.
+    """
+    return [
+        dict(type='DecordInit'),
+        dict(type='SampleClipFrames', num_frames=num_frames, test_mode=True),
+        dict(type='DecordDecode'),
+        dict(type='ClipResize', scale=(size, size), interpolation='bicubic'),
+        dict(type='PackVideoTextInputs'),
+    ]
+
+
+def inference_pipeline_cfg(cfg, num_frames=None, default_size=None):
     """The config's test-time video pipeline, optionally with another
     frame count.
 
@@ -34,13 +70,18 @@ def inference_pipeline_cfg(cfg, num_frames=None):
         num_frames (int, optional): Frames per clip; replaces the
             ``num_frames`` of the pipeline's frame-sampling step. None keeps
             the config's.
+        default_size (int, optional): For a config without a test or val
+            pipeline: read with :func:`standard_test_pipeline_cfg` at this
+            frame side (and ``num_frames``, else
+            :data:`DEFAULT_NUM_FRAMES`). None makes that an error.
 
     Returns:
         list[dict]: Transform configs.
 
     Raises:
-        KeyError: When the config has no test or val pipeline, or
-            ``num_frames`` is given and no step has a ``num_frames`` field.
+        KeyError: When the config has no test or val pipeline and no
+            ``default_size`` is given, or ``num_frames`` is given and no
+            step has a ``num_frames`` field.
     """
     pipeline = None
     for loader in ('test_dataloader', 'val_dataloader'):
@@ -48,6 +89,9 @@ def inference_pipeline_cfg(cfg, num_frames=None):
             pipeline = _dataset_pipeline(cfg[loader].get('dataset'))
         if pipeline:
             break
+    if not pipeline and default_size is not None:
+        return standard_test_pipeline_cfg(num_frames or DEFAULT_NUM_FRAMES,
+                                          default_size)
     if not pipeline:
         raise KeyError(
             f'{cfg.filename}: no test_dataloader.dataset.pipeline (or '
@@ -62,6 +106,38 @@ def inference_pipeline_cfg(cfg, num_frames=None):
         for step in samplers:
             step['num_frames'] = num_frames
     return pipeline
+
+
+def compose_pipeline(pipeline):
+    """Build transform configs in smaug's registry (whatever the default
+    scope) into one callable.
+
+    Args:
+        pipeline (list[dict]): Transform configs.
+
+    Returns:
+        Compose: The transforms in order.
+    """
+    return Compose([TRANSFORMS.build(step) for step in pipeline])
+
+
+def read_clip(path, pipeline):
+    """Read a video file into a test-time clip.
+
+    Args:
+        path (str): The video file.
+        pipeline (list[dict] | Compose): Transform configs (see
+            :func:`inference_pipeline_cfg`) or their composition.
+
+    Returns:
+        torch.Tensor: uint8 (K, 3, H, W).
+
+    Raises:
+        BadMediaError: When the file cannot be read as a video.
+    """
+    if not isinstance(pipeline, Compose):
+        pipeline = compose_pipeline(pipeline)
+    return pipeline(dict(video_path=path))['inputs']
 
 
 class VideoClipFiles(Dataset):
@@ -80,14 +156,14 @@ class VideoClipFiles(Dataset):
 
     def __init__(self, paths, pipeline):
         self.paths = list(paths)
-        self.pipeline = Compose(pipeline)
+        self.pipeline = compose_pipeline(pipeline)
 
     def __len__(self):
         return len(self.paths)
 
     def __getitem__(self, index):
         try:
-            packed = self.pipeline(dict(video_path=self.paths[index]))
+            clip = read_clip(self.paths[index], self.pipeline)
         except BadMediaError as error:
             return index, None, error
-        return index, packed['inputs'], None
+        return index, clip, None

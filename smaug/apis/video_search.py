@@ -1,7 +1,9 @@
 """Answering a text query over a gallery of embedded videos."""
 import torch
 
-from smaug.engine.retrieval_loops import SCORE_MODES
+from smaug.evaluation.retrieval_scoring import (check_score_mode,
+                                                merge_rerank_scores,
+                                                top_candidates)
 from .embedding import embed_texts
 from .reranking import rerank
 
@@ -13,12 +15,12 @@ def search_videos(model, query, paths, embeddings, top=5, rerank_k=None,
 
     The gallery is ranked by VTC similarity (the cosine of the unit-norm
     embeddings). With ``rerank_k``, the ``rerank_k`` best are re-scored with
-    VTM (:func:`smaug.apis.rerank`) and reordered among themselves; their
+    VTM (:func:`smaug.apis.rerank`) and ranked as the retrieval test loop
+    ranks (:mod:`smaug.evaluation.retrieval_scoring`): the re-scored
+    candidates first, by the VTM score (``score_mode='vtm'``) or VTM + VTC
+    (``'vtm+vtc'``), the others after them in VTC order. The candidates'
     tokens are recomputed from the files here, since caching tokens for a
-    whole gallery would take K x (1 + T) x C floats per video. Candidates
-    below the first ``rerank_k`` keep their VTC order after them.
-    ``score_mode`` is that of the retrieval test loop: re-scored candidates
-    are ordered by the VTM score (``'vtm'``) or VTM + VTC (``'vtm+vtc'``).
+    whole gallery would take K x (1 + T) x C floats per video.
 
     Args:
         model (torch.nn.Module): From :func:`smaug.apis.init_model`.
@@ -40,25 +42,26 @@ def search_videos(model, query, paths, embeddings, top=5, rerank_k=None,
         ``vtc_score`` (cosine similarity) and, for re-scored candidates,
         ``vtm_score``.
     """
-    if score_mode not in SCORE_MODES:
-        raise ValueError(f'search_videos: score_mode must be one of '
-                         f'{SCORE_MODES}, got {score_mode!r}')
+    check_score_mode(score_mode, 'search_videos')
     if len(paths) != len(embeddings):
         raise ValueError(f'search_videos: {len(paths)} paths but '
                          f'{len(embeddings)} embeddings')
     if not len(paths):
         return []
     query_emb = embed_texts(model, [query], progress=False)[0]
-    similarity = embeddings.float() @ query_emb
-    num = min(max(top, rerank_k or 0), len(paths))
-    scores, rows = similarity.topk(num)
-    hits = [dict(path=paths[row], vtc_score=float(score))
-            for score, row in zip(scores.tolist(), rows.tolist())]
+    similarity = (embeddings.float() @ query_emb)[None]
+    ranking, vtm_scores = similarity, {}
     if rerank_k:
-        candidates = hits[:rerank_k]
-        vtc = scores[:rerank_k] if score_mode == 'vtm+vtc' else None
-        result = rerank(model, query, [hit['path'] for hit in candidates],
-                        batch_size, num_frames, vtc)
-        hits = [dict(candidates[i], vtm_score=float(result['scores'][i]))
-                for i in result['order'].tolist()] + hits[rerank_k:]
-    return hits[:top]
+        candidates = top_candidates(similarity, rerank_k)
+        vtm = rerank(model, query, [paths[row] for row in candidates[0]],
+                     batch_size, num_frames)['scores']
+        ranking = merge_rerank_scores(similarity, candidates, vtm[None],
+                                      score_mode)
+        vtm_scores = dict(zip(candidates[0].tolist(), vtm.tolist()))
+    hits = []
+    for row in top_candidates(ranking, top)[0].tolist():
+        hit = dict(path=paths[row], vtc_score=float(similarity[0, row]))
+        if row in vtm_scores:
+            hit['vtm_score'] = vtm_scores[row]
+        hits.append(hit)
+    return hits

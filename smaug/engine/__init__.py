@@ -3,7 +3,8 @@ from .answer_list_hook import AnswerListHook
 from .auto_amp_optim_wrapper import AutoAmpOptimWrapper
 from .checkpoint_loading import (UnreadableCheckpointError,
                                  UntrustedCheckpointError,
-                                 load_local_checkpoint)
+                                 load_checkpoint_file, load_local_checkpoint,
+                                 use_weights_only_loader)
 from .config_validation import ConfigError, check_config
 from .crash_safe_checkpoint_hook import CrashSafeCheckpointHook
 from .exact_resume_hook import ExactResumeHook
@@ -14,8 +15,7 @@ from .nonfinite_guard import (GuardedAmpOptimWrapper, GuardedOptimWrapper,
 from .nonfinite_loss_hook import NonFiniteLossHook
 from .preemption_hook import PreemptionHook, TrainingPreempted
 from .protocol_record_hook import ProtocolRecordHook
-from .retrieval_loops import (RetrievalTestLoop, RetrievalValLoop,
-                              gather_rows, merge_rerank_scores)
+from .retrieval_loops import RetrievalTestLoop, RetrievalValLoop, gather_rows
 from .runner import SMAUGRunner
 from .tensorboard_vis_backend import SMAUGTensorboardVisBackend
 from .visualization_hook import PretrainVisualizationHook
@@ -31,6 +31,6 @@ __all__ = [
     'AutoAmpOptimWrapper', 'RetrievalTestLoop', 'RetrievalValLoop',
     'SMAUGRunner', 'SMAUGTensorboardVisBackend', 'TrainingPreempted',
     'UnreadableCheckpointError', 'UntrustedCheckpointError',
-    'WorkDirInUseError', 'gather_rows', 'load_local_checkpoint',
-    'merge_rerank_scores'
+    'WorkDirInUseError', 'gather_rows', 'load_checkpoint_file',
+    'load_local_checkpoint', 'use_weights_only_loader'
 ]

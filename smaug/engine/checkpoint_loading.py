@@ -1,15 +1,20 @@
-"""Weights-only loading of local checkpoints.
+"""Weights-only loading of checkpoints: the one way smaug reads them.
 
 ``torch.load`` with ``weights_only=False`` runs whatever code a pickle names,
 and checkpoints named by ``load_from`` or ``init_cfg`` often come from
-strangers. This module replaces mmengine's loader of local files so that every
-load is weights-only. The few non-tensor objects that mmengine itself writes
-into a checkpoint (the message hub's ``HistoryBuffer`` and numpy arrays and
-scalars) are allow-listed, so ``--resume`` works on checkpoints smaug wrote.
-Loading anything else needs an explicit opt-in: ``--trust-checkpoint`` in the
-tools, or the environment variable ``SMAUG_TRUST_CHECKPOINTS=1``.
+strangers. :func:`load_checkpoint_file` reads a checkpoint weights-only; the
+few non-tensor objects that mmengine itself writes into a checkpoint (the
+message hub's ``HistoryBuffer`` and numpy arrays and scalars) are
+allow-listed, so ``--resume`` works on checkpoints smaug wrote. Loading
+anything else needs an explicit ``trust=True`` (``--trust-checkpoint`` in the
+tools, ``trust_checkpoint=True`` in a config).
+
+mmengine reads ``init_cfg=dict(type='Pretrained')`` weights through its own
+``CheckpointLoader``; :func:`use_weights_only_loader` points that loader's
+local files at :func:`load_local_checkpoint` too. Importing smaug does not
+call it: :class:`~smaug.engine.SMAUGRunner` and
+:func:`smaug.apis.init_model` do, with the trust they were given.
 """
-import os
 import os.path as osp
 import pickle
 
@@ -19,8 +24,6 @@ from mmengine.logging import HistoryBuffer
 from mmengine.runner.checkpoint import CheckpointLoader
 
 from .checkpoint_diagnosis import why_unreadable
-
-TRUST_ENV_VAR = 'SMAUG_TRUST_CHECKPOINTS'
 
 
 def history_buffer_method(owner, name):
@@ -62,14 +65,8 @@ class UnreadableCheckpointError(RuntimeError):
     """Raised when a file is not a checkpoint, or a damaged one."""
 
 
-def checkpoints_trusted():
-    """Whether the user opted in to unrestricted unpickling."""
-    return os.environ.get(TRUST_ENV_VAR, '0') == '1'
-
-
-@CheckpointLoader.register_scheme(prefixes='', force=True)
-def load_local_checkpoint(filename, map_location=None):
-    """Load a local checkpoint weights-only, unless trust was given.
+def load_local_checkpoint(filename, map_location=None, trust=False):
+    """Load a local checkpoint weights-only, unless ``trust``.
 
     A file that fails to load is diagnosed
     (:func:`~smaug.engine.checkpoint_diagnosis.why_unreadable`): one that
@@ -81,12 +78,13 @@ def load_local_checkpoint(filename, map_location=None):
     Args:
         filename (str): Path of the checkpoint file.
         map_location (str | callable, optional): As for :func:`torch.load`.
+        trust (bool): Allow any pickled object (only for files from a source
+            the user trusts). Defaults to False.
     """
     if not osp.isfile(filename):
         raise FileNotFoundError(f'Checkpoint {filename} does not exist.')
-    trusted = checkpoints_trusted()
     try:
-        if trusted:
+        if trust:
             return torch.load(filename, map_location=map_location,
                               weights_only=False)
         with torch.serialization.safe_globals(MMENGINE_CHECKPOINT_GLOBALS):
@@ -98,11 +96,51 @@ def load_local_checkpoint(filename, map_location=None):
             raise UnreadableCheckpointError(
                 f'Cannot load {filename} as a checkpoint: {problem}.'
             ) from error
-        if trusted or not isinstance(error, pickle.UnpicklingError):
+        if trust or not isinstance(error, pickle.UnpicklingError):
             raise
         reason = str(error).strip().splitlines()[0]
         raise UntrustedCheckpointError(
             f'Refused to load {filename}: it contains pickled objects beyond '
             f'tensors and the types mmengine writes ({reason}). Loading it '
             'could run arbitrary code. If you trust its source, pass '
-            f'--trust-checkpoint or set {TRUST_ENV_VAR}=1.') from error
+            '--trust-checkpoint (trust_checkpoint=True in a config).'
+        ) from error
+
+
+def load_checkpoint_file(filename, map_location='cpu', trust=False):
+    """Load a checkpoint: a local file with :func:`load_local_checkpoint`,
+    a URI (``https://``, ``s3://``, ...) with mmengine's loader of its
+    scheme.
+
+    Args:
+        filename (str): Path or URI of the checkpoint.
+        map_location (str | callable): As for :func:`torch.load`.
+            Defaults to 'cpu'.
+        trust (bool): See :func:`load_local_checkpoint`. Defaults to False.
+
+    Returns:
+        dict: The checkpoint.
+    """
+    if '://' in filename:
+        return CheckpointLoader.load_checkpoint(filename, map_location)
+    return load_local_checkpoint(filename, map_location, trust)
+
+
+def use_weights_only_loader(trust=False):
+    """Make mmengine's ``CheckpointLoader`` read local files with
+    :func:`load_local_checkpoint`, for the loads smaug does not make itself
+    (``init_cfg=dict(type='Pretrained')``, mmpretrain's weight loading).
+
+    The setting is process-wide, as mmengine's loader registry is; the last
+    call decides the trust.
+
+    Args:
+        trust (bool): See :func:`load_local_checkpoint`. Defaults to False.
+    """
+    # mmengine logs the loader's name from its 11th character on: 'Loads
+    # checkpoint by local_weights_only backend'.
+    def load_from_local_weights_only(filename, map_location=None):
+        return load_local_checkpoint(filename, map_location, trust)
+
+    CheckpointLoader.register_scheme(
+        prefixes='', loader=load_from_local_weights_only, force=True)

@@ -1,4 +1,6 @@
-"""Command-line options shared by tools/train.py and tools/test.py."""
+"""Command-line options shared by the tools: those of tools/train.py and
+tools/test.py, and ``--trust-checkpoint`` of every tool that loads a
+checkpoint."""
 import argparse
 import functools
 import os
@@ -8,7 +10,6 @@ import sys
 import torch.distributed as dist
 from mmengine.config import DictAction
 
-from .checkpoint_loading import TRUST_ENV_VAR
 from .config_overrides import load_config
 from .config_validation import ConfigError
 
@@ -28,6 +29,19 @@ class ConfigOptionsAction(DictAction):
         super().__call__(parser, namespace, values, option_string)
 
 
+def add_trust_argument(parser):
+    """Add ``--trust-checkpoint``, the opt-out of weights-only checkpoint
+    loading (:mod:`smaug.engine.checkpoint_loading`).
+
+    Args:
+        parser (argparse.ArgumentParser): The tool's parser, changed in place.
+    """
+    parser.add_argument(
+        '--trust-checkpoint', action='store_true',
+        help='allow checkpoints that need unrestricted unpickling (only for '
+        'files from a source you trust)')
+
+
 def add_common_arguments(parser):
     """Add the options every smaug tool that runs a config accepts.
 
@@ -35,10 +49,7 @@ def add_common_arguments(parser):
         parser (argparse.ArgumentParser): The tool's parser, changed in place.
     """
     parser.add_argument('--work-dir', help='folder for logs and outputs')
-    parser.add_argument(
-        '--trust-checkpoint', action='store_true',
-        help='allow checkpoints that need unrestricted unpickling (only for '
-        'files from a source you trust)')
+    add_trust_argument(parser)
     parser.add_argument(
         '--cfg-options', nargs='+', action=ConfigOptionsAction,
         metavar='KEY=VALUE',
@@ -75,7 +86,7 @@ def load_config_with_arguments(args):
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
     if args.trust_checkpoint:
-        os.environ[TRUST_ENV_VAR] = '1'
+        cfg.trust_checkpoint = True
     cfg.setdefault('runner_type', 'SMAUGRunner')
     return cfg
 

@@ -53,9 +53,11 @@ from mmengine.runner import ValLoop
 from mmengine.runner.amp import autocast
 from mmengine.utils import ProgressBar
 
+from smaug.evaluation.retrieval_scoring import (check_score_mode,
+                                                merge_rerank_scores,
+                                                top_candidates)
 from smaug.registry import LOOPS
 
-SCORE_MODES = ('vtm', 'vtm+vtc')
 #: Bytes per process and per all-gather call when gathering features.
 GATHER_CHUNK_BYTES = 1 << 27
 #: Rows of the similarity matrix computed per matrix product.
@@ -105,36 +107,6 @@ def gather_rows(tensor: torch.Tensor) -> torch.Tensor:
     return torch.cat([row for rank_parts in parts for row in rank_parts])
 
 
-def merge_rerank_scores(vtc: torch.Tensor, candidates: torch.Tensor,
-                        candidate_scores: torch.Tensor,
-                        score_mode: str) -> torch.Tensor:
-    """Score matrix whose order is: candidates by re-ranking score, then the
-    rest by VTC score.
-
-    Args:
-        vtc (torch.Tensor): (Q, G) VTC similarity.
-        candidates (torch.Tensor): (Q, k) long gallery indices re-scored per
-            query.
-        candidate_scores (torch.Tensor): (Q, k) VTM scores of those pairs.
-        score_mode (str): 'vtm' (the candidates' score is the VTM score) or
-            'vtm+vtc' (VTM + VTC).
-
-    Returns:
-        torch.Tensor: (Q, G) float64. Non-candidates are VTC scores shifted
-        per row to lie at least 1 below the lowest candidate score.
-    """
-    if score_mode not in SCORE_MODES:
-        raise ValueError(f'score_mode must be one of {SCORE_MODES}, got '
-                         f'{score_mode!r}')
-    vtc = vtc.double()
-    scores = candidate_scores.double()
-    if score_mode == 'vtm+vtc':
-        scores = scores + vtc.gather(1, candidates)
-    shift = vtc.amax(dim=1) - scores.amin(dim=1) + 1
-    merged = vtc - shift[:, None]
-    return merged.scatter_(1, candidates, scores)
-
-
 def _sample_field(data_sample, key: str):
     """A field of a test item's data sample, or a clear error."""
     value = data_sample.get(key, None)
@@ -169,6 +141,28 @@ def _pad_text(hidden: torch.Tensor, mask: torch.Tensor,
     extra = length - hidden.shape[1]
     hidden = torch.nn.functional.pad(hidden, (0, 0, 0, extra))
     return hidden, torch.nn.functional.pad(mask, (0, extra))
+
+
+def _process_share(items: Sequence) -> Sequence:
+    """This process's contiguous share of ``items``, split evenly across
+    processes in rank order."""
+    rank, world_size = get_dist_info()
+    return items[rank * len(items) // world_size:(rank + 1) * len(items) //
+                 world_size]
+
+
+def _check_rows(feats: dict, count: int, method: str, items: str) -> None:
+    """Raise unless the model's ``method`` gave one ``emb`` row per item.
+
+    Args:
+        feats (dict): What ``method`` returned.
+        count (int): Items it was given.
+        method (str): The model method (for the message).
+        items (str): What the items are, plural (for the message).
+    """
+    if len(feats['emb']) != count:
+        raise RuntimeError(f'{method} returned {len(feats["emb"])} rows for '
+                           f'{count} {items}')
 
 
 def _track(items: Iterable, total: int) -> Iterator:
@@ -231,7 +225,7 @@ class RetrievalValLoop(ValLoop):
             during pre-training); the re-ranked metrics then equal the VTC
             ones. Defaults to 128.
         score_mode (str): 'vtm' or 'vtm+vtc', see
-            :func:`merge_rerank_scores`. Defaults to 'vtm'.
+            :mod:`smaug.evaluation.retrieval_scoring`. Defaults to 'vtm'.
         text_batch_size (int): Captions per ``extract_text_feats`` call.
             Defaults to 128.
         score_batch_size (int): Pairs per ``score_pairs`` call.
@@ -269,9 +263,7 @@ class RetrievalValLoop(ValLoop):
             if not isinstance(value, int) or value < 1:
                 raise ValueError(
                     f'{name}: {key} must be a positive int, got {value!r}')
-        if score_mode not in SCORE_MODES:
-            raise ValueError(f'{name}: score_mode must be one of '
-                             f'{SCORE_MODES}, got {score_mode!r}')
+        check_score_mode(score_mode, name)
         super().__init__(runner, dataloader, evaluator, fp16=fp16)
         self.k = k
         self.score_mode = score_mode
@@ -354,8 +346,8 @@ class RetrievalValLoop(ValLoop):
                         v2t_scores=sim.t(), t2v_vtc_scores=sim,
                         v2t_vtc_scores=sim.t())
         start = time.perf_counter()
-        t2v_cand = sim.topk(min(self.k, sim.shape[1]), dim=1).indices
-        v2t_cand = sim.t().topk(min(self.k, sim.shape[0]), dim=1).indices
+        t2v_cand = top_candidates(sim, self.k)
+        v2t_cand = top_candidates(sim.t(), self.k)
         broadcast(t2v_cand, src=0)
         broadcast(v2t_cand, src=0)
         timings['similarity'] += time.perf_counter() - start
@@ -422,10 +414,7 @@ class RetrievalValLoop(ValLoop):
                 data = model.data_preprocessor(data_batch, False)
                 feats = model.extract_video_feats(data['inputs'])
             samples = data['data_samples']
-            if len(feats['emb']) != len(samples):
-                raise RuntimeError(
-                    f'extract_video_feats returned {len(feats["emb"])} rows '
-                    f'for {len(samples)} videos')
+            _check_rows(feats, len(samples), 'extract_video_feats', 'videos')
             embs.append(feats['emb'].float().cpu())
             if self.k > 0:
                 tokens.append(feats['tokens'].cpu())
@@ -471,19 +460,14 @@ class RetrievalValLoop(ValLoop):
             (n, P, D) and ``attention_mask`` (n, P) long, for all texts in
             order.
         """
-        rank, world_size = get_dist_info()
-        share = texts[rank * len(texts) // world_size:(rank + 1) *
-                      len(texts) // world_size]
+        share = _process_share(texts)
         embs, hiddens, masks = [], [], []
         starts = range(0, len(share), self.text_batch_size)
         for start in _track(starts, len(starts)):
             batch = share[start:start + self.text_batch_size]
             with autocast(enabled=self.fp16):
                 feats = model.extract_text_feats(batch)
-            if len(feats['emb']) != len(batch):
-                raise RuntimeError(
-                    f'extract_text_feats returned {len(feats["emb"])} rows '
-                    f'for {len(batch)} texts')
+            _check_rows(feats, len(batch), 'extract_text_feats', 'texts')
             embs.append(feats['emb'].float().cpu())
             if self.k > 0:
                 hiddens.append(feats['hidden'].cpu())
@@ -526,10 +510,8 @@ class RetrievalValLoop(ValLoop):
         Returns:
             torch.Tensor: (len(pairs),) float, on every process.
         """
-        rank, world_size = get_dist_info()
         num_texts = len(text_feats['hidden'])
-        share = pairs[rank * len(pairs) // world_size:(rank + 1) *
-                      len(pairs) // world_size]
+        share = _process_share(pairs)
         scores = []
         batches = share.split(self.score_batch_size)
         for batch in _track(batches, len(batches)):

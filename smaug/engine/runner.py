@@ -30,6 +30,11 @@ late or not at all:
 - every checkpoint load reports missing, unexpected and mismatched keys in
   one message; ``require_all_weights=True`` in the config (tools/test.py
   sets it), or a resume, turns missing and mismatched keys into an error.
+
+Every checkpoint it loads (``load_from``, ``resume`` and the components'
+``init_cfg=dict(type='Pretrained')``) is read weights-only
+(:mod:`smaug.engine.checkpoint_loading`), unless the config sets
+``trust_checkpoint=True`` (``--trust-checkpoint`` of the tools).
 """
 import datetime
 import os
@@ -43,13 +48,13 @@ from mmengine.dist import (broadcast_object_list, get_world_size,
 from mmengine.device import get_device
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
-from mmengine.runner.checkpoint import (_load_checkpoint,
-                                        find_latest_checkpoint)
+from mmengine.runner.checkpoint import find_latest_checkpoint
 from torch.nn.parallel import DistributedDataParallel
 
 from smaug.registry import MODEL_WRAPPERS, RUNNERS
 from .checkpoint_compatibility import (compare_state_dicts, format_report,
                                        revise_state_dict)
+from .checkpoint_loading import load_checkpoint_file, use_weights_only_loader
 from .config_validation import check_config
 from .contrastive_accumulation import check_contrastive_accumulation
 from .preemption_hook import PreemptionHook
@@ -110,11 +115,20 @@ class SMAUGRunner(Runner):
         model (nn.Module | dict): As for :class:`mmengine.runner.Runner`.
         work_dir (str): Output folder; must be writable.
         *args: The other arguments of :class:`mmengine.runner.Runner`.
-        **kwargs: The other arguments of :class:`mmengine.runner.Runner`.
+        **kwargs: The other arguments of :class:`mmengine.runner.Runner`;
+            ``cfg.trust_checkpoint=True`` allows checkpoints that need
+            unrestricted unpickling.
+
+    Attributes:
+        trust_checkpoint (bool): Whether checkpoints are loaded without the
+            weights-only restriction.
     """
 
     def __init__(self, model, work_dir, *args, **kwargs):
         check_writable_dir(osp.abspath(work_dir))
+        self.trust_checkpoint = bool(
+            (kwargs.get('cfg') or {}).get('trust_checkpoint', False))
+        use_weights_only_loader(trust=self.trust_checkpoint)
         super().__init__(model, work_dir, *args, **kwargs)
 
     @classmethod
@@ -275,7 +289,8 @@ class SMAUGRunner(Runner):
         Returns:
             dict: The checkpoint.
         """
-        checkpoint = _load_checkpoint(filename, map_location=map_location)
+        checkpoint = load_checkpoint_file(filename, map_location,
+                                          trust=self.trust_checkpoint)
         self.call_hook('after_load_checkpoint', checkpoint=checkpoint)
         model = self.model.module if is_model_wrapper(
             self.model) else self.model

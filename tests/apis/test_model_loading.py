@@ -1,9 +1,13 @@
-"""init_model: eval mode, config attached, weights from the checkpoint."""
+"""init_model: eval mode, config attached, weights from the checkpoint,
+read weights-only unless trusted."""
+import argparse
+
 import pytest
 import torch
 from search_setup import DEMO_CONFIG
 
 from smaug.apis import init_model
+from smaug.engine import UntrustedCheckpointError
 
 
 def test_loads_checkpoint_in_eval_mode_with_cfg(setup, model):
@@ -42,3 +46,15 @@ def test_ddp_prefix_and_extra_weights_are_accepted(setup, tmp_path):
     model = init_model(DEMO_CONFIG, str(path))
     assert torch.equal(model.state_dict()['vtm_head.classifier.weight'],
                        saved['vtm_head.classifier.weight'])
+
+
+def test_pickled_objects_need_trust(setup, tmp_path):
+    saved = torch.load(setup['checkpoint'], weights_only=True)
+    saved['meta'] = dict(extra=argparse.Namespace(epoch=1))
+    path = tmp_path / 'pickled.pth'
+    torch.save(saved, path)
+    with pytest.raises(UntrustedCheckpointError, match='--trust-checkpoint'):
+        init_model(DEMO_CONFIG, str(path))
+    model = init_model(DEMO_CONFIG, str(path), trust_checkpoint=True)
+    assert torch.equal(model.state_dict()['vtm_head.classifier.weight'],
+                       saved['state_dict']['vtm_head.classifier.weight'])

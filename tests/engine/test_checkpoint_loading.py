@@ -1,7 +1,9 @@
 """Checkpoints load weights-only unless the user opts in; files that are
-not checkpoints, or damaged ones, are named as such, not as untrusted."""
+not checkpoints, or damaged ones, are named as such, not as untrusted;
+mmengine's own loader changes only when smaug is asked to change it."""
 import pickle
 import re
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -9,13 +11,14 @@ from pathlib import Path
 import pytest
 import torch
 from mmengine.logging import HistoryBuffer
-from mmengine.model import BaseModule
-from mmengine.runner.checkpoint import _load_checkpoint
+from mmengine.model import BaseModel, BaseModule
+from mmengine.runner.checkpoint import CheckpointLoader, _load_checkpoint
 
-from smaug.engine.checkpoint_loading import (TRUST_ENV_VAR,
-                                             UnreadableCheckpointError,
+from smaug.engine import SMAUGRunner
+from smaug.engine.checkpoint_loading import (UnreadableCheckpointError,
                                              UntrustedCheckpointError,
-                                             load_local_checkpoint)
+                                             load_local_checkpoint,
+                                             use_weights_only_loader)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
 import media_files  # noqa: E402
@@ -31,6 +34,17 @@ class WritesMarkerWhenUnpickled:
         return (open, (self.marker, 'w'))
 
 
+class TinyModel(BaseModel):
+    """One weight, the weight of the malicious checkpoint."""
+
+    def __init__(self):
+        super().__init__()
+        self.weight = torch.nn.Parameter(torch.zeros(2))
+
+    def forward(self, *args, **kwargs):
+        return {}
+
+
 @pytest.fixture
 def malicious_checkpoint(tmp_path):
     """A checkpoint whose unpickling would create ``marker``."""
@@ -42,9 +56,21 @@ def malicious_checkpoint(tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def untrusted(monkeypatch):
-    """Run every test without the trust opt-in unless it sets it."""
-    monkeypatch.delenv(TRUST_ENV_VAR, raising=False)
+def weights_only_loader():
+    """Every test with mmengine's local loader made weights-only, as the
+    runner makes it; mmengine's own loader is put back afterwards."""
+    original = CheckpointLoader._schemes['']
+    use_weights_only_loader()
+    yield
+    CheckpointLoader.register_scheme(prefixes='', loader=original, force=True)
+
+
+def test_importing_smaug_keeps_mmengine_loader():
+    code = ('import smaug, smaug.apis, smaug.engine, smaug.models\n'
+            'from mmengine.runner.checkpoint import (CheckpointLoader,\n'
+            '                                        load_from_local)\n'
+            "assert CheckpointLoader._schemes[''] is load_from_local\n")
+    subprocess.run([sys.executable, '-c', code], check=True)
 
 
 def test_load_from_refuses_code_in_pickle(malicious_checkpoint):
@@ -69,11 +95,34 @@ def test_init_cfg_pretrained_refuses_code_in_pickle(malicious_checkpoint):
     assert not marker.exists()
 
 
-def test_trust_opt_in_loads_pickled_objects(malicious_checkpoint, monkeypatch):
+def test_trust_opt_in_loads_pickled_objects(malicious_checkpoint):
     path, marker = malicious_checkpoint
-    monkeypatch.setenv(TRUST_ENV_VAR, '1')
-    load_local_checkpoint(str(path))
+    load_local_checkpoint(str(path), trust=True)
     assert marker.exists()
+
+
+@pytest.mark.parametrize('trust', [False, True])
+def test_runner_loads_weights_only_unless_config_trusts(
+        malicious_checkpoint, tmp_path, trust):
+    path, marker = malicious_checkpoint
+    CheckpointLoader.register_scheme(
+        prefixes='', force=True,
+        loader=lambda filename, map_location: torch.load(
+            filename, map_location, weights_only=False))
+    runner = SMAUGRunner(model=TinyModel(), work_dir=str(tmp_path / 'work'),
+                         load_from=str(path),
+                         cfg=dict(trust_checkpoint=trust))
+    assert runner.trust_checkpoint is trust
+    if trust:
+        runner.load_or_resume()
+        assert marker.exists()
+        assert torch.equal(runner.model.weight, torch.ones(2))
+        return
+    with pytest.raises(UntrustedCheckpointError):
+        runner.load_or_resume()
+    with pytest.raises(UntrustedCheckpointError):
+        _load_checkpoint(str(path), map_location='cpu')
+    assert not marker.exists()
 
 
 def test_mmengine_objects_load_weights_only(tmp_path):

@@ -6,7 +6,7 @@ import torch
 import torch.multiprocessing as mp
 from mmengine.hooks import Hook
 
-from smaug.engine import gather_rows, merge_rerank_scores
+from smaug.engine import gather_rows
 from smaug.evaluation import ground_truth_masks, retrieval_ranks
 
 FIXTURES = __import__('pathlib').Path(__file__).parents[1] / 'fixtures'
@@ -47,21 +47,6 @@ def true_vtm(num_texts_per_video):
                                for _ in range(n)])
     videos = torch.arange(len(num_texts_per_video))
     return -(text_video[:, None] - videos[None]).abs().double()
-
-
-def test_merge_rerank_scores_by_hand():
-    vtc = torch.tensor([[0.9, 0.8, 0.1, 0.0]])
-    candidates = torch.tensor([[0, 1]])
-    vtm = torch.tensor([[-5.0, 3.0]])
-    merged = merge_rerank_scores(vtc, candidates, vtm, 'vtm')
-    assert merged[0].argsort(descending=True).tolist() == [1, 0, 2, 3]
-    assert merged[0, :2].tolist() == [-5.0, 3.0]
-    assert merged[0, 2] <= -6.0
-    summed = merge_rerank_scores(vtc, candidates, vtm, 'vtm+vtc')
-    assert summed[0, :2].tolist() == pytest.approx([-4.1, 3.8])
-    assert summed[0].argsort(descending=True).tolist() == [1, 0, 2, 3]
-    with pytest.raises(ValueError, match='score_mode'):
-        merge_rerank_scores(vtc, candidates, vtm, 'itm')
 
 
 def test_gather_rows_single_process_is_identity():

@@ -7,6 +7,8 @@ import numpy as np
 import torch
 from PIL import Image
 
+from smaug.apis import read_clip, standard_test_pipeline_cfg
+
 TOOL = Path(__file__).resolve().parents[2] / 'tools' / 'analysis' / \
     'visualize_sparsification.py'
 CONFIG = """model = dict(
@@ -63,7 +65,7 @@ def test_patch_states_and_video_frames(tmp_path):
     tool = load_tool()
     video = tmp_path / 'clip.mp4'
     write_video(video, size=80)
-    frames = tool.read_video(str(video), 4, 64)
+    frames = read_clip(str(video), standard_test_pipeline_cfg(4, 64))
     assert frames.shape == (4, 3, 64, 64) and frames.dtype == torch.uint8
 
     config = tmp_path / 'tiny.py'

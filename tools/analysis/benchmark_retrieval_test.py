@@ -30,6 +30,7 @@ import smaug.engine  # noqa: F401  (registers the loops)
 import smaug.evaluation  # noqa: F401  (registers the metric)
 from smaug.apis import init_model
 from smaug.engine.command_help import command_parser
+from smaug.engine.command_line import add_trust_argument
 
 DEFAULT_CONFIG = 'configs/demo/ret_tiny_synthetic.py'
 
@@ -80,6 +81,7 @@ def parse_args():
     parser.add_argument('--checkpoint', default=None,
                         help='weights (default: random; timing does not '
                         'depend on them)')
+    add_trust_argument(parser)
     parser.add_argument('--videos', type=int, default=1000,
                         help='gallery size, one caption per video (default: '
                         '%(default)s)')
@@ -118,7 +120,7 @@ def main():
         torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     model = init_model(args.config, args.checkpoint, args.device,
-                       args.cfg_options)
+                       args.cfg_options, args.trust_checkpoint)
     size = args.size or model.cfg.model.backbone.img_size
     gallery = RandomGallery(args.videos, args.frames, size,
                             whole_words(model.data_preprocessor.tokenizer))

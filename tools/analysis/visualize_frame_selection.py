@@ -1,9 +1,9 @@
 """Draw the paper's Fig. 3 for one clip: its frames, the text-guided frame
 selector's score of each for a caption, and the kappa frames it keeps.
 
-The clip is a video file (``--video``, test-time sampling of K frames at the
-backbone's ``img_size``) or item ``--index`` of the config's training set
-(see :mod:`smaug.visualization.figure_cli`); the caption is ``--caption``
+The clip is a video file (``--video``, read by the config's test pipeline)
+or item ``--index`` of the config's training set (see
+:mod:`smaug.visualization.figure_cli`); the caption is ``--caption``
 or the training item's. The model runs in eval mode (no mask, no Gumbel
 noise), so the kept frames are the selector's test-time top-kappa; kappa is
 ``--num-selected``, else the model's ``num_test_selected_frames``, else its
@@ -24,30 +24,25 @@ from smaug.visualization.figure_cli import (add_figure_arguments,
                                             load_figure_inputs, save_png)
 
 
-def parse_args(argv=None):
-    """Parse the command line.
+def main(argv=None):
+    """Score the frames of the clip the options name against the caption
+    and draw which the selector keeps.
 
     Args:
-        argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
+        argv (list[str], optional): The command line without the program
+            name (default: ``sys.argv[1:]``).
+
+    Returns:
+        int: Exit status 0; a model without a frame selector, a missing
+        caption or an impossible ``--num-selected`` ends the tool with a
+        message.
     """
     parser = command_parser(__doc__)
     add_figure_arguments(parser)
     parser.add_argument('--num-selected', type=int,
                         help='kappa, the frames kept (default: the model\'s '
                         'num_test_selected_frames, else num_selected_frames)')
-    return parser.parse_args(argv)
-
-
-def main(argv=None):
-    """Load the model and clip, score the frames, draw.
-
-    Args:
-        argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
-
-    Returns:
-        int: 0 on success.
-    """
-    args = parse_args(argv)
+    args = parser.parse_args(argv)
     model, clip, caption = load_figure_inputs(args)
     if getattr(model, 'frame_selector', None) is None:
         sys.exit(f'visualize_frame_selection.py: the model of {args.config} '

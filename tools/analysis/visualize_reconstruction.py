@@ -1,9 +1,9 @@
 """Draw the paper's Fig. 4 for one clip: frames, masked frames, MAE
 reconstruction, from a pre-training checkpoint.
 
-The clip is a video file (``--video``, test-time sampling of K frames at the
-backbone's ``img_size``) or item ``--index`` of the config's training set
-(see :mod:`smaug.visualization.figure_cli`). The backbone draws a tube mask
+The clip is a video file (``--video``, read by the config's test pipeline)
+or item ``--index`` of the config's training set (see
+:mod:`smaug.visualization.figure_cli`). The backbone draws a tube mask
 at its configured ``mask_ratio`` (change it with ``--cfg-options
 model.backbone.mask_ratio=0.75``); ``--seed`` fixes the mask. The decoder's
 prediction is pasted into the masked patches; with ``norm_pix_loss`` it is
@@ -24,27 +24,20 @@ from smaug.visualization.figure_cli import (add_figure_arguments,
                                             load_figure_inputs, save_png)
 
 
-def parse_args(argv=None):
-    """Parse the command line.
+def main(argv=None):
+    """Draw the reconstruction figure of the clip the options name.
 
     Args:
-        argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
+        argv (list[str], optional): The command line without the program
+            name (default: ``sys.argv[1:]``).
+
+    Returns:
+        int: Exit status 0; a model without an MVM head ends the tool with
+        a message.
     """
     parser = command_parser(__doc__)
     add_figure_arguments(parser)
-    return parser.parse_args(argv)
-
-
-def main(argv=None):
-    """Load the model and clip, reconstruct, draw.
-
-    Args:
-        argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
-
-    Returns:
-        int: 0 on success.
-    """
-    args = parse_args(argv)
+    args = parser.parse_args(argv)
     model, clip, caption = load_figure_inputs(args)
     if getattr(model, 'mvm_head', None) is None:
         sys.exit(f'visualize_reconstruction.py: the model of {args.config} '

@@ -6,17 +6,19 @@ grey, then one panel per sparsification layer showing, after that layer, the
 masked patches (grey), the patches fused into the extra token so far (faded
 to white) and the kept patches (as in the frame).
 
-The clip is a video file read as the datasets read it (``--video``; decord,
-else PyAV; K frames from the middles of K equal segments, resized on the
-short side and centre-cropped to the backbone's ``img_size``) or, without
+The clip is a video file read by the config's test pipeline
+(``--video``, :func:`smaug.apis.read_clip`; a config without datasets is
+read with smaug's standard test transforms at the backbone's ``img_size``:
+K frames from the middles of K equal segments, resized) or, without
 ``--video``, a synthetic clip of moving colour blobs. Frames are normalised
 with CLIP's mean and std. The backbone runs in training mode, so tube
 masking applies (set ``--mask-ratio 0`` to see sparsification alone),
 without gradients; the seed fixes the mask.
 
 The config names the backbone as ``model.backbone`` (an algorithm config),
-``model`` (a backbone config) or ``backbone``. A checkpoint is loaded through
-the CLIP conversion, which also accepts the backbone's own keys: for a SMAUG
+``model`` (a backbone config) or ``backbone``. A checkpoint is read
+weights-only (unless ``--trust-checkpoint``) and loaded through the CLIP
+conversion, which also accepts the backbone's own keys: for a SMAUG
 checkpoint pass ``--prefix backbone.``.
 
 Example::
@@ -36,12 +38,14 @@ matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
 from mmengine.config import Config, DictAction  # noqa: E402
 
 import smaug.models  # noqa: E402,F401
-from smaug.datasets.transforms import open_video  # noqa: E402
+from smaug.apis import inference_pipeline_cfg, read_clip  # noqa: E402
+from smaug.apis.video_reading import DEFAULT_NUM_FRAMES  # noqa: E402
+from smaug.engine.checkpoint_loading import load_checkpoint_file  # noqa: E402
 from smaug.engine.command_help import command_parser  # noqa: E402
+from smaug.engine.command_line import add_trust_argument  # noqa: E402
 from smaug.models.backbones import load_clip_visual_weights  # noqa: E402
 from smaug.registry import MODELS  # noqa: E402
 
@@ -60,11 +64,13 @@ def parse_args(argv=None):
     parser.add_argument('config', help='config naming the backbone')
     parser.add_argument('--out', required=True, help='output PNG')
     parser.add_argument('--checkpoint', help='weights for the backbone')
+    add_trust_argument(parser)
     parser.add_argument('--prefix', help="checkpoint key prefix, e.g. "
                         "'backbone.'")
     parser.add_argument('--video', help='video file (default: synthetic)')
-    parser.add_argument('--num-frames', type=int, default=4,
-                        help='frames of the clip, K (default: 4)')
+    parser.add_argument('--num-frames', type=int,
+                        help="frames of the clip, K (default: the config's "
+                        f'test pipeline, else {DEFAULT_NUM_FRAMES})')
     parser.add_argument('--mask-ratio', type=float,
                         help='override the backbone mask_ratio')
     parser.add_argument('--keep-rate', type=float,
@@ -89,34 +95,6 @@ def backbone_config(cfg):
             return dict(candidate)
     sys.exit(f'visualize_sparsification.py: {cfg.filename} defines no '
              'model.backbone, model or backbone with a type.')
-
-
-def read_video(path, num_frames, size):
-    """K frames from the middles of K equal segments, as uint8.
-
-    Args:
-        path (str): Video file.
-        num_frames (int): K.
-        size (int): Output side (short-side resize, centre crop).
-
-    Returns:
-        Tensor: (K, 3, size, size) uint8.
-    """
-    video = open_video(path)
-    segment = video.num_frames / num_frames
-    indices = [min(int(segment * (i + 0.5)), video.num_frames - 1)
-               for i in range(num_frames)]
-    frames = torch.from_numpy(video.frames(indices))
-    frames = frames.permute(0, 3, 1, 2).float()
-    height, width = frames.shape[-2:]
-    scale = size / min(height, width)
-    new_h, new_w = max(size, round(height * scale)), max(size,
-                                                         round(width * scale))
-    frames = F.interpolate(frames, size=(new_h, new_w), mode='bilinear',
-                           antialias=True, align_corners=False)
-    top, left = (new_h - size) // 2, (new_w - size) // 2
-    frames = frames[..., top:top + size, left:left + size]
-    return frames.round().clamp(0, 255).to(torch.uint8)
 
 
 def synthetic_clip(num_frames, size, seed):
@@ -247,14 +225,36 @@ def draw(frames, states, mask, layers, patch_size, out):
     plt.close(figure)
 
 
-def main(argv=None):
-    """Build the backbone, run the clip, draw.
+def read_frames(cfg, args, size):
+    """The clip to draw: ``--video`` through the config's test pipeline,
+    else the synthetic clip.
 
     Args:
-        argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
+        cfg (Config): The loaded config.
+        args (argparse.Namespace): Parsed :func:`parse_args`.
+        size (int): The backbone's frame side.
 
     Returns:
-        int: 0 on success.
+        Tensor: (K, 3, size, size) uint8.
+    """
+    if args.video is None:
+        return synthetic_clip(args.num_frames or DEFAULT_NUM_FRAMES, size,
+                              args.seed)
+    pipeline = inference_pipeline_cfg(cfg, args.num_frames,
+                                      default_size=size)
+    return read_clip(args.video, pipeline)
+
+
+def main(argv=None):
+    """Build the backbone, load its weights, run the clip and draw which
+    patches are masked, fused and kept.
+
+    Args:
+        argv (list[str], optional): The command line without the program
+            name (default: ``sys.argv[1:]``).
+
+    Returns:
+        int: Exit status 0.
     """
     args = parse_args(argv)
     cfg = Config.fromfile(args.config)
@@ -267,12 +267,13 @@ def main(argv=None):
             backbone_cfg[key] = getattr(args, key)
     backbone = MODELS.build(backbone_cfg)
     if args.checkpoint:
-        report = load_clip_visual_weights(backbone, args.checkpoint,
+        checkpoint = load_checkpoint_file(args.checkpoint,
+                                          trust=args.trust_checkpoint)
+        report = load_clip_visual_weights(backbone, checkpoint,
                                           prefix=args.prefix)
+        report.source = args.checkpoint
         print(report.summary())
-    size = backbone.img_size[0]
-    frames = read_video(args.video, args.num_frames, size) if args.video \
-        else synthetic_clip(args.num_frames, size, args.seed)
+    frames = read_frames(cfg, args, backbone.img_size[0])
     torch.manual_seed(args.seed)
     backbone.train()
     with torch.no_grad():
