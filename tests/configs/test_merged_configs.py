@@ -1,0 +1,86 @@
+"""Every config merges to what it merged to before the config files were
+restructured (tests/configs/merged_configs_before.json, written by
+merged_configs.py at a2cb15b), but for the differences listed here with
+their reasons. A config that is gone names the config that now runs it
+(whose merged content must then equal the old one's) or why it is gone.
+Configs added since (Table 10) are not in the snapshot."""
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from merged_configs import REPO_ROOT, merged_config  # noqa: E402
+
+BEFORE = json.loads(
+    (Path(__file__).resolve().parent / 'merged_configs_before.json'
+     ).read_text())
+
+#: Merged entries that changed on purpose: config (its path before) ->
+#: {dotted key: reason}. A key covers everything below it.
+ALLOWED_DIFFERENCES = {}
+
+#: Configs that are gone: old path -> (the config that runs the same,
+#: why), or (None, why) where no config replaces it.
+REMOVED = {}
+
+
+def differences(before, after, path=''):
+    """The dotted keys at which two merged configs differ.
+
+    Args:
+        before: A merged config (or an entry of one).
+        after: The same after the change.
+        path (str): The dotted key of ``before`` in its config.
+    """
+    if isinstance(before, dict) and isinstance(after, dict):
+        found = []
+        for key in sorted(set(before) | set(after)):
+            child = f'{path}.{key}' if path else key
+            if key not in before or key not in after:
+                found.append(child)
+            else:
+                found += differences(before[key], after[key], child)
+        return found
+    if (isinstance(before, list) and isinstance(after, list)
+            and len(before) == len(after)):
+        return [
+            key for index, (old, new) in enumerate(zip(before, after))
+            for key in differences(old, new, f'{path}.{index}')
+        ]
+    return [] if before == after else [path]
+
+
+def unexplained(config, found):
+    """The differences of ``config`` that no entry of
+    ``ALLOWED_DIFFERENCES`` covers."""
+    allowed = ALLOWED_DIFFERENCES.get(config, {})
+    return [
+        key for key in found
+        if not any(key == entry or key.startswith(f'{entry}.')
+                   for entry in allowed)
+    ]
+
+
+@pytest.mark.parametrize('config', sorted(BEFORE))
+def test_merged_config_is_unchanged(config):
+    current = config
+    if config in REMOVED:
+        current, reason = REMOVED[config]
+        assert not (REPO_ROOT / config).exists(), (config, reason)
+        if current is None:
+            return
+    found = unexplained(config, differences(BEFORE[config],
+                                            merged_config(current)))
+    assert not found, f'{current} differs from {config} before at {found}'
+
+
+def test_every_listed_difference_exists():
+    """An entry of the tables that no longer applies is stale."""
+    for config, keys in ALLOWED_DIFFERENCES.items():
+        assert config in BEFORE, config
+        assert all(reason for reason in keys.values()), config
+    for config, (replacement, reason) in REMOVED.items():
+        assert config in BEFORE and reason, config
+        assert replacement is None or (REPO_ROOT / replacement).exists()
