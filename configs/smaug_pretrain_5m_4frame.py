@@ -10,27 +10,17 @@ _base_ = [
     './_base_/schedules/pretrain_10e.py',
     './_base_/pretrain_runtime.py',
 ]
+from smaug.datasets import pipeline_configs as pipelines  # noqa: E402
+from smaug.datasets.corpus_configs import pretrain_corpus  # noqa: E402
+
 load_from = 'work_dirs/smaug_pretrain_5m/best_retrieval_mean_recall.pth'
 
 num_frames = 4
 max_epochs = 5
 
-video_train_pipeline = [
-    dict(type='DecordInit'),
-    dict(type='SampleClipFrames', num_frames=num_frames),
-    dict(type='DecordDecode'),
-    dict(type='ClipRandomResizedCrop', size=224, scale=(0.5, 1.0)),
-    dict(type='ClipFlip', prob=0.5),
-    dict(type='CleanText'),
-    dict(type='PackVideoTextInputs'),
-]
-webvid_train = dict(
-    type='VideoTextPretrainDataset',
-    data_root='data/webvid',
-    data_prefix=dict(video='videos'),
-    ann_file='annotations/webvid_train.json',
-    media_format={{_base_.media_format}},
-    pipeline=video_train_pipeline)
+video_train_pipeline = pipelines.video_train(num_frames, img_size=224)
+webvid_train = pretrain_corpus('webvid', 'video', video_train_pipeline,
+                               {{_base_.media_format}})
 train_dataloader = dict(
     total_batch_size=128,
     dataset=dict(datasets=[webvid_train, {{_base_.cc3m_train}}]))

@@ -12,6 +12,7 @@
 #   python tools/data/make_synthetic.py --out data/synthetic_mini_table7 \
 #       --num-videos 2500 --size 96
 _base_ = ['../demo/smaug_tiny_synthetic.py']
+from smaug.datasets import pipeline_configs as pipelines  # noqa: E402
 
 embed_dims = 128
 img_size = 96
@@ -42,29 +43,11 @@ model = dict(
                   patch_size=patch_size),
 )
 
-video_train_pipeline = [
-    dict(type='DecordInit'),
-    dict(type='SampleClipFrames', num_frames={{_base_.num_frames}}),
-    dict(type='DecordDecode'),
-    dict(type='ClipRandomResizedCrop', size=img_size, scale=(0.8, 1.0)),
-    dict(type='CleanText'),
-    dict(type='PackVideoTextInputs'),
-]
-image_train_pipeline = [
-    dict(type='LoadImageAsClip'),
-    dict(type='ClipRandomResizedCrop', size=img_size, scale=(0.8, 1.0)),
-    dict(type='CleanText'),
-    dict(type='PackVideoTextInputs'),
-]
-video_test_pipeline = [
-    dict(type='DecordInit'),
-    dict(type='SampleClipFrames', num_frames=num_test_frames,
-         test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='ClipResize', scale=(img_size, img_size)),
-    dict(type='CleanText'),
-    dict(type='PackVideoTextInputs'),
-]
+video_train_pipeline = pipelines.video_train({{_base_.num_frames}},
+                                             img_size, 'synthetic')
+image_train_pipeline = pipelines.image_train(img_size, 'synthetic')
+video_test_pipeline = pipelines.video_test(num_test_frames, img_size,
+                                           'synthetic')
 train_dataloader = dict(dataset=dict(datasets=[
     dict(type='VideoTextPretrainDataset', data_root=data_root,
          ann_file='annotations/pretrain_video.json',

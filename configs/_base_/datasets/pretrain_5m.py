@@ -7,12 +7,19 @@
 #
 # Frame counts are variables, but mmengine evaluates this file before a
 # config that inherits it: to change one, redefine the variable *and* what
-# uses it, e.g. for 4 training frames
+# uses it (--cfg-options num_frames=4 needs none of this: smaug's loader
+# sets a variable before the entries using it are computed), e.g.
 #   num_frames = 4
-#   video_train_pipeline = [...]   # as below, with num_frames
-#   webvid_train = dict(...)       # as below
+#   video_train_pipeline = pipelines.video_train(num_frames, img_size=224)
+#   webvid_train = corpora.pretrain_corpus(
+#       'webvid', 'video', video_train_pipeline, {{_base_.media_format}})
 #   train_dataloader = dict(dataset=dict(
 #       datasets=[webvid_train, {{_base_.cc3m_train}}]))
+# _base_ comes before the imports (see smaug/datasets/pipeline_configs.py)
+_base_ = []
+from smaug.datasets import corpus_configs as corpora  # noqa: E402
+from smaug.datasets import pipeline_configs as pipelines  # noqa: E402
+
 num_frames = 1  # training frames per video clip (K)
 num_test_frames = 12  # frames per test video
 img_size = 224
@@ -21,48 +28,16 @@ img_size = 224
 # file name>/ (--cfg-options media_format=shards).
 media_format = 'loose'  # or 'shards'
 
-video_train_pipeline = [
-    dict(type='DecordInit'),
-    dict(type='SampleClipFrames', num_frames=num_frames),
-    dict(type='DecordDecode'),
-    dict(type='ClipRandomResizedCrop', size=img_size, scale=(0.5, 1.0)),
-    dict(type='ClipFlip', prob=0.5),
-    dict(type='CleanText'),
-    dict(type='PackVideoTextInputs'),
-]
-image_train_pipeline = [
-    dict(type='LoadImageAsClip'),
-    dict(type='ClipRandomResizedCrop', size=img_size, scale=(0.5, 1.0)),
-    dict(type='ClipFlip', prob=0.5),
-    dict(type='CleanText'),
-    dict(type='PackVideoTextInputs'),
-]
+video_train_pipeline = pipelines.video_train(num_frames, img_size)
+image_train_pipeline = pipelines.image_train(img_size)
 # Test frames are resized to img_size x img_size (the paper's "resize the
 # video frames as 224x224", as Singularity does), not cropped.
-video_test_pipeline = [
-    dict(type='DecordInit'),
-    dict(type='SampleClipFrames', num_frames=num_test_frames, test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='ClipResize', scale=(img_size, img_size),
-         interpolation='bicubic'),
-    dict(type='CleanText'),
-    dict(type='PackVideoTextInputs'),
-]
+video_test_pipeline = pipelines.video_test(num_test_frames, img_size)
 
-webvid_train = dict(
-    type='VideoTextPretrainDataset',
-    data_root='data/webvid',
-    data_prefix=dict(video='videos'),
-    ann_file='annotations/webvid_train.json',
-    media_format=media_format,
-    pipeline=video_train_pipeline)
-cc3m_train = dict(
-    type='VideoTextPretrainDataset',
-    data_root='data/cc3m',
-    data_prefix=dict(image='images'),
-    ann_file='annotations/cc3m_train.json',
-    media_format=media_format,
-    pipeline=image_train_pipeline)
+webvid_train = corpora.pretrain_corpus('webvid', 'video',
+                                       video_train_pipeline, media_format)
+cc3m_train = corpora.pretrain_corpus('cc3m', 'image', image_train_pipeline,
+                                     media_format)
 
 train_dataloader = dict(
     batch_size=32,

@@ -1,16 +1,14 @@
 # Multiple choice on the synthetic corpus: each held-out clip with its
 # caption among four other clips' captions (test only, as MSRVTT-MC).
+# _base_ comes before the import (see smaug/datasets/pipeline_configs.py)
+_base_ = []
+from smaug.datasets import pipeline_configs as pipelines  # noqa: E402
+
 num_test_frames = 8
 img_size = 64
 
-test_pipeline = [
-    dict(type='DecordInit'),
-    dict(type='SampleClipFrames', num_frames=num_test_frames, test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='ClipResize', scale=(img_size, img_size)),
-    dict(type='CleanText', keys=('options', )),
-    dict(type='PackVideoTextInputs'),
-]
+test_pipeline = pipelines.video_test(num_test_frames, img_size, 'synthetic',
+                                     text_keys=('options', ))
 
 val_dataloader = dict(
     batch_size=8,

@@ -7,8 +7,12 @@
 # directions ("moves left"), so there is no flip, and crops keep at least 80%
 # of the frame so that no shape leaves the picture.
 #
-# A config that inherits this file and changes a frame count must also
-# redefine the pipeline using it and the datasets (see pretrain_5m.py).
+# A config that inherits this file and changes a frame count or the frame
+# size rebuilds the pipelines using it and the datasets (see pretrain_5m.py).
+# _base_ comes before the import (see smaug/datasets/pipeline_configs.py)
+_base_ = []
+from smaug.datasets import pipeline_configs as pipelines  # noqa: E402
+
 num_frames = 4
 num_test_frames = 8
 img_size = 64
@@ -18,28 +22,11 @@ data_root = 'data/synthetic'
 # file name>/ (--cfg-options media_format=shards).
 media_format = 'loose'  # or 'shards'
 
-video_train_pipeline = [
-    dict(type='DecordInit'),
-    dict(type='SampleClipFrames', num_frames=num_frames),
-    dict(type='DecordDecode'),
-    dict(type='ClipRandomResizedCrop', size=img_size, scale=(0.8, 1.0)),
-    dict(type='CleanText'),
-    dict(type='PackVideoTextInputs'),
-]
-image_train_pipeline = [
-    dict(type='LoadImageAsClip'),
-    dict(type='ClipRandomResizedCrop', size=img_size, scale=(0.8, 1.0)),
-    dict(type='CleanText'),
-    dict(type='PackVideoTextInputs'),
-]
-video_test_pipeline = [
-    dict(type='DecordInit'),
-    dict(type='SampleClipFrames', num_frames=num_test_frames, test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='ClipResize', scale=(img_size, img_size)),
-    dict(type='CleanText'),
-    dict(type='PackVideoTextInputs'),
-]
+video_train_pipeline = pipelines.video_train(num_frames, img_size,
+                                             'synthetic')
+image_train_pipeline = pipelines.image_train(img_size, 'synthetic')
+video_test_pipeline = pipelines.video_test(num_test_frames, img_size,
+                                           'synthetic')
 
 video_train = dict(
     type='VideoTextPretrainDataset',
