@@ -17,6 +17,7 @@ model = dict(temporal_encoder=dict(num_frames=num_frames),
 # MSRVTT with configs/smaug_ret_msrvtt.py) and its evaluation protocol; a
 # test of this config itself is zero-shot.
 paper_reference = dict(
+    _delete_=True,
     benchmark='msrvtt_ret',
     table='Table 6',
     row='8->4 frames, after MSRVTT fine-tuning',
