@@ -19,9 +19,9 @@ img_size = 96
 patch_size = 16
 data_root = 'data/synthetic_mini_table7'
 num_test_frames = 4
-bert_arch = dict(hidden_size=embed_dims, num_heads=4,
-                 intermediate_size=4 * embed_dims, vocab_size=256,
-                 max_position_embeddings=64)
+demo_bert_arch = dict(hidden_size=embed_dims, num_heads=4,
+                      intermediate_size=4 * embed_dims, vocab_size=256,
+                      max_position_embeddings=64)
 
 model = dict(
     data_preprocessor=dict(tokenizer=f'{data_root}/vocab.txt'),
@@ -34,11 +34,11 @@ model = dict(
     temporal_encoder=dict(embed_dims=embed_dims, num_heads=4,
                           feedforward_channels=4 * embed_dims),
     frame_selector=dict(video_dims=embed_dims, text_dims=embed_dims),
-    text_encoder=dict(arch=bert_arch),
-    multimodal_encoder=dict(arch=bert_arch, encoder_width=embed_dims),
+    text_encoder=dict(arch=demo_bert_arch),
+    multimodal_encoder=dict(arch=demo_bert_arch, encoder_width=embed_dims),
     vtc_head=dict(video_dims=embed_dims, text_dims=embed_dims),
     vtm_head=dict(in_channels=embed_dims),
-    mlm_head=dict(arch=bert_arch),
+    mlm_head=dict(arch=demo_bert_arch),
     mvm_head=dict(in_channels=embed_dims, img_size=img_size,
                   patch_size=patch_size),
 )

@@ -46,6 +46,18 @@ ALLOWED_DIFFERENCES = {
         'checkpoint; the config now names it (it inherited the 17M '
         'fine-tuning start, which a test never used)'}
        for name in ('msrvtt', 'didemo', 'anet')},
+    **{config: {
+        'bert_arch': 'renamed demo_bert_arch: a demo-only knob, named so',
+        'bert_init': 'renamed demo_bert_init: a demo-only knob, named so',
+        'demo_bert_arch': 'was bert_arch',
+        'demo_bert_init': 'was bert_init'} for config in (
+        'configs/demo/smaug_tiny_synthetic.py',
+        'configs/demo/dense_tiny_synthetic.py',
+        'configs/demo/ret_tiny_synthetic.py',
+        'configs/demo/qa_tiny_synthetic.py',
+        'configs/demo/mc_tiny_synthetic.py',
+        'configs/analysis/smaug_mini_synthetic.py',
+        'configs/analysis/dense_mini_synthetic.py')},
 }
 
 #: Configs that are gone: old path -> (the config that runs the same,
