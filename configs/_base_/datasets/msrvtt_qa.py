@@ -9,6 +9,7 @@
 # _base_ comes before the import (see smaug/datasets/pipeline_configs.py)
 _base_ = []
 from smaug.datasets import pipeline_configs as pipelines  # noqa: E402
+from smaug.datasets import loader_configs as loaders  # noqa: E402
 
 num_frames = 1
 num_test_frames = 12
@@ -21,44 +22,17 @@ train_pipeline = pipelines.video_train(num_frames, img_size,
 test_pipeline = pipelines.video_test(num_test_frames, img_size,
                                      text_keys=('question', ))
 
-train_dataloader = dict(
-    batch_size=32,
-    num_workers=8,
-    persistent_workers=True,
-    pin_memory=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        type='VideoQADataset',
-        data_root=data_root,
-        data_prefix=dict(video='videos'),
-        ann_file='annotations/qa_train.json',
-        answer_list_file=answer_list_file,
-        pipeline=train_pipeline))
-val_dataloader = dict(
-    batch_size=16,
-    num_workers=8,
-    persistent_workers=True,
-    pin_memory=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type='VideoQADataset',
-        data_root=data_root,
-        data_prefix=dict(video='videos'),
-        ann_file='annotations/qa_val.json',
-        answer_list_file=answer_list_file,
-        pipeline=test_pipeline,
-        test_mode=True))
+train_dataloader = loaders.dataloader(
+    dict(type='VideoQADataset', data_root=data_root,
+         data_prefix=dict(video='videos'),
+         ann_file='annotations/qa_train.json',
+         answer_list_file=answer_list_file, pipeline=train_pipeline),
+    batch_size=32, shuffle=True)
+val_dataloader = loaders.dataloader(
+    dict(train_dataloader['dataset'], ann_file='annotations/qa_val.json',
+         pipeline=test_pipeline, test_mode=True),
+    batch_size=16, shuffle=False)
 test_dataloader = dict(
-    batch_size=16,
-    num_workers=8,
-    persistent_workers=True,
-    pin_memory=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type='VideoQADataset',
-        data_root=data_root,
-        data_prefix=dict(video='videos'),
-        ann_file='annotations/qa_test.json',
-        answer_list_file=answer_list_file,
-        pipeline=test_pipeline,
-        test_mode=True))
+    val_dataloader,
+    dataset=dict(val_dataloader['dataset'],
+                 ann_file='annotations/qa_test.json'))

@@ -19,6 +19,7 @@
 _base_ = []
 from smaug.datasets import corpus_configs as corpora  # noqa: E402
 from smaug.datasets import pipeline_configs as pipelines  # noqa: E402
+from smaug.datasets import loader_configs as loaders  # noqa: E402
 
 num_frames = 1  # training frames per video clip (K)
 num_test_frames = 12  # frames per test video
@@ -39,26 +40,14 @@ webvid_train = corpora.pretrain_corpus('webvid', 'video',
 cc3m_train = corpora.pretrain_corpus('cc3m', 'image', image_train_pipeline,
                                      media_format)
 
-train_dataloader = dict(
-    batch_size=32,
-    num_workers=8,
-    persistent_workers=True,
-    pin_memory=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    batch_sampler=dict(type='CorpusBatchSampler', drop_last=True),
-    dataset=dict(type='ConcatDataset', datasets=[webvid_train, cc3m_train]))
-
-val_dataloader = dict(
-    batch_size=16,
-    num_workers=8,
-    persistent_workers=True,
-    pin_memory=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type='VideoRetrievalDataset',
-        data_root='data/msrvtt',
-        data_prefix=dict(video='videos'),
-        ann_file='annotations/ret_test_1ka.json',
-        pipeline=video_test_pipeline,
-        test_mode=True))
+train_dataloader = loaders.dataloader(
+    dict(type='ConcatDataset', datasets=[webvid_train, cc3m_train]),
+    batch_size=32, shuffle=True,
+    batch_sampler=dict(type='CorpusBatchSampler', drop_last=True))
+val_dataloader = loaders.dataloader(
+    dict(type='VideoRetrievalDataset', data_root='data/msrvtt',
+         data_prefix=dict(video='videos'),
+         ann_file='annotations/ret_test_1ka.json',
+         pipeline=video_test_pipeline, test_mode=True),
+    batch_size=16, shuffle=False)
 test_dataloader = val_dataloader

@@ -12,6 +12,7 @@
 # _base_ comes before the import (see smaug/datasets/pipeline_configs.py)
 _base_ = []
 from smaug.datasets import pipeline_configs as pipelines  # noqa: E402
+from smaug.datasets import loader_configs as loaders  # noqa: E402
 
 num_frames = 4
 num_test_frames = 8
@@ -41,22 +42,13 @@ image_train = dict(
     media_format=media_format,
     pipeline=image_train_pipeline)
 
-train_dataloader = dict(
-    batch_size=8,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    batch_sampler=dict(type='CorpusBatchSampler', drop_last=True),
-    dataset=dict(type='ConcatDataset', datasets=[video_train, image_train]))
-val_dataloader = dict(
-    batch_size=8,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type='VideoRetrievalDataset',
-        data_root=data_root,
-        ann_file='annotations/ret_test.json',
-        pipeline=video_test_pipeline,
-        test_mode=True))
+train_dataloader = loaders.dataloader(
+    dict(type='ConcatDataset', datasets=[video_train, image_train]),
+    batch_size=8, shuffle=True, style='synthetic',
+    batch_sampler=dict(type='CorpusBatchSampler', drop_last=True))
+val_dataloader = loaders.dataloader(
+    dict(type='VideoRetrievalDataset', data_root=data_root,
+         ann_file='annotations/ret_test.json', pipeline=video_test_pipeline,
+         test_mode=True),
+    batch_size=8, shuffle=False, style='synthetic')
 test_dataloader = val_dataloader
