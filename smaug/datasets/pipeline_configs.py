@@ -38,6 +38,16 @@ def _augmentation(img_size, style):
     return steps
 
 
+def _decoded_frames(num_frames, test_mode):
+    """The steps that open a video and decode ``num_frames`` frames of it,
+    one per segment (its centre frame in ``test_mode``, else a random
+    one)."""
+    sample = dict(type='SampleClipFrames', num_frames=num_frames)
+    if test_mode:
+        sample['test_mode'] = True
+    return [dict(type='DecordInit'), sample, dict(type='DecordDecode')]
+
+
 def _text_and_packing(text_keys):
     """The text cleaning and packing that end every pipeline."""
     clean = dict(type='CleanText')
@@ -58,9 +68,7 @@ def video_train(num_frames, img_size, style='paper', text_keys=None):
             None keeps CleanText's default (the caption).
     """
     return [
-        dict(type='DecordInit'),
-        dict(type='SampleClipFrames', num_frames=num_frames),
-        dict(type='DecordDecode'),
+        *_decoded_frames(num_frames, test_mode=False),
         *_augmentation(img_size, style),
         *_text_and_packing(text_keys),
     ]
@@ -97,9 +105,7 @@ def video_test(num_frames, img_size, style='paper', text_keys=None):
     if interpolation is not None:
         resize['interpolation'] = interpolation
     return [
-        dict(type='DecordInit'),
-        dict(type='SampleClipFrames', num_frames=num_frames, test_mode=True),
-        dict(type='DecordDecode'),
+        *_decoded_frames(num_frames, test_mode=True),
         resize,
         *_text_and_packing(text_keys),
     ]
