@@ -6,7 +6,8 @@ from smaug.datasets import pipeline_configs as pipelines  # noqa: E402
 from smaug.datasets.corpus_configs import pretrain_corpus  # noqa: E402
 
 num_frames = 8
-video_train_pipeline = pipelines.video_train(num_frames, img_size=224)
+video_train_pipeline = pipelines.video_train(num_frames,
+                                             {{_base_.img_size}})
 webvid_train = pretrain_corpus('webvid', 'video', video_train_pipeline,
                                {{_base_.media_format}})
 train_dataloader = dict(

@@ -18,7 +18,8 @@ load_from = 'work_dirs/smaug_pretrain_5m/best_retrieval_mean_recall.pth'
 num_frames = 4
 max_epochs = 5
 
-video_train_pipeline = pipelines.video_train(num_frames, img_size=224)
+video_train_pipeline = pipelines.video_train(num_frames,
+                                             {{_base_.img_size}})
 webvid_train = pretrain_corpus('webvid', 'video', video_train_pipeline,
                                {{_base_.media_format}})
 train_dataloader = dict(

@@ -10,16 +10,17 @@
 # uses it (--cfg-options num_frames=4 needs none of this: smaug's loader
 # sets a variable before the entries using it are computed), e.g.
 #   num_frames = 4
-#   video_train_pipeline = pipelines.video_train(num_frames, img_size=224)
-#   webvid_train = corpora.pretrain_corpus(
-#       'webvid', 'video', video_train_pipeline, {{_base_.media_format}})
+#   video_train_pipeline = pipelines.video_train(num_frames,
+#                                                {{_base_.img_size}})
+#   webvid_train = pretrain_corpus('webvid', 'video', video_train_pipeline,
+#                                  {{_base_.media_format}})
 #   train_dataloader = dict(dataset=dict(
 #       datasets=[webvid_train, {{_base_.cc3m_train}}]))
 # _base_ comes before the imports (see smaug/datasets/pipeline_configs.py)
 _base_ = []
-from smaug.datasets import corpus_configs as corpora  # noqa: E402
-from smaug.datasets import pipeline_configs as pipelines  # noqa: E402
 from smaug.datasets import loader_configs as loaders  # noqa: E402
+from smaug.datasets import pipeline_configs as pipelines  # noqa: E402
+from smaug.datasets.corpus_configs import pretrain_corpus  # noqa: E402
 
 num_frames = 1  # training frames per video clip (K)
 num_test_frames = 12  # frames per test video
@@ -35,10 +36,10 @@ image_train_pipeline = pipelines.image_train(img_size)
 # video frames as 224x224", as Singularity does), not cropped.
 video_test_pipeline = pipelines.video_test(num_test_frames, img_size)
 
-webvid_train = corpora.pretrain_corpus('webvid', 'video',
-                                       video_train_pipeline, media_format)
-cc3m_train = corpora.pretrain_corpus('cc3m', 'image', image_train_pipeline,
-                                     media_format)
+webvid_train = pretrain_corpus('webvid', 'video', video_train_pipeline,
+                               media_format)
+cc3m_train = pretrain_corpus('cc3m', 'image', image_train_pipeline,
+                             media_format)
 
 train_dataloader = loaders.dataloader(
     dict(type='ConcatDataset', datasets=[webvid_train, cc3m_train]),
