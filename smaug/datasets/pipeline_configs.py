@@ -93,12 +93,7 @@ def video_test(num_frames, img_size, style='paper', text_keys=None):
     """A test pipeline of video clips: ``num_frames`` segment-centre
     frames, each resized (not cropped) to ``img_size`` x ``img_size``.
 
-    Args:
-        num_frames (int): Frames per clip.
-        img_size (int): Frame size (square).
-        style (str): ``'paper'`` or ``'synthetic'``, see :data:`STYLES`.
-        text_keys (tuple[str], optional): The text fields to clean;
-            None keeps CleanText's default (the caption).
+    Args: as :func:`video_train`.
     """
     resize = dict(type='ClipResize', scale=(img_size, img_size))
     interpolation = STYLES[style]['interpolation']
