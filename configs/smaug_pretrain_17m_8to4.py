@@ -2,24 +2,14 @@
 # 4 of them selected (paper Table 6 "8->4", Table 9 "#Frame 4").
 #   tools/dist_train.sh configs/smaug_pretrain_17m_8to4.py 4
 _base_ = ['./smaug_pretrain_17m_4frame.py']
+from smaug.datasets import pipeline_configs as pipelines  # noqa: E402
+from smaug.datasets.corpus_configs import pretrain_corpus  # noqa: E402
 
 num_frames = 8
-video_train_pipeline = [
-    dict(type='DecordInit'),
-    dict(type='SampleClipFrames', num_frames=num_frames),
-    dict(type='DecordDecode'),
-    dict(type='ClipRandomResizedCrop', size=224, scale=(0.5, 1.0)),
-    dict(type='ClipFlip', prob=0.5),
-    dict(type='CleanText'),
-    dict(type='PackVideoTextInputs'),
-]
-webvid_train = dict(
-    type='VideoTextPretrainDataset',
-    data_root='data/webvid',
-    data_prefix=dict(video='videos'),
-    ann_file='annotations/webvid_train.json',
-    media_format={{_base_.media_format}},
-    pipeline=video_train_pipeline)
+video_train_pipeline = pipelines.video_train(num_frames,
+                                             {{_base_.img_size}})
+webvid_train = pretrain_corpus('webvid', 'video', video_train_pipeline,
+                               {{_base_.media_format}})
 train_dataloader = dict(
     dataset=dict(datasets=[
         webvid_train, {{_base_.cc3m_train}}, {{_base_.cc12m_train}},

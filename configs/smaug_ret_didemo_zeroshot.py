@@ -2,6 +2,8 @@
 # didemo directly, without fine-tuning.
 #   python tools/test.py configs/smaug_ret_didemo_zeroshot.py work_dirs/smaug_pretrain_5m/best_retrieval_mean_recall.pth
 _base_ = ['./smaug_ret_didemo.py']
+# The checkpoint tested (tools/test.py's CHECKPOINT argument replaces it).
+load_from = 'work_dirs/smaug_pretrain_5m/best_retrieval_mean_recall.pth'
 
 # The paper's row for this config and its evaluation protocol (a test run
 # prints them beside its own; smaug/evaluation/paper_protocols.py).

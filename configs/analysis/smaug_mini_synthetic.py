@@ -12,15 +12,16 @@
 #   python tools/data/make_synthetic.py --out data/synthetic_mini_table7 \
 #       --num-videos 2500 --size 96
 _base_ = ['../demo/smaug_tiny_synthetic.py']
+from smaug.datasets import pipeline_configs as pipelines  # noqa: E402
 
 embed_dims = 128
 img_size = 96
 patch_size = 16
 data_root = 'data/synthetic_mini_table7'
 num_test_frames = 4
-bert_arch = dict(hidden_size=embed_dims, num_heads=4,
-                 intermediate_size=4 * embed_dims, vocab_size=256,
-                 max_position_embeddings=64)
+demo_bert_arch = dict(hidden_size=embed_dims, num_heads=4,
+                      intermediate_size=4 * embed_dims, vocab_size=256,
+                      max_position_embeddings=64)
 
 model = dict(
     data_preprocessor=dict(tokenizer=f'{data_root}/vocab.txt'),
@@ -33,38 +34,20 @@ model = dict(
     temporal_encoder=dict(embed_dims=embed_dims, num_heads=4,
                           feedforward_channels=4 * embed_dims),
     frame_selector=dict(video_dims=embed_dims, text_dims=embed_dims),
-    text_encoder=dict(arch=bert_arch),
-    multimodal_encoder=dict(arch=bert_arch, encoder_width=embed_dims),
+    text_encoder=dict(arch=demo_bert_arch),
+    multimodal_encoder=dict(arch=demo_bert_arch, encoder_width=embed_dims),
     vtc_head=dict(video_dims=embed_dims, text_dims=embed_dims),
     vtm_head=dict(in_channels=embed_dims),
-    mlm_head=dict(arch=bert_arch),
+    mlm_head=dict(arch=demo_bert_arch),
     mvm_head=dict(in_channels=embed_dims, img_size=img_size,
                   patch_size=patch_size),
 )
 
-video_train_pipeline = [
-    dict(type='DecordInit'),
-    dict(type='SampleClipFrames', num_frames={{_base_.num_frames}}),
-    dict(type='DecordDecode'),
-    dict(type='ClipRandomResizedCrop', size=img_size, scale=(0.8, 1.0)),
-    dict(type='CleanText'),
-    dict(type='PackVideoTextInputs'),
-]
-image_train_pipeline = [
-    dict(type='LoadImageAsClip'),
-    dict(type='ClipRandomResizedCrop', size=img_size, scale=(0.8, 1.0)),
-    dict(type='CleanText'),
-    dict(type='PackVideoTextInputs'),
-]
-video_test_pipeline = [
-    dict(type='DecordInit'),
-    dict(type='SampleClipFrames', num_frames=num_test_frames,
-         test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='ClipResize', scale=(img_size, img_size)),
-    dict(type='CleanText'),
-    dict(type='PackVideoTextInputs'),
-]
+video_train_pipeline = pipelines.video_train({{_base_.num_frames}},
+                                             img_size, 'synthetic')
+image_train_pipeline = pipelines.image_train(img_size, 'synthetic')
+video_test_pipeline = pipelines.video_test(num_test_frames, img_size,
+                                           'synthetic')
 train_dataloader = dict(dataset=dict(datasets=[
     dict(type='VideoTextPretrainDataset', data_root=data_root,
          ann_file='annotations/pretrain_video.json',

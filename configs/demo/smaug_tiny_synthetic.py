@@ -19,7 +19,8 @@ default_hooks = dict(logger=dict(interval=10),
 custom_hooks = [
     dict(type='PretrainVisualizationHook', interval=100),
     dict(type='GumbelTemperatureHook', start=1.0, end=0.1),
-    # From scratch, VTM learns only if its negatives start easy (uniform)
-    # and become the paper's hard negatives over the run.
+    # Demo-only (the paper samples hard negatives throughout): from
+    # scratch, VTM learns only if its negatives start easy (uniform) and
+    # become the paper's hard negatives over the run.
     dict(type='HardNegativeWarmupHook', warmup_ratio=1.0),
 ]

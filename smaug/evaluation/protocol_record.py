@@ -17,7 +17,10 @@ A config's ``paper_reference``::
         table='Table 1', row='SMAUG, 17M corpus, 1 frame, fine-tuned',
         metrics={'retrieval/t2v/R@1': 44.0})  # the run's metric names
 
-(``table=None, row=None, metrics={}`` where the paper reports no number.)
+(``table=None, row=None, metrics={}`` where the paper reports no number;
+``same_run_rows=[dict(table=..., row=..., metrics=...)]`` lists the rows of
+other tables that report the same run, as the ablation tables repeat the
+default setting.)
 """
 import hashlib
 import inspect

@@ -60,7 +60,7 @@ Example::
 
     python tools/analysis/benchmark_pretrain.py \\
         configs/ablations/table7_components/smaug_5m_dense_4frame.py \\
-        configs/ablations/table7_components/smaug_5m_mae_vts_fs.py \\
+        configs/smaug_pretrain_5m_4frame.py \\
         --batch-size 2
 """
 import ctypes

@@ -26,7 +26,7 @@ WARMUP=${WARMUP:-3}
 STEPS=${STEPS:-10}
 LOG=${LOG:-work_dirs/gpu_check.log}
 CONFIGS=(configs/ablations/table7_components/smaug_5m_dense_4frame.py
-         configs/ablations/table7_components/smaug_5m_mae_vts_fs.py)
+         configs/smaug_pretrain_5m_4frame.py)
 
 EXTRA=(--device cuda --sync-debug)
 if [[ ${1:-} == --dry-run ]]; then

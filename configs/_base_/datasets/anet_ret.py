@@ -1,23 +1,15 @@
 # ActivityNet Captions paragraph-to-video retrieval (paper Sec. 4.1): a
 # video's sentences are joined into one paragraph (paragraph=True); trained
 # on train, evaluated on val_1 as in the paper, with 32 test frames (Table
-# 13). The training pipeline is msrvtt_ret.py's; to change a frame count see
-# the note there.
+# 13). The training pipeline is msrvtt_ret.py's.
 _base_ = ['./msrvtt_ret.py']
+from smaug.datasets import pipeline_configs as pipelines  # noqa: E402
 
 num_test_frames = 32
 img_size = 224
 data_root = 'data/anet'
 
-test_pipeline = [
-    dict(type='DecordInit'),
-    dict(type='SampleClipFrames', num_frames=num_test_frames, test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='ClipResize', scale=(img_size, img_size),
-         interpolation='bicubic'),
-    dict(type='CleanText'),
-    dict(type='PackVideoTextInputs'),
-]
+test_pipeline = pipelines.video_test(num_test_frames, img_size)
 
 train_dataloader = dict(
     dataset=dict(

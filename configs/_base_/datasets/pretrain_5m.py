@@ -7,12 +7,21 @@
 #
 # Frame counts are variables, but mmengine evaluates this file before a
 # config that inherits it: to change one, redefine the variable *and* what
-# uses it, e.g. for 4 training frames
+# uses it (--cfg-options num_frames=4 needs none of this: smaug's loader
+# sets a variable before the entries using it are computed), e.g.
 #   num_frames = 4
-#   video_train_pipeline = [...]   # as below, with num_frames
-#   webvid_train = dict(...)       # as below
+#   video_train_pipeline = pipelines.video_train(num_frames,
+#                                                {{_base_.img_size}})
+#   webvid_train = pretrain_corpus('webvid', 'video', video_train_pipeline,
+#                                  {{_base_.media_format}})
 #   train_dataloader = dict(dataset=dict(
 #       datasets=[webvid_train, {{_base_.cc3m_train}}]))
+# _base_ comes before the imports (see smaug/datasets/pipeline_configs.py)
+_base_ = []
+from smaug.datasets import loader_configs as loaders  # noqa: E402
+from smaug.datasets import pipeline_configs as pipelines  # noqa: E402
+from smaug.datasets.corpus_configs import pretrain_corpus  # noqa: E402
+
 num_frames = 1  # training frames per video clip (K)
 num_test_frames = 12  # frames per test video
 img_size = 224
@@ -21,69 +30,25 @@ img_size = 224
 # file name>/ (--cfg-options media_format=shards).
 media_format = 'loose'  # or 'shards'
 
-video_train_pipeline = [
-    dict(type='DecordInit'),
-    dict(type='SampleClipFrames', num_frames=num_frames),
-    dict(type='DecordDecode'),
-    dict(type='ClipRandomResizedCrop', size=img_size, scale=(0.5, 1.0)),
-    dict(type='ClipFlip', prob=0.5),
-    dict(type='CleanText'),
-    dict(type='PackVideoTextInputs'),
-]
-image_train_pipeline = [
-    dict(type='LoadImageAsClip'),
-    dict(type='ClipRandomResizedCrop', size=img_size, scale=(0.5, 1.0)),
-    dict(type='ClipFlip', prob=0.5),
-    dict(type='CleanText'),
-    dict(type='PackVideoTextInputs'),
-]
+video_train_pipeline = pipelines.video_train(num_frames, img_size)
+image_train_pipeline = pipelines.image_train(img_size)
 # Test frames are resized to img_size x img_size (the paper's "resize the
 # video frames as 224x224", as Singularity does), not cropped.
-video_test_pipeline = [
-    dict(type='DecordInit'),
-    dict(type='SampleClipFrames', num_frames=num_test_frames, test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='ClipResize', scale=(img_size, img_size),
-         interpolation='bicubic'),
-    dict(type='CleanText'),
-    dict(type='PackVideoTextInputs'),
-]
+video_test_pipeline = pipelines.video_test(num_test_frames, img_size)
 
-webvid_train = dict(
-    type='VideoTextPretrainDataset',
-    data_root='data/webvid',
-    data_prefix=dict(video='videos'),
-    ann_file='annotations/webvid_train.json',
-    media_format=media_format,
-    pipeline=video_train_pipeline)
-cc3m_train = dict(
-    type='VideoTextPretrainDataset',
-    data_root='data/cc3m',
-    data_prefix=dict(image='images'),
-    ann_file='annotations/cc3m_train.json',
-    media_format=media_format,
-    pipeline=image_train_pipeline)
+webvid_train = pretrain_corpus('webvid', 'video', video_train_pipeline,
+                               media_format)
+cc3m_train = pretrain_corpus('cc3m', 'image', image_train_pipeline,
+                             media_format)
 
-train_dataloader = dict(
-    batch_size=32,
-    num_workers=8,
-    persistent_workers=True,
-    pin_memory=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    batch_sampler=dict(type='CorpusBatchSampler', drop_last=True),
-    dataset=dict(type='ConcatDataset', datasets=[webvid_train, cc3m_train]))
-
-val_dataloader = dict(
-    batch_size=16,
-    num_workers=8,
-    persistent_workers=True,
-    pin_memory=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type='VideoRetrievalDataset',
-        data_root='data/msrvtt',
-        data_prefix=dict(video='videos'),
-        ann_file='annotations/ret_test_1ka.json',
-        pipeline=video_test_pipeline,
-        test_mode=True))
+train_dataloader = loaders.dataloader(
+    dict(type='ConcatDataset', datasets=[webvid_train, cc3m_train]),
+    batch_size=32, shuffle=True,
+    batch_sampler=dict(type='CorpusBatchSampler', drop_last=True))
+val_dataloader = loaders.dataloader(
+    dict(type='VideoRetrievalDataset', data_root='data/msrvtt',
+         data_prefix=dict(video='videos'),
+         ann_file='annotations/ret_test_1ka.json',
+         pipeline=video_test_pipeline, test_mode=True),
+    batch_size=16, shuffle=False)
 test_dataloader = val_dataloader

@@ -7,8 +7,13 @@
 # directions ("moves left"), so there is no flip, and crops keep at least 80%
 # of the frame so that no shape leaves the picture.
 #
-# A config that inherits this file and changes a frame count must also
-# redefine the pipeline using it and the datasets (see pretrain_5m.py).
+# A config that inherits this file and changes a frame count or the frame
+# size rebuilds the pipelines using it and the datasets (see pretrain_5m.py).
+# _base_ comes before the import (see smaug/datasets/pipeline_configs.py)
+_base_ = []
+from smaug.datasets import pipeline_configs as pipelines  # noqa: E402
+from smaug.datasets import loader_configs as loaders  # noqa: E402
+
 num_frames = 4
 num_test_frames = 8
 img_size = 64
@@ -18,28 +23,11 @@ data_root = 'data/synthetic'
 # file name>/ (--cfg-options media_format=shards).
 media_format = 'loose'  # or 'shards'
 
-video_train_pipeline = [
-    dict(type='DecordInit'),
-    dict(type='SampleClipFrames', num_frames=num_frames),
-    dict(type='DecordDecode'),
-    dict(type='ClipRandomResizedCrop', size=img_size, scale=(0.8, 1.0)),
-    dict(type='CleanText'),
-    dict(type='PackVideoTextInputs'),
-]
-image_train_pipeline = [
-    dict(type='LoadImageAsClip'),
-    dict(type='ClipRandomResizedCrop', size=img_size, scale=(0.8, 1.0)),
-    dict(type='CleanText'),
-    dict(type='PackVideoTextInputs'),
-]
-video_test_pipeline = [
-    dict(type='DecordInit'),
-    dict(type='SampleClipFrames', num_frames=num_test_frames, test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='ClipResize', scale=(img_size, img_size)),
-    dict(type='CleanText'),
-    dict(type='PackVideoTextInputs'),
-]
+video_train_pipeline = pipelines.video_train(num_frames, img_size,
+                                             'synthetic')
+image_train_pipeline = pipelines.image_train(img_size, 'synthetic')
+video_test_pipeline = pipelines.video_test(num_test_frames, img_size,
+                                           'synthetic')
 
 video_train = dict(
     type='VideoTextPretrainDataset',
@@ -54,22 +42,13 @@ image_train = dict(
     media_format=media_format,
     pipeline=image_train_pipeline)
 
-train_dataloader = dict(
-    batch_size=8,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    batch_sampler=dict(type='CorpusBatchSampler', drop_last=True),
-    dataset=dict(type='ConcatDataset', datasets=[video_train, image_train]))
-val_dataloader = dict(
-    batch_size=8,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type='VideoRetrievalDataset',
-        data_root=data_root,
-        ann_file='annotations/ret_test.json',
-        pipeline=video_test_pipeline,
-        test_mode=True))
+train_dataloader = loaders.dataloader(
+    dict(type='ConcatDataset', datasets=[video_train, image_train]),
+    batch_size=8, shuffle=True, style='synthetic',
+    batch_sampler=dict(type='CorpusBatchSampler', drop_last=True))
+val_dataloader = loaders.dataloader(
+    dict(type='VideoRetrievalDataset', data_root=data_root,
+         ann_file='annotations/ret_test.json', pipeline=video_test_pipeline,
+         test_mode=True),
+    batch_size=8, shuffle=False, style='synthetic')
 test_dataloader = val_dataloader

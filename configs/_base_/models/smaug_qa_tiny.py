@@ -14,6 +14,7 @@ model = dict(
     text_encoder={{_base_.model.text_encoder}},
     multimodal_encoder={{_base_.model.multimodal_encoder}},
     answer_decoder=dict(
-        type='BertAnswerDecoder', arch={{_base_.bert_arch}}, num_layers=1),
-    answer_head=dict(type='BertMLMHead', arch={{_base_.bert_arch}}),
+        type='BertAnswerDecoder', arch={{_base_.demo_bert_arch}},
+        num_layers=1),
+    answer_head=dict(type='BertMLMHead', arch={{_base_.demo_bert_arch}}),
 )

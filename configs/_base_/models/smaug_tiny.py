@@ -4,14 +4,22 @@
 patch_size = 8
 embed_dims = 64
 vocab_file = 'data/synthetic/vocab.txt'
-bert_arch = dict(hidden_size=embed_dims, num_heads=4, intermediate_size=256,
-                 vocab_size=256, max_position_embeddings=64)
-# Trained from scratch (no BERT weights offline), BERT's N(0, 0.02) leaves
-# the text [CLS] almost input-independent at this width (cosine 0.99997
-# between captions): VTC then sits at its collapsed saddle (loss ln B) and
-# never leaves it. N(0, 0.2) gives captions distinct [CLS] features (cosine
-# 0.8-0.95) from the start.
-bert_init = dict(type='BertRandomInit', std=0.2)
+
+# Demo-only knobs (the paper's model has neither; the demo_ prefix says so):
+# - demo_bert_arch: a tiny BERT (width 64, a 256-word vocabulary of the
+#   synthetic corpus) in place of BERT-base;
+# - demo_bert_init: the text encoders' initialisation std. Trained from
+#   scratch (no BERT weights offline), BERT's N(0, 0.02) leaves the text
+#   [CLS] almost input-independent at this width (cosine 0.99997 between
+#   captions): VTC then sits at its collapsed saddle (loss ln B) and never
+#   leaves it. N(0, 0.2) gives captions distinct [CLS] features (cosine
+#   0.8-0.95) from the start.
+# The third, the hard-negative warm-up of VTM, is a hook of
+# configs/demo/smaug_tiny_synthetic.py.
+demo_bert_arch = dict(hidden_size=embed_dims, num_heads=4,
+                      intermediate_size=256, vocab_size=256,
+                      max_position_embeddings=64)
+demo_bert_init = dict(type='BertRandomInit', std=0.2)
 
 model = dict(
     type='SMAUGPretrain',
@@ -44,18 +52,19 @@ model = dict(
         num_heads=2,
         feedforward_channels=64),
     num_selected_frames=2,
-    text_encoder=dict(type='BertTextEncoder', arch=bert_arch, num_layers=2,
-                      init_cfg=bert_init),
+    text_encoder=dict(type='BertTextEncoder', arch=demo_bert_arch,
+                      num_layers=2, init_cfg=demo_bert_init),
     multimodal_encoder=dict(
         type='BertMultimodalEncoder',
-        arch=bert_arch,
+        arch=demo_bert_arch,
         num_layers=1,
         encoder_width=embed_dims,
-        init_cfg=bert_init),
+        init_cfg=demo_bert_init),
     vtc_head=dict(type='VTCHead', video_dims=embed_dims, text_dims=embed_dims,
                   embed_dims=32, temperature=0.07),
     vtm_head=dict(type='VTMHead', in_channels=embed_dims),
-    mlm_head=dict(type='BertMLMHead', arch=bert_arch, init_cfg=bert_init),
+    mlm_head=dict(type='BertMLMHead', arch=demo_bert_arch,
+                  init_cfg=demo_bert_init),
     mvm_head=dict(
         type='MAEPixelDecoder',
         in_channels=embed_dims,

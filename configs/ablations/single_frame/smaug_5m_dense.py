@@ -6,3 +6,8 @@ _base_ = ['../../smaug_pretrain_5m.py']
 model = dict(
     backbone=dict(mask_ratio=0., keep_rate=1.0),
     mvm_head=None)
+
+# No paper row (the paper reports no single-frame dense baseline); a test
+# of this config is zero-shot on MSRVTT 1K-A.
+paper_reference = dict(
+    _delete_=True, benchmark='msrvtt_ret', table=None, row=None, metrics={})

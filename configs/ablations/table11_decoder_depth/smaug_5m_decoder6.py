@@ -7,6 +7,7 @@ model = dict(mvm_head=dict(depth=6))
 # MSRVTT with configs/smaug_ret_msrvtt.py) and its evaluation protocol; a
 # test of this config itself is zero-shot.
 paper_reference = dict(
+    _delete_=True,
     benchmark='msrvtt_ret',
     table='Table 11',
     row='decoder depth 6, after MSRVTT fine-tuning',

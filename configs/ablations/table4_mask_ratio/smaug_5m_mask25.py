@@ -6,6 +6,7 @@ model = dict(backbone=dict(mask_ratio=0.25))
 # MSRVTT with configs/smaug_ret_msrvtt.py) and its evaluation protocol; a
 # test of this config itself is zero-shot.
 paper_reference = dict(
+    _delete_=True,
     benchmark='msrvtt_ret',
     table='Table 4',
     row='masking ratio 25%, after MSRVTT fine-tuning',

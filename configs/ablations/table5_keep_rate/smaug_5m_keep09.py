@@ -6,6 +6,7 @@ model = dict(backbone=dict(keep_rate=0.9))
 # MSRVTT with configs/smaug_ret_msrvtt.py) and its evaluation protocol; a
 # test of this config itself is zero-shot.
 paper_reference = dict(
+    _delete_=True,
     benchmark='msrvtt_ret',
     table='Table 5',
     row='keep rate 0.9, after MSRVTT fine-tuning',

@@ -6,6 +6,7 @@ model = dict(num_selected_frames=1)
 # MSRVTT with configs/smaug_ret_msrvtt.py) and its evaluation protocol; a
 # test of this config itself is zero-shot.
 paper_reference = dict(
+    _delete_=True,
     benchmark='msrvtt_ret',
     table='Table 6',
     row='4->1 frames, after MSRVTT fine-tuning',

@@ -11,6 +11,7 @@ model = dict(
 # MSRVTT with configs/smaug_ret_msrvtt.py) and its evaluation protocol; a
 # test of this config itself is zero-shot.
 paper_reference = dict(
+    _delete_=True,
     benchmark='msrvtt_ret',
     table='Table 7',
     row='dense (no MAE, VTS, FS), 4 frames, after MSRVTT fine-tuning',

@@ -10,6 +10,7 @@ model = dict(
 # MSRVTT with configs/smaug_ret_msrvtt.py) and its evaluation protocol; a
 # test of this config itself is zero-shot.
 paper_reference = dict(
+    _delete_=True,
     benchmark='msrvtt_ret',
     table='Table 7',
     row='MAE, 4 frames, after MSRVTT fine-tuning',
