@@ -110,7 +110,7 @@ def test_runner_loads_weights_only_unless_config_trusts(
         loader=lambda filename, map_location: torch.load(
             filename, map_location, weights_only=False))
     runner = SMAUGRunner(model=TinyModel(), work_dir=str(tmp_path / 'work'),
-                         load_from=str(path),
+                         load_from=str(path), default_scope='smaug',
                          cfg=dict(trust_checkpoint=trust))
     assert runner.trust_checkpoint is trust
     if trust:
