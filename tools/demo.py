@@ -17,7 +17,7 @@ import time
 import torch
 from mmengine.config import Config
 
-from smaug.engine.command_help import command_parser
+from smaug.cli.command_help import command_parser
 from smaug.registry import RUNNERS
 
 DEFAULT_CONFIG = 'configs/demo/smaug_tiny_synthetic.py'

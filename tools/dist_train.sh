@@ -11,7 +11,7 @@ torchrun_command "$NPROC"
 
 # exec: a signal sent to this script (Slurm, Kubernetes) reaches torchrun,
 # which forwards SIGTERM and SIGUSR1 to the training processes: they save a
-# checkpoint and exit (smaug/engine/preemption_hook.py).
+# checkpoint and exit (smaug/engine/hooks/preemption_hook.py).
 SIGNALS=SIGTERM,SIGINT,SIGHUP,SIGQUIT,SIGUSR1
 export PET_SIGNALS_TO_HANDLE=${PET_SIGNALS_TO_HANDLE:-$SIGNALS}
 exec "${TORCHRUN[@]}" "$ROOT/tools/train.py" "$CONFIG" --launcher pytorch \

@@ -44,7 +44,7 @@ from smaug.apis import (IndexWriteError, VideoIndex, add_model_arguments,
                         model_fingerprint, search_videos)
 from smaug.datasets import AnnotationError, load_annotation_file
 from smaug.datasets.annotation_file import require
-from smaug.engine.command_help import command_parser
+from smaug.cli.command_help import command_parser
 from smaug.evaluation.retrieval_scoring import SCORE_MODES
 
 EVAL_TOP = (1, 5)

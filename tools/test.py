@@ -16,11 +16,10 @@ meaningless metrics. ``--allow-partial`` tests it anyway (with a warning).
 
 from mmengine.fileio import dump
 
-from smaug.engine.command_help import command_parser
-from smaug.engine.command_line import (add_common_arguments,
-                                       close_distributed,
-                                       exit_on_config_error,
-                                       load_config_with_arguments)
+from smaug.cli.command_help import command_parser
+from smaug.cli.command_line import (add_common_arguments, exit_on_config_error,
+                                    load_config_with_arguments)
+from smaug.engine.utils.process_group import close_distributed
 from smaug.registry import RUNNERS
 
 

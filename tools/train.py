@@ -20,11 +20,10 @@ import logging
 import torch
 from mmengine.logging import print_log
 
-from smaug.engine.command_help import command_parser
-from smaug.engine.command_line import (add_common_arguments,
-                                       close_distributed,
-                                       exit_on_config_error,
-                                       load_config_with_arguments)
+from smaug.cli.command_help import command_parser
+from smaug.cli.command_line import (add_common_arguments, exit_on_config_error,
+                                    load_config_with_arguments)
+from smaug.engine.utils.process_group import close_distributed
 from smaug.registry import RUNNERS
 
 

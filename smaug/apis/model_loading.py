@@ -3,17 +3,18 @@ the one model loader of smaug's APIs and tools (``tools/search.py``, the
 figure tools of ``tools/analysis``, ``benchmark_retrieval_test.py``).
 
 Checkpoints are read weights-only, as training reads them
-(:mod:`smaug.engine.checkpoint_loading`); ``trust_checkpoint=True`` lifts
-that for files from a source the caller trusts.
+(:mod:`smaug.engine.checkpoints.checkpoint_loading`);
+``trust_checkpoint=True`` lifts that for files from a source the caller
+trusts.
 """
 import os
 
 from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
 
-from smaug.engine.checkpoint_loading import (load_checkpoint_file,
-                                             use_weights_only_loader)
-from smaug.engine.command_line import add_trust_argument
+from smaug.engine.checkpoints.checkpoint_loading import (
+    load_checkpoint_file, use_weights_only_loader)
+from smaug.cli.command_line import add_trust_argument
 from smaug.registry import MODELS
 
 

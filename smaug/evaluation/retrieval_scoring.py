@@ -2,8 +2,8 @@
 merge of their re-ranking scores.
 
 One implementation for every place that ranks: the retrieval loops
-(:mod:`smaug.engine.retrieval_loops`, both directions of a whole test set),
-:func:`smaug.apis.search_videos` and :func:`smaug.apis.rerank` (one query
+(:mod:`smaug.engine.loops.retrieval_loops`, both directions of a whole test
+set), :func:`smaug.apis.search_videos` and :func:`smaug.apis.rerank` (one query
 over a folder of videos, as ``tools/search.py`` runs it). A re-ranked
 ranking puts the ``k`` VTC candidates of a query first, ordered by their
 re-ranking score (the VTM score, ``score_mode='vtm'``, Singularity's choice,

@@ -43,7 +43,7 @@ def merged_config(path):
     Args:
         path (str): The config file.
     """
-    from smaug.engine.config_overrides import load_config
+    from smaug.engine.config.config_overrides import load_config
     return canonical(load_config(str(REPO_ROOT / path)).to_dict())
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from smaug.engine.config_overrides import load_config
+from smaug.engine.config.config_overrides import load_config
 from smaug.registry import MODELS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

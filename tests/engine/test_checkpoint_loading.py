@@ -15,10 +15,9 @@ from mmengine.model import BaseModel, BaseModule
 from mmengine.runner.checkpoint import CheckpointLoader, _load_checkpoint
 
 from smaug.engine import SMAUGRunner
-from smaug.engine.checkpoint_loading import (UnreadableCheckpointError,
-                                             UntrustedCheckpointError,
-                                             load_local_checkpoint,
-                                             use_weights_only_loader)
+from smaug.engine.checkpoints.checkpoint_loading import (
+    UnreadableCheckpointError, UntrustedCheckpointError, load_local_checkpoint,
+    use_weights_only_loader)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
 import media_files  # noqa: E402

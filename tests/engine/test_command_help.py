@@ -1,5 +1,5 @@
 """command_parser: a tool's --help from its module docstring."""
-from smaug.engine.command_help import command_parser
+from smaug.cli.command_help import command_parser
 
 DOCSTRING = """Convert a dataset's annotations (``--in``) to smaug's
 JSON, keeping every caption.

@@ -11,8 +11,8 @@ import sys
 import pytest
 
 from smaug.engine import ConfigError
-from smaug.engine.command_line import add_common_arguments
-from smaug.engine.config_overrides import load_config
+from smaug.cli.command_line import add_common_arguments
+from smaug.engine.config.config_overrides import load_config
 
 
 @pytest.fixture

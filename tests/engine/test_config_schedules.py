@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from smaug.engine import ConfigError, SMAUGRunner
-from smaug.engine.config_overrides import load_config
+from smaug.engine.config.config_overrides import load_config
 
 FIXTURES = Path(__file__).resolve().parents[1] / 'fixtures'
 sys.path.insert(0, str(FIXTURES))

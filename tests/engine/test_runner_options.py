@@ -20,14 +20,16 @@ def toy_dataloader_cfg(**batch):
 
 
 def test_total_batch_size_splits_over_processes(monkeypatch):
-    monkeypatch.setattr('smaug.engine.runner.get_world_size', lambda: 4)
+    monkeypatch.setattr('smaug.engine.runners.runner.get_world_size',
+                        lambda: 4)
     dataloader = SMAUGRunner.build_dataloader(
         toy_dataloader_cfg(total_batch_size=128))
     assert dataloader.batch_size == 32
 
 
 def test_total_batch_size_must_split_evenly(monkeypatch):
-    monkeypatch.setattr('smaug.engine.runner.get_world_size', lambda: 3)
+    monkeypatch.setattr('smaug.engine.runners.runner.get_world_size',
+                        lambda: 3)
     with pytest.raises(ValueError, match='total_batch_size=128'):
         SMAUGRunner.build_dataloader(toy_dataloader_cfg(total_batch_size=128))
 

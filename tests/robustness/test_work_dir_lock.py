@@ -6,7 +6,7 @@ import socket
 
 from run_recorder import wait_until_paused
 
-from smaug.engine.work_dir_lock import WorkDirLock
+from smaug.engine.runners.work_dir_lock import WorkDirLock
 
 CONFIG = """
 _base_ = [{toy!r}]

@@ -37,7 +37,7 @@ import time
 import psutil
 from torch.utils.data import DataLoader
 
-from smaug.engine.command_help import command_parser
+from smaug.cli.command_help import command_parser
 from smaug.registry import DATASETS
 
 WORDS = ('a man woman dog cat car street walks runs sits red blue green '

@@ -27,7 +27,7 @@ from functools import partial
 import torch
 from model_timing import alternating_rounds, forward_flops, timed_step
 
-from smaug.engine.command_help import command_parser
+from smaug.cli.command_help import command_parser
 from smaug.registry import MODELS
 
 SETTINGS = (('mask 0, gamma 1', 0., 1.), ('mask 0.5, gamma 1', 0.5, 1.),

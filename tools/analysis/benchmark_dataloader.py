@@ -49,7 +49,7 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 from smaug.datasets import VideoTextPretrainDataset
-from smaug.engine.command_help import command_parser
+from smaug.cli.command_help import command_parser
 from smaug.registry import DATASETS, TRANSFORMS
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'data'))

@@ -79,8 +79,8 @@ from mmengine.logging import MMLogger
 from mmengine.registry import init_default_scope
 from mmpretrain.structures import DataSample
 
-from smaug.engine.command_help import command_parser
-from smaug.engine.flop_counting import count_flops as count_training_flops
+from smaug.cli.command_help import command_parser
+from flop_counting import count_flops as count_training_flops
 from smaug.models.language.bert_arch import resolve_bert_arch
 from smaug.registry import MODELS
 

@@ -29,8 +29,8 @@ from torch.utils.data import Dataset
 import smaug.engine  # noqa: F401  (registers the loops)
 import smaug.evaluation  # noqa: F401  (registers the metric)
 from smaug.apis import init_model
-from smaug.engine.command_help import command_parser
-from smaug.engine.command_line import add_trust_argument
+from smaug.cli.command_help import command_parser
+from smaug.cli.command_line import add_trust_argument
 
 DEFAULT_CONFIG = 'configs/demo/ret_tiny_synthetic.py'
 

@@ -30,7 +30,7 @@ import timm
 import torch
 from model_timing import alternating_rounds, forward_flops, timed_step
 
-from smaug.engine.command_help import command_parser
+from smaug.cli.command_help import command_parser
 from smaug.models.backbones import QuickGELU, SparseMAEViT
 
 

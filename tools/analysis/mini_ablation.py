@@ -48,9 +48,9 @@ import torch
 from mmengine.config import DictAction
 
 from recall_intervals import video_bootstrap
-from smaug.engine.command_help import command_parser
-from smaug.engine.config_overrides import load_config
-from smaug.engine.flop_counting import count_flops
+from smaug.cli.command_help import command_parser
+from smaug.engine.config.config_overrides import load_config
+from flop_counting import count_flops
 from smaug.evaluation.metrics.retrieval_metric import (RetrievalMetric,
                                                        ground_truth_masks,
                                                        retrieval_ranks)

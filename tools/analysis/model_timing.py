@@ -11,7 +11,7 @@ import time
 
 import torch
 
-from smaug.engine.flop_counting import count_flops
+from flop_counting import count_flops
 
 
 def alternating_rounds(measures, warmup, rounds):

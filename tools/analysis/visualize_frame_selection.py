@@ -18,7 +18,7 @@ Example::
 """
 import sys
 
-from smaug.engine.command_help import command_parser
+from smaug.cli.command_help import command_parser
 from smaug.visualization import frame_selection, frame_selection_figure
 from smaug.visualization.figure_cli import (add_figure_arguments,
                                             load_figure_inputs, save_png)

@@ -49,11 +49,10 @@ from tqdm import tqdm
 from smaug.datasets.annotation_file import iter_annotation_file, media_of
 from smaug.datasets.corpus_availability import (REPORT_SUFFIX, media_roots,
                                                 write_report)
-from smaug.datasets.transforms import (BadMediaError, DecordDecode,
-                                       DecordInit, LoadImageAsClip,
-                                       SampleClipFrames)
+from smaug.datasets.transforms import (BadMediaError, DecordDecode, DecordInit,
+                                       LoadImageAsClip, SampleClipFrames)
 from smaug.datasets.transforms.video_file import PyAVVideo
-from smaug.engine.command_help import command_parser
+from smaug.cli.command_help import command_parser
 
 
 def check_video(path, num_frames=32, min_frames=1):

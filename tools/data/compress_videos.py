@@ -45,7 +45,7 @@ from check_corpus import check_video
 from failure_list import report_failures
 from tqdm import tqdm
 
-from smaug.engine.command_help import command_parser
+from smaug.cli.command_help import command_parser
 
 VIDEO_EXTENSIONS = ('.mp4', '.avi', '.mkv', '.webm', '.mov', '.m4v', '.3gp',
                     '.mpg', '.mpeg', '.flv', '.wmv')

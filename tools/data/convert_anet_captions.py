@@ -22,7 +22,7 @@ from functools import partial
 from split_annotations import (add_out_dir_argument, convert_given_splits,
                                write_split_files)
 
-from smaug.engine.command_help import command_parser
+from smaug.cli.command_help import command_parser
 
 
 def convert_split(path, video_template='{}.mp4'):

@@ -20,7 +20,7 @@ import os.path as osp
 
 from qa_annotations import add_output_arguments, write_qa_annotations
 
-from smaug.engine.command_help import command_parser
+from smaug.cli.command_help import command_parser
 
 
 def convert_split(questions_file, answers_file, template='v_{}.mp4'):

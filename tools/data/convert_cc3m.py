@@ -22,7 +22,7 @@ Example::
 from captioned_media import keep_captioned_media
 
 from smaug.datasets import dump_annotation_file
-from smaug.engine.command_help import command_parser
+from smaug.cli.command_help import command_parser
 
 
 def read_image_captions(tsv_file, columns, template):

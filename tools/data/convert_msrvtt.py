@@ -29,7 +29,7 @@ from collections import defaultdict
 from split_annotations import add_out_dir_argument
 
 from smaug.datasets import dump_annotation_file
-from smaug.engine.command_help import command_parser
+from smaug.cli.command_help import command_parser
 
 
 def read_csv_column(path, *columns):

@@ -22,7 +22,7 @@ import csv
 import json
 
 from smaug.datasets import dump_annotation_file
-from smaug.engine.command_help import command_parser
+from smaug.cli.command_help import command_parser
 
 NUM_OPTIONS = 5
 

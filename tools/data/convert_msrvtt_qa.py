@@ -23,7 +23,7 @@ from functools import partial
 from qa_annotations import add_output_arguments, write_qa_annotations
 from split_annotations import convert_given_splits
 
-from smaug.engine.command_help import command_parser
+from smaug.cli.command_help import command_parser
 
 
 def video_name(video_id, template='video{}.mp4'):

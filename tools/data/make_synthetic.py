@@ -350,7 +350,7 @@ def parse_args(argv=None):
     Args:
         argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
     """
-    # The summary paragraph, as smaug.engine.command_help gives the other
+    # The summary paragraph, as smaug.cli.command_help gives the other
     # tools: this generator runs before anything else (make synthetic, test
     # fixtures) and does not import smaug, which would cost seconds.
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])

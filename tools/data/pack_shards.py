@@ -66,12 +66,12 @@ from tqdm import tqdm
 
 from smaug.datasets import load_annotation_file
 from smaug.datasets.annotation_file import media_of
-from smaug.datasets.shard_index import (MEDIA_MODES, frame_member,
-                                        sample_key, shard_index_content)
-from smaug.datasets.transforms import (BadMediaError, DecordDecode,
-                                       DecordInit, LoadImageAsClip,
-                                       SampleClipFrames, open_video)
-from smaug.engine.command_help import command_parser
+from smaug.datasets.shard_index import (MEDIA_MODES, frame_member, sample_key,
+                                        shard_index_content)
+from smaug.datasets.transforms import (BadMediaError, DecordDecode, DecordInit,
+                                       LoadImageAsClip, SampleClipFrames,
+                                       open_video)
+from smaug.cli.command_help import command_parser
 
 SHARD_NAME = 'shard-{:06d}.tar'
 SHARD_PATTERN = re.compile(r'shard-(\d{6})\.tar')

@@ -28,7 +28,7 @@ import sys
 
 import torch
 
-from smaug.engine.command_help import command_parser
+from smaug.cli.command_help import command_parser
 from smaug.models.language.bert_weights import (convert_bert_state_dict,
                                                 count_bert_layers,
                                                 load_bert_state_dict,

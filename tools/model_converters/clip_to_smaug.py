@@ -32,11 +32,11 @@ import sys
 
 import torch
 
-from smaug.engine.command_help import command_parser
+from smaug.cli.command_help import command_parser
 from smaug.models.backbones import (SparseMAEViT,
                                     convert_clip_visual_state_dict,
-                                    load_clip_visual_weights,
-                                    read_checkpoint, unwrap_state_dict)
+                                    load_clip_visual_weights, read_checkpoint,
+                                    unwrap_state_dict)
 
 
 def parse_args(argv=None):

@@ -41,7 +41,7 @@ class SMAUGPretrain(SMAUGBase):
     every kernel draws from its own offset): the same distribution, not the
     same numbers. mmengine's ``accumulative_counts`` sums separate
     micro-batches' losses instead, which is not VTC's gradient
-    (:mod:`smaug.engine.contrastive_accumulation` refuses it).
+    (:mod:`smaug.engine.runners.contrastive_accumulation` refuses it).
 
     The shared parts (Q_v, Q_l, Q_m, Q_t, S) and their building blocks
     (``encode_video``, ``select_frames``, ``fuse``) are

@@ -7,11 +7,10 @@ import os
 import os.path as osp
 import sys
 
-import torch.distributed as dist
 from mmengine.config import DictAction
 
-from .config_overrides import load_config
-from .config_validation import ConfigError
+from ..engine.config.config_overrides import load_config
+from ..engine.config.config_validation import ConfigError
 
 
 class ConfigOptionsAction(DictAction):
@@ -31,7 +30,7 @@ class ConfigOptionsAction(DictAction):
 
 def add_trust_argument(parser):
     """Add ``--trust-checkpoint``, the opt-out of weights-only checkpoint
-    loading (:mod:`smaug.engine.checkpoint_loading`).
+    loading (:mod:`smaug.engine.checkpoints.checkpoint_loading`).
 
     Args:
         parser (argparse.ArgumentParser): The tool's parser, changed in place.
@@ -107,14 +106,3 @@ def exit_on_config_error(main):
             sys.exit(f'error: {error}')
 
     return run
-
-
-def close_distributed():
-    """End a distributed run cleanly: wait for every process, then destroy
-    the process group. Without it, gloo's threads can still be running while
-    the interpreter exits, and a process aborts (SIGABRT, "terminate called
-    without an active exception") after its work is done. Does nothing in a
-    single-process run."""
-    if dist.is_available() and dist.is_initialized():
-        dist.barrier()
-        dist.destroy_process_group()

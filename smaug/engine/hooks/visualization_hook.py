@@ -39,8 +39,8 @@ class PretrainVisualizationHook(Hook):
     def __init__(self, interval=1000, num_clips=2):
         if interval < 1 or num_clips < 1:
             raise ValueError(
-                'smaug/engine/visualization_hook.py: interval and num_clips '
-                f'must be >= 1, got {interval} and {num_clips}.')
+                'smaug/engine/hooks/visualization_hook.py: interval and '
+                f'num_clips must be >= 1, got {interval} and {num_clips}.')
         self.interval = interval
         self.num_clips = num_clips
 

@@ -7,8 +7,7 @@ from mmengine.hooks import Hook
 from mmengine.logging import print_log
 
 from smaug.evaluation.protocol_record import (build_protocol_record,
-                                              paper_comparison,
-                                              protocol_lines)
+                                              paper_comparison, protocol_lines)
 from smaug.registry import HOOKS
 
 

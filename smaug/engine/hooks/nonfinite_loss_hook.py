@@ -5,13 +5,15 @@ from mmengine.dist import all_gather_object, get_world_size
 from mmengine.hooks import Hook
 
 from smaug.registry import HOOKS
-from .nonfinite_guard import NonFiniteGuardMixin, NonFiniteLossError
+from ..optim_wrappers.nonfinite_guard import (NonFiniteGuardMixin,
+                                              NonFiniteLossError)
 
 
 @HOOKS.register_module()
 class NonFiniteLossHook(Hook):
     """Report the steps a guarded optimizer wrapper skipped
-    (:class:`~smaug.engine.nonfinite_guard.NonFiniteGuardMixin`).
+    (:class:`~smaug.engine.optim_wrappers.nonfinite_guard.
+    NonFiniteGuardMixin`).
 
     After an iteration whose update was skipped, it logs which loss terms
     were not finite on which rank (``loss_vtm=nan on rank 1``), with the

@@ -14,7 +14,7 @@ def AutoAmpOptimWrapper(dtype='bfloat16', loss_scale='dynamic',
     Configs name it so that AMP is on by default on GPUs while the same config
     still trains on a CPU-only machine (mmengine's AmpOptimWrapper refuses to
     run without a GPU). Both skip steps with a non-finite loss
-    (:mod:`smaug.engine.nonfinite_guard`).
+    (:mod:`smaug.engine.optim_wrappers.nonfinite_guard`).
 
     Args:
         dtype (str): Autocast dtype on the GPU, ``'bfloat16'`` or

@@ -6,7 +6,7 @@ from mmengine.dist import is_main_process
 from mmengine.hooks import CheckpointHook
 
 from smaug.registry import HOOKS
-from .write_failures import reported_write_failure
+from ..utils.write_failures import reported_write_failure
 
 # Message hub key: file names of the checkpoints the hook keeps, oldest first,
 # those it is about to delete included.

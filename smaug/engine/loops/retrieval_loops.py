@@ -41,8 +41,7 @@ gallery's tokens need host memory only. Phase timings are logged.
 import itertools
 import math
 import time
-from typing import (Dict, Iterable, Iterator, List, Optional, Sequence,
-                    Tuple)
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import torch
 from mmengine.dist import (all_gather, all_gather_object, all_reduce,

@@ -10,7 +10,7 @@ from mmengine.dist import all_reduce
 from mmengine.hooks import Hook
 
 from smaug.registry import HOOKS
-from .command_line import close_distributed
+from ..utils.process_group import close_distributed
 from .crash_safe_checkpoint_hook import CrashSafeCheckpointHook
 
 

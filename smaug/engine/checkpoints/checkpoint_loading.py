@@ -69,8 +69,8 @@ def load_local_checkpoint(filename, map_location=None, trust=False):
     """Load a local checkpoint weights-only, unless ``trust``.
 
     A file that fails to load is diagnosed
-    (:func:`~smaug.engine.checkpoint_diagnosis.why_unreadable`): one that
-    is not a checkpoint, or a damaged one, raises
+    (:func:`~smaug.engine.checkpoints.checkpoint_diagnosis.why_unreadable`):
+    one that is not a checkpoint, or a damaged one, raises
     :class:`UnreadableCheckpointError`; only a sound checkpoint holding
     objects beyond the allowed types raises
     :class:`UntrustedCheckpointError`.

@@ -17,7 +17,7 @@ import logging
 
 from mmengine.logging import print_log
 
-from .config_validation import ConfigError
+from ..config.config_validation import ConfigError
 
 
 def run_length(train_cfg):

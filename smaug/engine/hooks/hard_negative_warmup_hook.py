@@ -23,7 +23,8 @@ class HardNegativeWarmupHook(AttributeScheduleHook):
     Models that start from pre-trained weights do not need it.
 
     Logged as ``vtm_negative_hardness``; resume-safe (see
-    :class:`~smaug.engine.attribute_schedule_hook.AttributeScheduleHook`).
+    :class:`~smaug.engine.hooks.attribute_schedule_hook.
+    AttributeScheduleHook`).
 
     Args:
         warmup_ratio (float): Fraction of the training iterations over which
@@ -36,8 +37,8 @@ class HardNegativeWarmupHook(AttributeScheduleHook):
     def __init__(self, warmup_ratio=1.0):
         if not 0 < warmup_ratio <= 1:
             raise ValueError(
-                'smaug/engine/hard_negative_warmup_hook.py: warmup_ratio '
-                f'must lie in (0, 1], got {warmup_ratio}.')
+                'smaug/engine/hooks/hard_negative_warmup_hook.py: '
+                f'warmup_ratio must lie in (0, 1], got {warmup_ratio}.')
         self.warmup_ratio = warmup_ratio
 
     def value(self, runner):

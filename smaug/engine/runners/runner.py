@@ -15,13 +15,13 @@ late or not at all:
 
 - the config is checked before anything is built (unknown types,
   arguments and misspelt top-level keys, named by their place:
-  :mod:`smaug.engine.config_validation`); mmengine's gradient
+  :mod:`smaug.engine.config.config_validation`); mmengine's gradient
   accumulation of a contrastive model is refused for the exact one
-  (:mod:`smaug.engine.contrastive_accumulation`);
+  (:mod:`smaug.engine.runners.contrastive_accumulation`);
 - a work_dir that cannot be written stops the run at start-up, not at the
   first checkpoint an hour later;
 - a second training on a work_dir in use is refused
-  (:mod:`smaug.engine.work_dir_lock`);
+  (:mod:`smaug.engine.runners.work_dir_lock`);
 - checkpoints are written atomically (temporary name, fsync, rename), so a
   crash or a full disk during a save never leaves a truncated file under
   the final name, and a failed save names its path;
@@ -33,7 +33,7 @@ late or not at all:
 
 Every checkpoint it loads (``load_from``, ``resume`` and the components'
 ``init_cfg=dict(type='Pretrained')``) is read weights-only
-(:mod:`smaug.engine.checkpoint_loading`), unless the config sets
+(:mod:`smaug.engine.checkpoints.checkpoint_loading`), unless the config sets
 ``trust_checkpoint=True`` (``--trust-checkpoint`` of the tools).
 """
 import datetime
@@ -43,8 +43,7 @@ import tempfile
 
 import torch
 import torch.distributed as torch_dist
-from mmengine.dist import (broadcast_object_list, get_world_size,
-                           is_distributed)
+from mmengine.dist import broadcast_object_list, get_world_size, is_distributed
 from mmengine.device import get_device
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
@@ -52,15 +51,17 @@ from mmengine.runner.checkpoint import find_latest_checkpoint
 from torch.nn.parallel import DistributedDataParallel
 
 from smaug.registry import MODEL_WRAPPERS, RUNNERS
-from .checkpoint_compatibility import (compare_state_dicts, format_report,
-                                       revise_state_dict)
-from .checkpoint_loading import load_checkpoint_file, use_weights_only_loader
-from .config_validation import check_config
+from ..checkpoints.checkpoint_compatibility import (compare_state_dicts,
+                                                    format_report,
+                                                    revise_state_dict)
+from ..checkpoints.checkpoint_loading import (load_checkpoint_file,
+                                              use_weights_only_loader)
+from ..config.config_validation import check_config
 from .contrastive_accumulation import check_contrastive_accumulation
-from .preemption_hook import PreemptionHook
+from ..hooks.preemption_hook import PreemptionHook
 from .run_length_schedule import fit_schedule_to_run
 from .work_dir_lock import WorkDirInUseError, WorkDirLock
-from .write_failures import reported_write_failure
+from ..utils.write_failures import reported_write_failure
 
 
 def init_cpu_process_group(launcher, backend='gloo', timeout=None, **kwargs):
@@ -134,7 +135,8 @@ class SMAUGRunner(Runner):
     @classmethod
     def from_cfg(cls, cfg):
         """Check the config, fit the LR schedule to the run's length
-        (:mod:`smaug.engine.run_length_schedule`), then build the runner.
+        (:mod:`smaug.engine.runners.run_length_schedule`), then build the
+        runner.
 
         Args:
             cfg (mmengine.Config): The full config.
@@ -222,9 +224,9 @@ class SMAUGRunner(Runner):
 
     def train(self):
         """Train, holding the work_dir's lock
-        (:mod:`smaug.engine.work_dir_lock`): a second training on the same
-        work_dir is refused before it loads or writes a checkpoint. The lock
-        and the signals a :class:`PreemptionHook` caught are released even
+        (:mod:`smaug.engine.runners.work_dir_lock`): a second training on the
+        same work_dir is refused before it loads or writes a checkpoint. The
+        lock and the signals a :class:`PreemptionHook` caught are released even
         when the training raises.
 
         Returns:

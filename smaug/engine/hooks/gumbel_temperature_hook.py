@@ -12,7 +12,8 @@ class GumbelTemperatureHook(AttributeScheduleHook):
     the last.
 
     Logged as ``gumbel_tau``; resume-safe (see
-    :class:`~smaug.engine.attribute_schedule_hook.AttributeScheduleHook`).
+    :class:`~smaug.engine.hooks.attribute_schedule_hook.
+    AttributeScheduleHook`).
 
     Args:
         start (float): Temperature at iteration 0. Defaults to 1.0.
@@ -26,8 +27,8 @@ class GumbelTemperatureHook(AttributeScheduleHook):
     def __init__(self, start=1.0, end=0.1, mode='linear'):
         if start <= 0 or end <= 0 or mode not in ('linear', 'exp'):
             raise ValueError(
-                'smaug/engine/gumbel_temperature_hook.py: need start > 0, '
-                f"end > 0 and mode in ('linear', 'exp'), got start={start}, "
+                'smaug/engine/hooks/gumbel_temperature_hook.py: need '
+                f"start > 0, end > 0 and mode in ('linear', 'exp'), got start={start}, "
                 f'end={end}, mode={mode!r}.')
         self.start = start
         self.end = end

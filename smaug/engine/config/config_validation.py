@@ -26,10 +26,10 @@ from mmengine.runner import (EpochBasedTrainLoop, IterBasedTrainLoop, Runner,
                              TestLoop, ValLoop)
 from torch.utils.data import DataLoader
 
-from smaug.registry import (DATA_SAMPLERS, DATASETS, EVALUATORS, HOOKS,
-                            LOOPS, METRICS, MODEL_WRAPPERS, MODELS,
-                            OPTIM_WRAPPERS, OPTIMIZERS, PARAM_SCHEDULERS,
-                            TRANSFORMS, VISBACKENDS, VISUALIZERS)
+from smaug.registry import (DATA_SAMPLERS, DATASETS, EVALUATORS, HOOKS, LOOPS,
+                            METRICS, MODEL_WRAPPERS, MODELS, OPTIM_WRAPPERS,
+                            OPTIMIZERS, PARAM_SCHEDULERS, TRANSFORMS,
+                            VISBACKENDS, VISUALIZERS)
 
 # Top-level keys the Runner and the tools read, besides Runner arguments.
 EXTRA_TOP_LEVEL_KEYS = {

@@ -4,7 +4,7 @@ import functools
 from mmengine.visualization import TensorboardVisBackend
 
 from smaug.registry import VISBACKENDS
-from .write_failures import reported_write_failure
+from ..utils.write_failures import reported_write_failure
 
 
 def naming_the_folder(method):

@@ -5,7 +5,8 @@ from mmengine.model import is_model_wrapper
 
 class AttributeScheduleHook(Hook):
     """Before each training iteration, set attribute ``attribute`` of every
-    sub-module that has one to :meth:`value` and log it as ``train/{log_name}``.
+    sub-module that has one to :meth:`value` and log it as
+    ``train/{log_name}``.
 
     Any module with the attribute takes part, so a user's replacement
     component is scheduled too. The value depends only on the iteration
