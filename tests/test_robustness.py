@@ -7,7 +7,6 @@ SIGKILL (test_exact_resume.py), a crash during a checkpoint save
 .py) and non-finite losses (test_numerical_faults.py).
 """
 import errno
-import importlib.util
 import json
 import os
 import sys
@@ -33,6 +32,7 @@ from smaug.registry import DATASETS, MODELS
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / 'tests' / 'fixtures'))
+from tool_scripts import load_tool  # noqa: E402
 import media_files  # noqa: E402
 from toy_runs import run_logs, toy_cfg  # noqa: E402
 
@@ -134,20 +134,11 @@ def test_wrong_model_checkpoint_is_reported(tmp_path, other_model_checkpoint):
         strict.load_checkpoint(other_model_checkpoint)
 
 
-def load_tool(name):
-    """Import tools/<name>.py as a module."""
-    spec = importlib.util.spec_from_file_location(
-        f'tool_{name}', REPO_ROOT / 'tools' / f'{name}.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize('options,required', [([], True),
                                               (['--allow-partial'], False)])
 def test_test_tool_requires_all_weights(options, required, monkeypatch,
                                         tmp_path):
-    tool = load_tool('test')
+    tool = load_tool('test.py')
     built = []
 
     def capture(cfg):

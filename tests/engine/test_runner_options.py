@@ -1,6 +1,7 @@
 """SMAUGRunner's total batch size, the AMP-if-GPU optim wrapper, and
 tools/train.py's --amp on a machine without a GPU."""
-import importlib.util
+import sys
+from pathlib import Path
 
 import pytest
 import torch
@@ -10,6 +11,9 @@ from mmengine.optim import AmpOptimWrapper, OptimWrapper
 
 from smaug.engine import (AutoAmpOptimWrapper, GuardedAmpOptimWrapper,
                           GuardedOptimWrapper, SMAUGRunner)
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
+from tool_scripts import load_tool  # noqa: E402
 
 
 def toy_dataloader_cfg(**batch):
@@ -50,12 +54,8 @@ def test_auto_amp_is_plain_on_cpu_and_amp_on_gpu(monkeypatch):
     assert wrapper.kw['dtype'] == 'bfloat16'
 
 
-def test_amp_without_gpu_warns_and_trains_in_float32(monkeypatch,
-                                                     repo_root):
-    spec = importlib.util.spec_from_file_location(
-        'train_tool', repo_root / 'tools' / 'train.py')
-    train_tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(train_tool)
+def test_amp_without_gpu_warns_and_trains_in_float32(monkeypatch):
+    train_tool = load_tool('train.py')
     monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
     MMLogger.get_instance('amp_without_gpu')
     cfg = Config(dict(optim_wrapper=dict(type='OptimWrapper')))

@@ -1,12 +1,14 @@
 """tools/analysis/benchmark_pretrain.py on the tiny config: one step each."""
-import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
 import torch
 
 REPO = Path(__file__).resolve().parents[2]
-TOOL = REPO / 'tools' / 'analysis' / 'benchmark_pretrain.py'
+sys.path.insert(0, str(REPO / 'tests' / 'fixtures'))
+from tool_scripts import load_tool  # noqa: E402
+
 TINY = str(REPO / 'configs' / '_base_' / 'models' / 'smaug_tiny.py')
 COLUMNS = ['config', 'step', 's', 'optim', 's', 'samples/s', 'peak', 'GiB',
            'GFLOP', 'FLOP', 'x', 'time', 'x', 'time/FLOP', 'TFLOP/s', 'MFU']
@@ -15,10 +17,7 @@ COLUMNS = ['config', 'step', 's', 'optim', 's', 'samples/s', 'peak', 'GiB',
 @pytest.fixture(scope='module')
 def tool():
     """The script as a module."""
-    spec = importlib.util.spec_from_file_location('benchmark_pretrain', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool('analysis/benchmark_pretrain.py')
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """tools/model_converters/clip_to_smaug.py on a tiny open_clip ViT."""
-import importlib.util
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,17 +9,10 @@ from open_clip.transformer import QuickGELU, VisionTransformer
 
 from smaug.models.backbones import SparseMAEViT
 
-TOOL = Path(__file__).resolve().parents[2] / 'tools' / 'model_converters' / \
-    'clip_to_smaug.py'
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
+from tool_scripts import load_tool  # noqa: E402
+
 ARCH = dict(embed_dims=32, num_layers=2, num_heads=2, feedforward_channels=64)
-
-
-def load_tool():
-    """Import the tool script as a module."""
-    spec = importlib.util.spec_from_file_location('clip_to_smaug', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def write_open_clip_checkpoint(path, drop=None):
@@ -39,7 +32,7 @@ def write_open_clip_checkpoint(path, drop=None):
 def test_converts_and_loads(tmp_path, capsys):
     src, dst = tmp_path / 'open_clip.pt', tmp_path / 'out' / 'smaug.pth'
     visual = write_open_clip_checkpoint(src)
-    assert load_tool().main([str(src), str(dst), '--arch',
+    assert load_tool('model_converters/clip_to_smaug.py').main([str(src), str(dst), '--arch',
                              json.dumps(ARCH)]) == 0
     printed = capsys.readouterr().out
     assert '31 keys converted' in printed and '0 missing' in printed
@@ -59,7 +52,7 @@ def test_converts_and_loads(tmp_path, capsys):
 def test_missing_keys_fail_unless_allowed(tmp_path):
     src, dst = tmp_path / 'open_clip.pt', tmp_path / 'smaug.pth'
     write_open_clip_checkpoint(src, drop='ln_post.bias')
-    tool = load_tool()
+    tool = load_tool('model_converters/clip_to_smaug.py')
     with pytest.raises(SystemExit) as error:
         tool.main([str(src), str(dst), '--arch', json.dumps(ARCH)])
     assert 'missing: ln_post.bias' in str(error.value)
@@ -73,10 +66,10 @@ def test_wrong_arch_reports_unknown_and_missing(tmp_path):
     src, dst = tmp_path / 'open_clip.pt', tmp_path / 'smaug.pth'
     write_open_clip_checkpoint(src)
     with pytest.raises(SystemExit) as error:
-        load_tool().main([str(src), str(dst), '--arch',
+        load_tool('model_converters/clip_to_smaug.py').main([str(src), str(dst), '--arch',
                           json.dumps(dict(ARCH, num_layers=1))])
     assert 'unknown: layers.1.ln_1.weight' in str(error.value)
     with pytest.raises(SystemExit) as error:
-        load_tool().main([str(src), str(dst), '--arch',
+        load_tool('model_converters/clip_to_smaug.py').main([str(src), str(dst), '--arch',
                           json.dumps(dict(ARCH, num_layers=3))])
     assert 'missing: layers.2.ln_1.weight' in str(error.value)

@@ -1,7 +1,6 @@
 """tools/search.py on a tiny corpus with random checkpoints of the demo
 model: tables, the cache, re-ranking, evaluation, errors."""
 import errno
-import importlib.util
 import json
 import os
 import sys
@@ -15,17 +14,9 @@ FIXTURES = Path(__file__).resolve().parents[1] / 'fixtures'
 sys.path.insert(0, str(FIXTURES))
 import media_files  # noqa: E402
 import search_setup  # noqa: E402
+from tool_scripts import load_tool  # noqa: E402
 
-TOOL = FIXTURES.parents[1] / 'tools' / 'search.py'
 QUERY = 'a red square moves up'
-
-
-def load_tool():
-    """Import the tool script as a module."""
-    spec = importlib.util.spec_from_file_location('search_tool', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope='module')
@@ -38,7 +29,7 @@ def run(setup, tmp_path, monkeypatch, capsys):
     """Run the tool in the corpus root with its index in tmp_path; return
     its captured stdout and stderr."""
     monkeypatch.chdir(setup['root'])
-    tool = load_tool()
+    tool = load_tool('search.py')
 
     def run_tool(*extra, checkpoint=setup['checkpoint'],
                  videos=setup['videos']):
@@ -203,7 +194,7 @@ def test_full_index_dir_is_a_clear_error(run, setup, monkeypatch, tmp_path):
 
 def test_default_index_dir_under_user_cache(monkeypatch, tmp_path):
     monkeypatch.setenv('XDG_CACHE_HOME', str(tmp_path))
-    tool = load_tool()
+    tool = load_tool('search.py')
     first = tool.default_index_dir('/data/videos')
     assert first.startswith(str(tmp_path / 'smaug' / 'search' / 'videos-'))
     assert first != tool.default_index_dir('/other/videos')

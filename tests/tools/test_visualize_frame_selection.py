@@ -1,5 +1,4 @@
 """tools/analysis/visualize_frame_selection.py on a tiny random checkpoint."""
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -13,18 +12,7 @@ from smaug.visualization.tile_grid import OUTLINE
 FIXTURES = Path(__file__).resolve().parents[1] / 'fixtures'
 sys.path.insert(0, str(FIXTURES))
 import tiny_smaug  # noqa: E402
-
-TOOL = FIXTURES.parents[1] / 'tools' / 'analysis' / \
-    'visualize_frame_selection.py'
-
-
-def load_tool():
-    """Import the tool script as a module."""
-    spec = importlib.util.spec_from_file_location(
-        'visualize_frame_selection', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tool_scripts import load_tool  # noqa: E402
 
 
 @pytest.fixture(scope='module')
@@ -50,7 +38,7 @@ def outlined_frames(path, num_frames):
 @pytest.mark.parametrize('extra,kept', [([], 2), (['--num-selected', '3'],
                                                   3)])
 def test_video_with_caption(inputs, tmp_path, capsys, extra, kept):
-    tool = load_tool()
+    tool = load_tool('analysis/visualize_frame_selection.py')
     out = tmp_path / 'selection.png'
     assert tool.main([inputs['config'], inputs['checkpoint'], '--video',
                       inputs['video'], '--caption', inputs['caption'],
@@ -61,7 +49,7 @@ def test_video_with_caption(inputs, tmp_path, capsys, extra, kept):
 
 
 def test_training_item_and_missing_caption(inputs, tmp_path):
-    tool = load_tool()
+    tool = load_tool('analysis/visualize_frame_selection.py')
     out = tmp_path / 'item.png'
     assert tool.main([inputs['config'], inputs['checkpoint'], '--index', '1',
                       '--num-frames', '6', '--out', str(out)]) == 0

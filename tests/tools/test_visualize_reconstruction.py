@@ -1,5 +1,4 @@
 """tools/analysis/visualize_reconstruction.py on a tiny random checkpoint."""
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -12,18 +11,7 @@ from smaug.visualization import GREY, reconstruction_grid
 FIXTURES = Path(__file__).resolve().parents[1] / 'fixtures'
 sys.path.insert(0, str(FIXTURES))
 import tiny_smaug  # noqa: E402
-
-TOOL = FIXTURES.parents[1] / 'tools' / 'analysis' / \
-    'visualize_reconstruction.py'
-
-
-def load_tool():
-    """Import the tool script as a module."""
-    spec = importlib.util.spec_from_file_location('visualize_reconstruction',
-                                                  TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tool_scripts import load_tool  # noqa: E402
 
 
 @pytest.fixture(scope='module')
@@ -38,7 +26,7 @@ def read_png(path):
 
 
 def test_video_and_training_item_figures(inputs, tmp_path):
-    tool = load_tool()
+    tool = load_tool('analysis/visualize_reconstruction.py')
     out = tmp_path / 'figs' / 'video.png'
     assert tool.main([inputs['config'], inputs['checkpoint'], '--video',
                       inputs['video'], '--out', str(out)]) == 0
@@ -59,7 +47,7 @@ def test_video_and_training_item_figures(inputs, tmp_path):
 
 
 def test_refuses_a_model_without_decoder(inputs, tmp_path):
-    tool = load_tool()
+    tool = load_tool('analysis/visualize_reconstruction.py')
     with pytest.raises(SystemExit, match='no mvm_head'):
         tool.main([inputs['config'], inputs['checkpoint'], '--video',
                    inputs['video'], '--out', str(tmp_path / 'x.png'),

@@ -1,5 +1,5 @@
 """tools/analysis/visualize_sparsification.py on a tiny random backbone."""
-import importlib.util
+import sys
 from pathlib import Path
 
 import av
@@ -9,8 +9,9 @@ from PIL import Image
 
 from smaug.apis import read_clip, standard_test_pipeline_cfg
 
-TOOL = Path(__file__).resolve().parents[2] / 'tools' / 'analysis' / \
-    'visualize_sparsification.py'
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
+from tool_scripts import load_tool  # noqa: E402
+
 CONFIG = """model = dict(
     type='SomeAlgorithm',
     backbone=dict(
@@ -19,15 +20,6 @@ CONFIG = """model = dict(
                   feedforward_channels=64),
         img_size=64, mask_ratio=0.5, sparse_layers=(1, 3), keep_rate=0.5))
 """
-
-
-def load_tool():
-    """Import the tool script as a module."""
-    spec = importlib.util.spec_from_file_location('visualize_sparsification',
-                                                  TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def write_video(path, num_frames=8, size=80):
@@ -46,7 +38,7 @@ def write_video(path, num_frames=8, size=80):
 def test_writes_png_for_synthetic_and_video_clips(tmp_path):
     config = tmp_path / 'tiny.py'
     config.write_text(CONFIG)
-    tool = load_tool()
+    tool = load_tool('analysis/visualize_sparsification.py')
     out = tmp_path / 'figs' / 'synthetic.png'
     assert tool.main([str(config), '--out', str(out), '--num-frames',
                       '2']) == 0
@@ -62,7 +54,7 @@ def test_writes_png_for_synthetic_and_video_clips(tmp_path):
 
 
 def test_patch_states_and_video_frames(tmp_path):
-    tool = load_tool()
+    tool = load_tool('analysis/visualize_sparsification.py')
     video = tmp_path / 'clip.mp4'
     write_video(video, size=80)
     frames = read_clip(str(video), standard_test_pipeline_cfg(4, 64))
