@@ -5,6 +5,8 @@ kernel that ``scaled_dot_product_attention`` dispatches to on the CPU, so
 attention would count as zero there; :data:`CPU_SDPA_FLOP_FORMULAS` adds
 PyTorch's own SDPA formulas for it.
 """
+import sys
+
 import torch
 from torch.utils.flop_counter import (FlopCounterMode,
                                       sdpa_backward_flop_count,
@@ -46,3 +48,10 @@ def count_flops(step):
     with counter:
         step()
     return counter.get_total_flops()
+
+
+if __name__ == '__main__':
+    sys.exit('flop_counting.py is a module of benchmark_pretrain.py, '
+             'mini_ablation.py and model_timing.py, not a command: run python '
+             'tools/analysis/benchmark_pretrain.py --help or python '
+             'tools/analysis/mini_ablation.py --help')
