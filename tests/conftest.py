@@ -4,6 +4,12 @@ import socket
 import sys
 from pathlib import Path
 
+# OpenCV before decord: decord's wheel bundles zlib 1.2.3 and loads it
+# globally, so a process that imports decord first has OpenCV's libpng bound
+# to it, and every PNG decode fails ("libpng error: bad parameters to zlib").
+# smaug loads OpenCV first (through mmcv); test modules that import decord
+# before smaug would not, making tests depend on their order.
+import cv2  # noqa: F401
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
