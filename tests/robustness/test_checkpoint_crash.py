@@ -10,6 +10,7 @@ with an error naming the file and the reason, leaving no partial file.
 import errno
 import os
 import signal
+import threading
 
 import pytest
 from mmengine.config import Config
@@ -102,8 +103,13 @@ def test_full_disk_writing_tensorboard_events_names_the_folder(
     monkeypatch.setattr(gfile.LocalFileSystem, 'write', full_disk)
     cfg = toy_cfg(tmp_path / 'work')
     cfg.visualizer = Config.fromfile(str(TOY_CONFIG)).visualizer
+    threads_before = set(threading.enumerate())
     with pytest.raises(RuntimeError,
                        match=r'Could not write TensorBoard events to '
                        rf'{tmp_path / "work"}/\d+_\d+/vis_data '
                        r'\(the disk is full\)'):
         SMAUGRunner.from_cfg(cfg).train()
+    # wait for the writer thread to die of the error here, where the mark
+    # above covers it, not during a later test
+    for thread in set(threading.enumerate()) - threads_before:
+        thread.join(timeout=10)
