@@ -19,7 +19,7 @@ from smaug.engine.checkpoints.checkpoint_loading import (
     UnreadableCheckpointError, UntrustedCheckpointError, load_local_checkpoint,
     use_weights_only_loader)
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
 import media_files  # noqa: E402
 
 

@@ -8,7 +8,7 @@ from torch import nn
 from smaug.models.heads import VTMHead
 from smaug.registry import HOOKS
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
 from schedule_hook_runs import (fake_runner,  # noqa: E402
                                 warnings_without_target)
 

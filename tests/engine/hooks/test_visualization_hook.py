@@ -16,7 +16,7 @@ from smaug.engine import PretrainVisualizationHook
 from smaug.registry import HOOKS
 from smaug.visualization import frame_selection_grid, reconstruction_grid
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
 import tiny_smaug  # noqa: E402
 
 CAPTIONS = ['a red circle moves left', 'the blue square goes up',

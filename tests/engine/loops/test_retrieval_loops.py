@@ -9,7 +9,7 @@ from mmengine.hooks import Hook
 from smaug.engine import gather_rows
 from smaug.evaluation import ground_truth_masks, retrieval_ranks
 
-FIXTURES = __import__('pathlib').Path(__file__).parents[1] / 'fixtures'
+FIXTURES = __import__('pathlib').Path(__file__).parents[2] / 'fixtures'
 sys.path.insert(0, str(FIXTURES))
 import retrieval_fakes  # noqa: E402
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
 from media_files import make_synthetic  # noqa: E402
 from tiny_smaug import build_tiny_smaug  # noqa: E402
 

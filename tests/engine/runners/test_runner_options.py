@@ -12,7 +12,7 @@ from mmengine.optim import AmpOptimWrapper, OptimWrapper
 from smaug.engine import (AutoAmpOptimWrapper, GuardedAmpOptimWrapper,
                           GuardedOptimWrapper, SMAUGRunner)
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
 from tool_scripts import load_tool  # noqa: E402
 
 

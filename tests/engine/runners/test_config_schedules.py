@@ -13,11 +13,11 @@ import pytest
 from smaug.engine import ConfigError, SMAUGRunner
 from smaug.engine.config.config_overrides import load_config
 
-FIXTURES = Path(__file__).resolve().parents[1] / 'fixtures'
+FIXTURES = Path(__file__).resolve().parents[2] / 'fixtures'
 sys.path.insert(0, str(FIXTURES))
 from toy_runs import run_logs, toy_cfg  # noqa: E402
 
-SCHEDULES = Path(__file__).resolve().parents[2] / 'configs' / '_base_' / \
+SCHEDULES = Path(__file__).resolve().parents[3] / 'configs' / '_base_' / \
     'schedules'
 ITERS_PER_EPOCH = 4  # 8 points, batch 2
 
