@@ -1,4 +1,5 @@
 """The BERT WordPiece tokenizer, from a folder, a vocab.txt or a hub name."""
+import os
 import os.path as osp
 
 
@@ -14,6 +15,11 @@ def build_bert_tokenizer(path):
     Returns:
         transformers.BertTokenizerFast: The tokenizer.
     """
+    # Batches of short captions gain nothing from the tokenizer's thread
+    # pool, and once it has run, every dataloader worker forked afterwards
+    # (the val loader's, each epoch's without persistent workers) prints a
+    # warning and switches it off. A user's own setting wins.
+    os.environ.setdefault('TOKENIZERS_PARALLELISM', 'false')
     from transformers import BertTokenizerFast
     if osp.isfile(path):
         return BertTokenizerFast(vocab_file=path, do_lower_case=True)

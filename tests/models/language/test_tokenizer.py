@@ -1,4 +1,8 @@
 """build_bert_tokenizer from a vocab.txt and from a folder."""
+import os
+import subprocess
+import sys
+
 import pytest
 
 from smaug.models.language import build_bert_tokenizer
@@ -38,3 +42,32 @@ def test_from_vocab_file_and_folder(tmp_path):
 def test_missing_path_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match='tokenizer.py'):
         build_bert_tokenizer(str(tmp_path / 'nowhere'))
+
+
+FORK_AFTER_TOKENIZING = """
+import os, sys
+from smaug.models.language import build_bert_tokenizer
+tokenizer = build_bert_tokenizer(sys.argv[1])
+tokenizer(['a dog runs on the grass'] * 64, padding=True)
+pid = os.fork()  # as a dataloader worker starts
+if pid == 0:
+    os._exit(0)
+os.waitpid(pid, 0)
+print(os.environ['TOKENIZERS_PARALLELISM'])
+"""
+
+
+@pytest.mark.parametrize('setting', [None, 'true'])
+def test_forked_workers_print_no_tokenizer_warning(tmp_path, setting):
+    env = {k: v for k, v in os.environ.items()
+           if k != 'TOKENIZERS_PARALLELISM'}
+    if setting is not None:
+        env['TOKENIZERS_PARALLELISM'] = setting
+    result = subprocess.run(
+        [sys.executable, '-c', FORK_AFTER_TOKENIZING,
+         str(write_vocab(tmp_path))],
+        env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    # off unless the user set it (their setting is kept)
+    assert result.stdout.strip() == (setting or 'false')
+    assert 'huggingface/tokenizers' not in result.stderr, result.stderr
