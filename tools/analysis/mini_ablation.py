@@ -164,7 +164,9 @@ def run(config, epochs, seed, work_dir, cfg_options):
     cfg.launcher = 'none'
     cfg.randomness = dict(seed=seed, deterministic=False)
     cfg.train_cfg.max_epochs = epochs
-    cfg.train_cfg.val_interval = epochs + 1  # test once, after training
+    # No validation inside the timed training (mmengine validates after
+    # the last epoch whatever val_interval says); test once, after it.
+    cfg.train_cfg.val_begin = epochs + 1
     cfg.param_scheduler[-1]['end'] = epochs
     cfg.test_evaluator = dict(cfg.test_evaluator, type='QueryRankMetric')
     runner = RUNNERS.build(cfg)
