@@ -114,7 +114,7 @@ def test_mini_ablation_prints_the_table_with_intervals(repo_root, tool_env,
     saved = json.loads((tmp_path / 'runs' / 'results.json').read_text())
     assert saved['seeds'] == [3, 4]
     assert all(len(runs) == 2 for runs in saved['results'].values())
-    # the timed training has no validation in it; each run is tested once
+    # the timed training has no validation in it; each run has its test
     logs = sorted((tmp_path / 'runs').glob('seed*/*/*/*.log'))
     assert len(logs) == 4
     for log in logs:
