@@ -16,6 +16,8 @@ that would be ignored, or an invalid value, stops the tool with a message
 naming the config file and the entry.
 """
 import logging
+import os
+import sys
 
 import torch
 from mmengine.logging import print_log
@@ -23,7 +25,10 @@ from mmengine.logging import print_log
 from smaug.cli.command_help import command_parser
 from smaug.cli.command_line import (add_common_arguments, exit_on_config_error,
                                     load_config_with_arguments)
+from smaug.engine.runners.work_dir_lock import (WorkDirInUseError,
+                                               claim_work_dir)
 from smaug.engine.utils.process_group import close_distributed
+from smaug.engine.utils.stop_report import report_stop
 from smaug.registry import RUNNERS
 
 
@@ -98,6 +103,11 @@ def main():
     args = parse_args()
     cfg = load_config_with_arguments(args)
     apply_train_arguments(cfg, args)
+    try:  # before the runner creates anything in the work_dir
+        claim_work_dir(cfg.work_dir, os.environ)
+    except WorkDirInUseError as refusal:
+        report_stop(1, str(refusal))
+        sys.exit(f'error: {refusal}')
     runner = RUNNERS.build(cfg)
     runner.train()
     close_distributed()
