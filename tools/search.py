@@ -38,10 +38,12 @@ import os.path as osp
 import statistics
 import sys
 import time
+from pathlib import Path
 
 from smaug.apis import (IndexWriteError, VideoIndex, add_model_arguments,
                         init_model_from_args, iter_video_embeddings,
                         model_fingerprint, search_videos)
+from smaug.apis import VIDEO_EXTENSIONS
 from smaug.datasets import AnnotationError, load_annotation_file
 from smaug.datasets.annotation_file import require
 from smaug.cli.command_help import command_parser
@@ -160,6 +162,10 @@ def build_index(model, args):
           f'left out) in {seconds:.2f} s')
     for path, entry in list(index.unreadable.items())[:10]:
         print(f'  unreadable: {path}: {entry["reason"]}', file=sys.stderr)
+    for path in sorted(Path(args.videos).rglob('*')):  # x.mp4/ is skipped
+        if path.suffix.lower() in VIDEO_EXTENSIONS and path.is_dir():
+            print(f'  not a video: {path.relative_to(args.videos)}: a '
+                  'folder', file=sys.stderr)
     return index
 
 

@@ -118,12 +118,14 @@ def test_av1_gif_and_symbolic_link_loops(run, setup, tmp_path):
     (folder / 'loop.mp4').symlink_to('loop.mp4')
     (folder / 'sub').mkdir()
     (folder / 'sub' / 'up').symlink_to('..')  # a folder loop: not followed
+    (folder / 'sub' / 'x.mp4').mkdir()  # named like a video: said so
     with pytest.warns(UserWarning, match='loop.mp4'):
         result = run('--query', QUERY, videos=folder)
     assert '4 videos (5 new, 0 changed, 0 removed, 1 unreadable' in \
         result.out
     assert ('unreadable: loop.mp4: a symbolic link to nowhere (a loop, or a '
             'missing target)') in result.err
+    assert 'not a video: sub/x.mp4: a folder' in result.err
     assert {row[0] for row in result_rows(result.out, 1)} >= {
         'av1.mkv', 'animation.gif'}
 
