@@ -109,14 +109,8 @@ class RankWatchdogHook(Hook):
 
     def after_train_iter(self, runner, batch_idx, data_batch=None,
                          outputs=None):
-        """The iteration is over.
-
-        Args:
-            runner (Runner): The runner.
-            batch_idx (int): Index of the batch.
-            data_batch (dict, optional): The batch.
-            outputs (dict, optional): The step's log variables.
-        """
+        """The iteration is over (its checkpoint and the other hooks' work
+        included: this hook comes last); the arguments are mmengine's."""
         self._watched_since = None
         self._step = progress_step(runner.iter + 1, finished=True)
 
