@@ -106,8 +106,9 @@ def main():
     try:  # before the runner creates anything in the work_dir
         claim_work_dir(cfg.work_dir, os.environ)
     except WorkDirInUseError as refusal:
-        report_stop(1, str(refusal))
-        sys.exit(f'error: {refusal}')
+        print(f'error: {refusal}', file=sys.stderr, flush=True)
+        report_stop(1, str(refusal), final=True)  # no restart: it would
+        sys.exit(1)  # be refused again
     runner = RUNNERS.build(cfg)
     runner.train()
     close_distributed()

@@ -146,9 +146,11 @@ def find_holdups(board, pause):
             f'{describe_step(after[rank]["step"])}; look at it with py-spy '
             f'dump --pid {after[rank]["pid"]} on {after[rank]["host"]}'
             for rank in behind)
-    return (f'every rank is {describe_step(front)} and running: a '
-            'collective operation did not complete (the network between '
-            'the machines? a GPU that hangs? see the logs of every rank)')
+    return (f'every rank is {describe_step(front)} and running: one of '
+            'them is stuck in it (a checkpoint written to a file system '
+            'that hangs?) or a collective operation did not complete (the '
+            'network between the machines? a GPU that hangs?); see whose '
+            'log stopped first, and py-spy dump each')
 
 
 def _describe_silent(rank, record, host):

@@ -22,6 +22,7 @@ used, so that the launcher runs this file without importing torch.
 """
 import os
 import os.path as osp
+import signal
 import sys
 
 REPORT_ENV = 'SMAUG_STOP_REPORT'
@@ -53,17 +54,22 @@ def _attempt():
     return os.environ.get('TORCHELASTIC_RESTART_COUNT', '0')
 
 
-def report_stop(status, line):
+def report_stop(status, line, final=False):
     """Tell the launcher that this process stops, and why.
 
     Args:
         status (int): Its exit status.
         line (str): What a person does about it, on one line (``{resume}``
             stands for the command that resumes).
+        final (bool): No restart would change it (e.g. another training
+            holds the work_dir): under torchrun, this process's parent,
+            ask it to end the job (SIGTERM) rather than restart it.
     """
     local_rank = os.environ.get('LOCAL_RANK', '0')
     _write(f'stop.{_attempt()}.{local_rank}',
            f'{status}\n{" ".join(line.split())}\n')
+    if final and 'TORCHELASTIC_RUN_ID' in os.environ:
+        os.kill(os.getppid(), signal.SIGTERM)
 
 
 def report_start(work_dir):

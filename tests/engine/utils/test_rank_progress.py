@@ -64,9 +64,10 @@ def test_a_rank_whose_record_stopped_is_named_with_its_state():
     assert process_state(sleeper.pid).startswith('gone')
 
 
-def test_no_rank_behind_points_at_the_collective():
+def test_no_rank_behind_names_the_possible_causes():
     step = progress_step(7, finished=False)
     readings = [[record(1, step)] * 3, [record(2, step)] * 3]
     assert find_holdups(RecordedBoard(readings), 0).startswith(
-        'every rank is in iteration 7 and running: a collective operation '
-        'did not complete')
+        'every rank is in iteration 7 and running: one of them is stuck in '
+        'it (a checkpoint written to a file system that hangs?) or a '
+        'collective operation did not complete')
