@@ -36,3 +36,22 @@ def test_two_process_training_then_resume(tmp_path, tool_env, free_port,
     assert resumed['meta']['iter'] == 3 * ITERS_PER_EPOCH
     assert not torch.equal(resumed['state_dict']['linear.weight'],
                            checkpoint['state_dict']['linear.weight'])
+
+
+def test_a_config_error_ends_the_job_without_restarts(tmp_path, tool_env,
+                                                      free_port, repo_root):
+    """torchrun restarts failed processes (MAX_RESTARTS, default 3), but a
+    config error would fail again: the job ends at once (a process or two
+    say it, not four attempts) and the launcher's last line gives it."""
+    config = repo_root / 'tests' / 'fixtures' / 'configs' / 'toy_train.py'
+    result = subprocess.run(
+        ['bash', str(repo_root / 'tools' / 'dist_train.sh'), str(config), '2',
+         '--work-dir', str(tmp_path / 'work'), '--cfg-options',
+         'train_cfg.max_epoch=2'],
+        env=dict(tool_env, PORT=str(free_port)), capture_output=True,
+        text=True, timeout=240)
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert 'will restart worker group' not in result.stderr
+    assert 1 <= result.stderr.count('error: ') <= 2, result.stderr[-3000:]
+    assert "max_epoch" in result.stderr.splitlines()[-1]
+    assert result.stderr.splitlines()[-1].startswith('dist_train.sh: ')
