@@ -7,7 +7,8 @@
 #   NNODES machines (NNODES, NODE_RANK, MASTER_ADDR and PORT from the
 #   environment), restarted together up to MAX_RESTARTS times when one of
 #   them fails; the machines meet at MASTER_ADDR:PORT (torchrun's c10d
-#   rendezvous, which also brings them together again after a restart).
+#   rendezvous, which also brings them together again after a restart);
+#   on one machine, a PORT in use stops the script.
 #   Exports OMP_NUM_THREADS (default 1) for the processes, and
 #   TORCH_DISABLE_SHARE_RDZV_TCP_STORE=1: each attempt gets a new store (in
 #   the store torchrun shares across attempts, the processes of a restart
@@ -25,9 +26,18 @@ export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
 STOP_SIGNALS=(TERM USR1 INT HUP QUIT)
 
 torchrun_command() {
+    local address=${MASTER_ADDR:-127.0.0.1} port=${PORT:-29500}
+    # one machine: a port in use is another job's, whose rendezvous this
+    # one would wait to join (c10d); several: the first machine's
+    if [ "${NNODES:-1}" = 1 ] && (: <>"/dev/tcp/$address/$port") 2>/dev/null
+    then
+        echo "$(basename "$0"): port $port of $address is in use (another" \
+            "training on this machine?); choose a free one with PORT=..." >&2
+        exit 1
+    fi
     export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
     export TORCH_DISABLE_SHARE_RDZV_TCP_STORE=${TORCH_DISABLE_SHARE_RDZV_TCP_STORE:-1}
-    local endpoint=${MASTER_ADDR:-127.0.0.1}:${PORT:-29500}
+    local endpoint=$address:$port
     TORCHRUN=("$PYTHON" -m torch.distributed.run
         --nnodes="${NNODES:-1}" --node_rank="${NODE_RANK:-0}"
         --nproc_per_node="$1" --max-restarts="$2"

@@ -26,7 +26,7 @@ class RankWatchdogHook(Hook):
     holds it up, saying which rank, on which host, and what to look at.
 
     A thread of each process publishes the process's progress every
-    ``timeout / 16`` seconds (at most 7.5 s) to the job's rendezvous store
+    ``timeout / 16`` seconds (at most 2 s) to the job's rendezvous store
     (:mod:`smaug.engine.utils.rank_progress`). When an iteration of this
     process has run for ``timeout`` minus a margin (``timeout / 4``, at most
     30 s), the thread reads every rank's progress, names the rank that holds
@@ -76,6 +76,11 @@ class RankWatchdogHook(Hook):
         """float: Seconds before torch's timeout the watchdog acts."""
         return min(self.timeout / 4, 30)
 
+    @property
+    def interval(self):
+        """float: Seconds between two records of this process."""
+        return min(self.margin / 4, 2)
+
     def before_train(self, runner):
         """Start publishing this process's progress.
 
@@ -89,7 +94,7 @@ class RankWatchdogHook(Hook):
             runner, 'collective_timeout', DEFAULT_TIMEOUT)
         self._first_iter = runner.iter
         self._board = ProgressBoard(runner.rank, runner.world_size,
-                                    timeout=self.margin / 4)
+                                    timeout=self.interval)
         self._stop.clear()
         self._thread = threading.Thread(target=self._watch, daemon=True,
                                         name='rank-watchdog')
@@ -126,9 +131,8 @@ class RankWatchdogHook(Hook):
     def _watch(self):
         """The thread: publish the progress; act when an iteration has run
         too long."""
-        interval = self.margin / 4
         beat = 0
-        while not self._stop.wait(interval):
+        while not self._stop.wait(self.interval):
             beat += 1
             try:
                 self._board.publish(beat, self._step)
@@ -156,7 +160,7 @@ class RankWatchdogHook(Hook):
             return
         self._explaining.acquire()  # never released: one explanation
         runner = self._runner
-        holdup = find_holdups(self._board, pause=self.margin / 2)
+        holdup = find_holdups(self._board, pause=2 * self.interval)
         checkpoint = runner.message_hub.get_info('last_ckpt')
         saved = (f'the latest checkpoint is {checkpoint}' if checkpoint else
                  'no checkpoint was saved in this run')
