@@ -7,7 +7,6 @@ before deleting the outdated checkpoint deletes it when resumed. A full
 disk while writing ``last_checkpoint`` or TensorBoard events stops the run
 with an error naming the file and the reason, leaving no partial file.
 ``--resume`` itself is tested in tests/robustness/test_exact_resume.py."""
-import errno
 import os
 import re
 import signal
@@ -92,7 +91,8 @@ def test_full_disk_writing_tensorboard_events_names_the_folder(
         tmp_path, toy_config, train_tool):
     work_dir = tmp_path / 'work'
     run = train_tool(tmp_path, toy_config(CONFIG), '--work-dir',
-                     str(work_dir), extra_env={TENSORBOARD_FAULT_ENV: 'enospc'})
+                     str(work_dir),
+                     extra_env={TENSORBOARD_FAULT_ENV: 'enospc'})
     assert run.wait(timeout=300) == 1
     log = (tmp_path / 'train.log').read_text()
     assert re.search(r'RuntimeError: Could not write TensorBoard events to '

@@ -6,7 +6,8 @@ bit. Once with tools/train.py (the signal sent to every process of the job,
 dataloader worker included, as Slurm does) and once with
 tools/dist_train.sh, 2 gloo processes (the signal sent to the launcher, which
 hands it on, as Kubernetes sends it; the launcher then exits 143 too). Sent
-to one training process only, the processes still agree and stop together. SIGUSR1 (Slurm's ``--signal=USR1@<seconds>``) does the same,
+to one training process only, the processes still agree and stop together.
+SIGUSR1 (Slurm's ``--signal=USR1@<seconds>``) does the same,
 exiting with 138 (an in-process run).
 
 The toy config (tests/fixtures/configs/toy_train.py: 16 points, batches of

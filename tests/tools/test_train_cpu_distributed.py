@@ -66,7 +66,8 @@ def test_a_port_in_use_stops_the_launcher(tmp_path, tool_env, repo_root):
         busy.listen()
         port = busy.getsockname()[1]
         result = subprocess.run(
-            ['bash', str(repo_root / 'tools' / 'dist_train.sh'), 'cfg.py', '2'],
+            ['bash', str(repo_root / 'tools' / 'dist_train.sh'), 'cfg.py',
+             '2'],
             env=dict(tool_env, PORT=str(port)), capture_output=True,
             text=True, timeout=60)
     assert result.returncode == 1

@@ -7,11 +7,12 @@ from .hard_negative_warmup_hook import HardNegativeWarmupHook
 from .nonfinite_loss_hook import NonFiniteLossHook
 from .preemption_hook import PreemptionHook, TrainingPreempted
 from .protocol_record_hook import ProtocolRecordHook
+from .rank_watchdog_hook import RankWatchdogHook
 from .visualization_hook import PretrainVisualizationHook
 
 __all__ = [
     'AnswerListHook', 'CrashSafeCheckpointHook', 'ExactResumeHook',
     'GumbelTemperatureHook', 'HardNegativeWarmupHook', 'NonFiniteLossHook',
     'PreemptionHook', 'PretrainVisualizationHook', 'ProtocolRecordHook',
-    'TrainingPreempted'
+    'RankWatchdogHook', 'TrainingPreempted'
 ]

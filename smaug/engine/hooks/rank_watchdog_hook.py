@@ -166,7 +166,8 @@ class RankWatchdogHook(Hook):
                  'no checkpoint was saved in this run')
         line = (f'Rank {runner.rank} on host {self._board.host} stopped at '
                 f'iteration {(self._step + 1) // 2} ({what}; timeout '
-                f'{self.timeout:g} s): {holdup}. Nothing saved is lost: {saved}; '
+                f'{self.timeout:g} s): {holdup}. Nothing saved is lost: '
+                f'{saved}; '
                 'tools/dist_train.sh restarts the processes while '
                 'MAX_RESTARTS allows, or resume with: {resume}')
         runner.logger.error(line.replace('{resume}', '--resume'))

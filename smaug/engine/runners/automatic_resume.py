@@ -7,8 +7,8 @@ without ``--resume``, which would train from scratch over the checkpoints.
 A restarted process (``TORCHELASTIC_RESTART_COUNT`` or
 ``SLURM_RESTART_COUNT`` above 0) therefore resumes from the latest
 checkpoint of its work_dir, when there is one (also if the first start
-resumed from a given checkpoint: the work_dir's is newer); without one (it failed
-before its first save) it starts as the first attempt did, from
+resumed from a given checkpoint: the work_dir's is newer); without one (it
+failed before its first save) it starts as the first attempt did, from
 ``load_from`` if the config gives one.
 """
 from mmengine.runner.checkpoint import find_latest_checkpoint

@@ -22,6 +22,12 @@ late or not at all:
   first checkpoint an hour later;
 - a second training on a work_dir in use is refused
   (:mod:`smaug.engine.runners.work_dir_lock`);
+- a training that torchrun restarted or Slurm requeued resumes by itself
+  (:mod:`smaug.engine.runners.automatic_resume`);
+- collective operations wait ``env_cfg.dist_cfg.timeout`` seconds, 600 when
+  the config does not say (torch: 30 minutes for gloo), and a
+  :class:`~smaug.engine.hooks.RankWatchdogHook` (added to every run) names
+  the rank that holds the others up before they stop;
 - checkpoints are written atomically (temporary name, fsync, rename), so a
   crash or a full disk during a save never leaves a truncated file under
   the final name, and a failed save names its path;
