@@ -67,6 +67,7 @@ class RankWatchdogHook(Hook):
         self._explaining = threading.Lock()
         self._watched_since = None  # monotonic time; None: not watched
         self._step = 0
+        self._validating = False
         self._first_iter = 0
         self._runner = None
         self.timeout = DEFAULT_TIMEOUT
@@ -93,8 +94,15 @@ class RankWatchdogHook(Hook):
         self.timeout = self._timeout or getattr(
             runner, 'collective_timeout', DEFAULT_TIMEOUT)
         self._first_iter = runner.iter
-        self._board = ProgressBoard(runner.rank, runner.world_size,
-                                    timeout=self.interval)
+        try:
+            self._board = ProgressBoard(runner.rank, runner.world_size,
+                                        timeout=self.interval)
+        except (KeyError, RuntimeError) as error:  # no MASTER_ADDR / store
+            runner.logger.warning(
+                f'RankWatchdogHook: no rendezvous store to publish to '
+                f'({type(error).__name__}: {error}); a hung rank will not be '
+                'named.')
+            return
         self._stop.clear()
         self._thread = threading.Thread(target=self._watch, daemon=True,
                                         name='rank-watchdog')
@@ -119,12 +127,33 @@ class RankWatchdogHook(Hook):
         self._watched_since = None
         self._step = progress_step(runner.iter + 1, finished=True)
 
+    def before_val(self, runner):
+        """Say that this process validates (not watched).
+
+        Args:
+            runner (Runner): The runner.
+        """
+        self._validating = True
+
+    def after_val(self, runner):
+        """Validation is over.
+
+        Args:
+            runner (Runner): The runner.
+        """
+        self._validating = False
+
     def after_run(self, runner):
         """Stop the thread (also at a stop for a signal).
 
         Args:
             runner (Runner): The runner.
         """
+        self.stop()
+
+    def stop(self):
+        """Stop watching and publishing (the runner also calls it when the
+        training raised, since mmengine then calls no ``after_run``)."""
         self._watched_since = None
         self._stop.set()
 
@@ -135,7 +164,7 @@ class RankWatchdogHook(Hook):
         while not self._stop.wait(self.interval):
             beat += 1
             try:
-                self._board.publish(beat, self._step)
+                self._board.publish(beat, self._step, self._validating)
             except RuntimeError:
                 pass  # the store does not answer now; try at the next beat
             since = self._watched_since

@@ -281,8 +281,9 @@ class SMAUGRunner(Runner):
         claimed, or one taken now, so that a second training on the same
         work_dir is refused before it loads or writes a checkpoint. The lock
         and the signals a :class:`PreemptionHook` caught are released even
-        when the training raises. When a collective operation fails (a rank
-        died), the :class:`RankWatchdogHook` first says which rank.
+        when the training raises, and a :class:`RankWatchdogHook` stops
+        watching. When a collective operation fails (a rank died), it first
+        says which rank.
 
         Returns:
             nn.Module: The trained model.
@@ -318,6 +319,8 @@ class SMAUGRunner(Runner):
             for hook in self.hooks:
                 if isinstance(hook, PreemptionHook):
                     hook.restore_handlers()
+                if isinstance(hook, RankWatchdogHook):
+                    hook.stop()
 
     def load_or_resume(self):
         """Resume or load, telling the user when there is nothing to resume

@@ -34,14 +34,17 @@ def progress_step(iteration, finished):
     return 2 * iteration - (0 if finished else 1)
 
 
-def describe_step(step):
+def describe_step(step, validating=False):
     """Where a rank is, in words, from :func:`progress_step`.
 
     Args:
         step (int): Its progress.
+        validating (bool): Whether it validates (after iteration N).
     """
     if step % 2:
         return f'in iteration {(step + 1) // 2}'
+    if validating:
+        return f'validating after iteration {step // 2}'
     return (f'after iteration {step // 2}, before the next (loading its '
             'data: a stuck file system read? a dead mount?)')
 
@@ -87,15 +90,17 @@ class ProgressBoard:
             is_master=False, wait_for_workers=False,
             timeout=datetime.timedelta(seconds=timeout))
 
-    def publish(self, beat, step):
+    def publish(self, beat, step, validating):
         """Write this rank's record.
 
         Args:
             beat (int): How many times it was written.
             step (int): :func:`progress_step` (0 before any iteration).
+            validating (bool): Whether it validates.
         """
         self.store.set(f'{self.prefix}{self.rank}', json.dumps(dict(
-            host=self.host, pid=self.pid, beat=beat, step=step)))
+            host=self.host, pid=self.pid, beat=beat, step=step,
+            validating=validating)))
 
     def read(self):
         """Every rank's record (None for a rank the store does not have,
@@ -143,7 +148,8 @@ def find_holdups(board, pause):
         return '; '.join(
             f'rank {rank} on host {after[rank]["host"]} (pid '
             f'{after[rank]["pid"]}) is stuck '
-            f'{describe_step(after[rank]["step"])}; look at it with py-spy '
+            f'{describe_step(after[rank]["step"], after[rank]["validating"])}'
+            f'; look at it with py-spy '
             f'dump --pid {after[rank]["pid"]} on {after[rank]["host"]}'
             for rank in behind)
     return (f'every rank is {describe_step(front)} and running: one of '
@@ -169,6 +175,7 @@ def _describe_silent(rank, record, host):
     state = (process_state(record['pid']) if record['host'] == host else
              f'not responding (is {record["host"]} up?)')
     return (f'{where} does not run: its process is {state}; it was last '
-            f'seen {describe_step(record["step"])}; look at it on '
+            f'seen {describe_step(record["step"], record["validating"])}; '
+            f'look at it on '
             f'{record["host"]} (py-spy dump --pid {record["pid"]}, its log, '
             'dmesg)')

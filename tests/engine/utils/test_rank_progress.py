@@ -6,8 +6,8 @@ import socket
 import subprocess
 import sys
 
-from smaug.engine.utils.rank_progress import (find_holdups, process_state,
-                                              progress_step)
+from smaug.engine.utils.rank_progress import (describe_step, find_holdups,
+                                              process_state, progress_step)
 
 HOST = socket.gethostname()
 
@@ -29,7 +29,7 @@ class RecordedBoard:
 
 
 def record(beat, step, pid=4242, host='gpu7'):
-    return dict(host=host, pid=pid, beat=beat, step=step)
+    return dict(host=host, pid=pid, beat=beat, step=step, validating=False)
 
 
 def test_a_rank_stuck_loading_its_data_is_named():
@@ -71,3 +71,10 @@ def test_no_rank_behind_names_the_possible_causes():
         'every rank is in iteration 7 and running: one of them is stuck in '
         'it (a checkpoint written to a file system that hangs?) or a '
         'collective operation did not complete')
+
+
+def test_a_step_in_words():
+    assert describe_step(progress_step(5, finished=False)) == \
+        'in iteration 5'
+    assert describe_step(progress_step(5, finished=True), validating=True) \
+        == 'validating after iteration 5'
