@@ -16,6 +16,7 @@ import datetime
 import json
 import os
 import socket
+import threading
 import time
 
 import torch.distributed as dist
@@ -72,7 +73,8 @@ def process_state(pid):
 
 
 class ProgressBoard:
-    """The records of all ranks in the job's rendezvous store.
+    """The records of all ranks in the job's rendezvous store (one store
+    connection, used by one thread at a time: its replies would mix).
 
     Args:
         rank (int): This process's rank.
@@ -85,6 +87,7 @@ class ProgressBoard:
         attempt = os.environ.get('TORCHELASTIC_RESTART_COUNT', '0')
         self.prefix = f'{KEY_PREFIX}/{attempt}/'
         self.host, self.pid = socket.gethostname(), os.getpid()
+        self._lock = threading.Lock()
         self.store = dist.TCPStore(
             os.environ['MASTER_ADDR'], int(os.environ['MASTER_PORT']),
             is_master=False, wait_for_workers=False,
@@ -98,9 +101,10 @@ class ProgressBoard:
             step (int): :func:`progress_step` (0 before any iteration).
             validating (bool): Whether it validates.
         """
-        self.store.set(f'{self.prefix}{self.rank}', json.dumps(dict(
-            host=self.host, pid=self.pid, beat=beat, step=step,
-            validating=validating)))
+        record = json.dumps(dict(host=self.host, pid=self.pid, beat=beat,
+                                 step=step, validating=validating))
+        with self._lock:
+            self.store.set(f'{self.prefix}{self.rank}', record)
 
     def read(self):
         """Every rank's record (None for a rank the store does not have,
@@ -113,8 +117,9 @@ class ProgressBoard:
         for rank in range(self.world_size):
             key = f'{self.prefix}{rank}'
             try:
-                records.append(json.loads(self.store.get(key))
-                               if self.store.check([key]) else None)
+                with self._lock:
+                    found = self.store.check([key]) and self.store.get(key)
+                records.append(json.loads(found) if found else None)
             except (RuntimeError, ValueError):
                 records.append(None)
         return records
