@@ -1,56 +1,20 @@
 """relaxed_topk: Plötz & Roth's successive softmax, against a written-out
 reference of the paper's formula."""
-import math
+import sys
+from pathlib import Path
 
 import pytest
 import torch
 
 from smaug.models.necks.gumbel_topk import relaxed_topk
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
+from successive_softmax import reference_rows  # noqa: E402
+from successive_softmax import successive_softmax  # noqa: E402
+
 # The example of issue 22: top-3 of these logits is frames 1, 3, 0 (in
 # that order of size).
 LOGITS = [0.3, 2., -1., 1., 0.]
-
-
-def successive_softmax(logits, k, tau):
-    """The k draws of Plötz & Roth (2018), in draw order: ``p_j =
-    softmax(alpha_j / tau)``, ``alpha_1 = logits``, ``alpha_{j+1} = alpha_j +
-    log(1 - p_j)``.
-
-    Args:
-        logits (list[float]): One row of scores.
-        k (int): Number of draws.
-        tau (float): Temperature.
-
-    Returns:
-        list[list[float]]: k probability rows.
-    """
-    alpha, draws = list(logits), []
-    for _ in range(k):
-        top = max(alpha)
-        exps = [math.exp((value - top) / tau) for value in alpha]
-        probs = [value / sum(exps) for value in exps]
-        draws.append(probs)
-        alpha = [value + math.log(1 - p) for value, p in zip(alpha, probs)]
-    return draws
-
-
-def reference_rows(logits, k, tau):
-    """The reference draws reordered as ``relaxed_topk`` returns them: row i
-    belongs to the i-th selected index in ascending order.
-
-    Args:
-        logits (list[float]): One row of scores.
-        k (int): Number to select.
-        tau (float): Temperature.
-
-    Returns:
-        tuple[list[int], list[list[float]]]: ascending indices and rows.
-    """
-    by_size = sorted(range(len(logits)), key=lambda i: -logits[i])[:k]
-    draws = successive_softmax(logits, k, tau)
-    pairs = sorted(zip(by_size, draws))
-    return [index for index, _ in pairs], [row for _, row in pairs]
 
 
 def test_reference_matches_hand_computed_draws():
