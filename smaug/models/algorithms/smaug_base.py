@@ -1,4 +1,7 @@
 """SMAUGBase: the encoders and fusion every SMAUG algorithm shares."""
+import zlib
+
+import torch
 from mmengine.model import BaseModel
 
 from smaug.registry import MODELS
@@ -16,14 +19,14 @@ class SMAUGBase(BaseModel):
     and multiple choice (:class:`SMAUGPretrain` and its subclasses) and
     question answering (:class:`SMAUGQA`) add their heads and losses.
 
-    Every part is built from its config through the MODELS registry, in
-    this order: Q_v, Q_l, Q_m, Q_t, the task heads (in the order given), S.
-    The order fixes which random numbers initialise which part: the parts
-    a dense baseline lacks (S, and the MVM decoder, the last head) come
-    last, so a dense model and a SMAUG model built with the same seed start
-    with the same weights in every part they share. Parameter names (and
-    so checkpoint keys) are the attribute names below and the heads'
-    names.
+    Every part is built from its config through the MODELS registry, each
+    from a random stream of its own (seeded by one draw of the global RNG
+    and the part's name), and registered in this order: Q_v, Q_l, Q_m, Q_t,
+    the task heads (in the order given), S; ``init_weights`` draws in that
+    order. So variants that drop parts (a dense baseline has no S and no
+    MVM decoder, the last head) start, for a seed, with the same weights
+    in every part they share, as ablations should. Parameter names (and so
+    checkpoint keys) are the attribute names below and the heads' names.
 
     Args:
         backbone (dict): Visual encoder Q_v (``SparseMAEViT``).
@@ -57,17 +60,24 @@ class SMAUGBase(BaseModel):
                  init_cfg=None):
         super().__init__(data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
-        self.backbone = MODELS.build(backbone)
-        self.text_encoder = MODELS.build(text_encoder)
-        self.multimodal_encoder = MODELS.build(multimodal_encoder)
-        self.temporal_encoder = (MODELS.build(temporal_encoder)
-                                 if temporal_encoder else None)
-        for name, cfg in task_heads.items():
-            setattr(self, name, MODELS.build(cfg) if cfg else None)
-        self.frame_selector = (MODELS.build(frame_selector)
-                               if frame_selector else None)
+        self._stream_seed = int(torch.randint(2**31, ()))
+        parts = dict(backbone=backbone, text_encoder=text_encoder,
+                     multimodal_encoder=multimodal_encoder,
+                     temporal_encoder=temporal_encoder, **task_heads,
+                     frame_selector=frame_selector)
+        for name, cfg in parts.items():
+            setattr(self, name, self._build_part(name, cfg))
         self.num_selected_frames = num_selected_frames
         self.num_test_selected_frames = num_test_selected_frames
+
+    def _build_part(self, name, cfg):
+        """Build one part (None for a part switched off) from its own
+        random stream, leaving the global RNG as it was."""
+        if not cfg:
+            return None
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(self._stream_seed + zlib.crc32(name.encode()))
+            return MODELS.build(cfg)
 
     @property
     def may_leave_parameters_unused(self):
