@@ -30,7 +30,7 @@ class ConfigOptionsAction(DictAction):
 
 def add_trust_argument(parser):
     """Add ``--trust-checkpoint``, the opt-out of weights-only checkpoint
-    loading (:mod:`smaug.engine.checkpoints.checkpoint_loading`).
+    loading (:mod:`smaug.checkpoints.checkpoint_loading`).
 
     Args:
         parser (argparse.ArgumentParser): The tool's parser, changed in place.

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from typing import List
 
 import torch
-from mmengine.runner.checkpoint import CheckpointLoader
+
+from smaug.checkpoints import load_checkpoint_file
 
 VISUAL_PREFIX = 'visual.'
 IGNORED_VISUAL_KEYS = ('proj', )
@@ -89,10 +90,9 @@ def _is_torchscript(path):
 
 
 def read_checkpoint(path):
-    """Read a TorchScript archive's state dict, or a pickled checkpoint.
-
-    Pickled files go through mmengine's ``CheckpointLoader`` (so smaug's
-    weights-only loader and remote back-ends apply).
+    """Read a TorchScript archive's state dict, or a pickled checkpoint
+    (weights-only unless the entry point trusts it:
+    :func:`smaug.checkpoints.load_checkpoint_file`).
 
     Args:
         path (str): Checkpoint file.
@@ -102,7 +102,7 @@ def read_checkpoint(path):
     """
     if _is_torchscript(path):
         return torch.jit.load(path, map_location='cpu').state_dict()
-    return CheckpointLoader.load_checkpoint(path, map_location='cpu')
+    return load_checkpoint_file(path, trust=None)
 
 
 def unwrap_state_dict(checkpoint, prefix=None):

@@ -26,7 +26,7 @@ import os.path as osp
 import re
 from typing import NamedTuple
 
-import torch
+from smaug.checkpoints import load_checkpoint_file
 
 PART_PREFIXES = dict(
     text='text_encoder.',
@@ -199,7 +199,7 @@ def _read_weight_file(path):
     if path.endswith('.safetensors'):
         from safetensors.torch import load_file
         return load_file(path)
-    return torch.load(path, map_location='cpu', weights_only=True)
+    return load_checkpoint_file(path, trust=None)
 
 
 def load_bert_state_dict(source):

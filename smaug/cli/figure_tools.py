@@ -21,9 +21,9 @@ import numpy as np
 import torch
 from PIL import Image
 
-from smaug.apis import (add_model_arguments, inference_pipeline_cfg,
-                        init_model_from_args, read_clip)
+from smaug.apis import inference_pipeline_cfg, read_clip
 from smaug.registry import DATASETS
+from .model_arguments import add_model_arguments, init_model_from_args
 
 
 def add_figure_arguments(parser):
