@@ -149,3 +149,34 @@ class VTMHead(BaseModule):
         hardness = self.negative_hardness
         return (sample_excluding(sim_v2t, positive, hardness),
                 sample_excluding(sim_t2v, positive, hardness))
+
+    def sample_pairs(self, sim_v2t, *keys):
+        """The 3B pairs of the matching loss: the B positives, a hard
+        negative caption per clip and a hard negative clip per caption.
+
+        Where the batch has no negative, the pair is a stand-in (the
+        positive, labelled 0) of weight 0, which :meth:`loss` counts as
+        absent: fixed shapes keep the step free of host-device syncs.
+
+        Args:
+            sim_v2t (Tensor): (B, B) clip-caption similarities.
+            *keys: See :meth:`sample_hard_negatives`.
+
+        Returns:
+            tuple[Tensor, Tensor, Tensor, Tensor]: (3B,) each: clip index,
+            caption index, label (1 = matched) and weight of every pair.
+        """
+        batch = sim_v2t.shape[0]
+        neg_text, neg_video = self.sample_hard_negatives(
+            sim_v2t, sim_v2t.t(), *keys)
+        pairs = torch.arange(batch, device=sim_v2t.device)
+        has_neg_text, has_neg_video = neg_text >= 0, neg_video >= 0
+        video_index = torch.cat(
+            [pairs, pairs, torch.where(has_neg_video, neg_video, pairs)])
+        text_index = torch.cat(
+            [pairs, torch.where(has_neg_text, neg_text, pairs), pairs])
+        labels = torch.zeros_like(video_index)
+        labels[:batch] = 1
+        weight = torch.cat(
+            [torch.ones_like(has_neg_text), has_neg_text, has_neg_video])
+        return video_index, text_index, labels, weight
