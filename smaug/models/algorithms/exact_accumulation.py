@@ -44,7 +44,8 @@ class ExactAccumulation:
 
     def slices(self, num):
         """``micro_batches`` consecutive slices of near-equal sizes of
-        ``num`` rows (fewer when ``num`` is smaller)."""
+        ``num`` rows (fewer when ``num`` is smaller).
+        """
         count = min(self.micro_batches, num)
         bounds = [num * index // count for index in range(count + 1)]
         return [slice(start, end) for start, end in zip(bounds, bounds[1:])]
@@ -82,7 +83,8 @@ def _rows(value, rows):
 
 def _join(parts):
     """Join micro-batches' outputs of one kind (see
-    :meth:`ExactAccumulation.__call__`)."""
+    :meth:`ExactAccumulation.__call__`).
+    """
     first = parts[0]
     if isinstance(first, dict):
         return {key: _join([part[key] for part in parts]) for key in first}

@@ -9,7 +9,7 @@ from .smaug_retrieval_base import SMAUGRetrievalBase
 @MODELS.register_module()
 class SMAUGPretrain(SMAUGRetrievalBase):
     """Sparse masked video-language pre-training: VTC, VTM, MLM and MVM,
-    summed and each logged on its own.
+    summed, each logged on its own.
 
     Args:
         vtc_head (dict): ``VTCHead``.
@@ -17,9 +17,8 @@ class SMAUGPretrain(SMAUGRetrievalBase):
         mlm_head (dict, optional): ``BertMLMHead``; None disables MLM.
         mvm_head (dict, optional): ``MAEPixelDecoder``; None disables MVM.
         tie_mlm_weights (bool): Share the MLM decoder weight with the word
-            embeddings, as BERT does. Defaults to True.
-        **kwargs: See :class:`SMAUGRetrievalBase` (``micro_batches``,
-            ``compile``, the shared parts).
+            embeddings, as BERT. Defaults to True.
+        **kwargs: See :class:`SMAUGRetrievalBase`.
     """
 
     def __init__(self,
@@ -38,17 +37,10 @@ class SMAUGPretrain(SMAUGRetrievalBase):
                 self.text_encoder.embeddings.word_embeddings)
 
     def loss(self, frames, data_samples, text):
-        """The four pre-training losses over the whole batch.
-
-        Args:
-            frames (Tensor): (B, K, 3, H, W) normalised frames.
-            data_samples (list[DataSample]): Captions and video paths.
-            text (dict): ``input_ids`` and ``attention_mask`` (B, P).
-
-        Returns:
-            dict[str, Tensor]: ``loss_vtc``, ``loss_vtm``, ``loss_mlm`` and
-            ``loss_mvm`` (those whose head is on) and the logged
-            ``vtc_temperature``.
+        """``loss_vtc``, ``loss_vtm``, ``loss_mlm``, ``loss_mvm`` (those
+        whose head is on) over the whole batch and the logged
+        ``vtc_temperature``, for frames (B, K, 3, H, W), their samples and
+        tokenised captions ``text``.
         """
         # Masking first: it holds the step's one host-device sync, which
         # costs least before any work is queued.
@@ -72,15 +64,9 @@ class SMAUGPretrain(SMAUGRetrievalBase):
         return losses
 
     def mask_captions(self, text):
-        """BERT masking of the captions for MLM, and the labelled tokens'
-        indices (their count depends on the draw: a host-device sync).
-
-        Args:
-            text (dict): ``input_ids`` and ``attention_mask`` (B, P).
-
-        Returns:
-            dict: ``masked_ids`` (B, P), ``labels`` (B, P) (-100 where not
-            predicted) and ``labelled`` (n,) flat indices.
+        """BERT masking of the captions ``text`` for MLM: ``masked_ids``
+        (B, P), ``labels`` (B, P; -100 where not predicted) and ``labelled``
+        (n,), the flat indices of the labelled tokens.
         """
         preprocessor = self.data_preprocessor
         input_ids = text['input_ids']
@@ -91,19 +77,10 @@ class SMAUGPretrain(SMAUGRetrievalBase):
                     labelled=self.mlm_head.labelled_index(labels))
 
     def encode_pairs(self, frames, text, masked_ids=None):
-        """The encoders over clips, captions and masked captions, and the
-        MVM loss (it needs the backbone's full output).
-
-        Args:
-            frames (Tensor): (B, K, 3, H, W) normalised frames.
-            text (dict): ``input_ids`` and ``attention_mask`` (B, P).
-            masked_ids (Tensor, optional): (B, P) MLM-masked ids.
-
-        Returns:
-            dict: ``video_tokens`` (B, K, 1 + T, C), ``text_hidden`` and
-            ``masked_hidden`` (B, P, D; None without ``masked_ids``) and,
-            with MVM, ``loss_mvm`` (:class:`WeightedMean` over the masked
-            patches).
+        """:meth:`SMAUGRetrievalBase.encode_pairs`, plus the text encoder's
+        ``masked_hidden`` (B, P, D) of ``masked_ids`` (None without) and, with
+        MVM, ``loss_mvm`` (a :class:`WeightedMean` over the masked patches; it
+        needs the backbone's full output).
         """
         visual, video_tokens = self.encode_video(frames)
         text_hidden, masked_hidden = self.encode_captions(text, masked_ids)
@@ -115,12 +92,8 @@ class SMAUGPretrain(SMAUGRetrievalBase):
         return feats
 
     def encode_captions(self, text, masked_ids=None):
-        """The text encoder over the captions and their masked copies in
-        one batch (rows are independent: the same as two passes).
-
-        Returns:
-            tuple[Tensor, Tensor | None]: (B, P, D) states of the captions
-            and of the masked captions (None without ``masked_ids``).
+        """Text encoder states (B, P, D) of the captions and of their masked
+        copies (None without ``masked_ids``), in one batch.
         """
         input_ids, attention_mask = text['input_ids'], text['attention_mask']
         if masked_ids is None:
@@ -130,11 +103,8 @@ class SMAUGPretrain(SMAUGRetrievalBase):
         return hidden.chunk(2)
 
     def mvm_loss(self, visual, frames):
-        """Pixel reconstruction of the masked patches (MAE).
-
-        Args:
-            visual (SparseViTOutput): The backbone's output.
-            frames (Tensor): (B, K, 3, H, W) normalised frames.
+        """Pixel reconstruction (MAE) of the masked patches of ``frames``
+        (B, K, 3, H, W) from the backbone's ``SparseViTOutput``.
         """
         patch = self.backbone.patch_size
         grid = (frames.shape[-2] // patch, frames.shape[-1] // patch)

@@ -5,11 +5,10 @@ from .smaug_retrieval_base import SMAUGRetrievalBase
 
 @MODELS.register_module()
 class SMAUGRetrieval(SMAUGRetrievalBase):
-    """Text-video retrieval: VTC + VTM (paper Sec. 4.1).
+    """Text-video retrieval: VTC + VTM fine-tuning (paper Sec. 4.1).
 
-    Parameter names are the pre-training model's, so a pre-training
-    checkpoint loads as it is (``load_from``); its MLM and MVM weights are
-    reported unused. Evaluation goes through the retrieval loops.
+    A pre-training checkpoint loads as it is (``load_from``); its MLM and MVM
+    weights are reported unused.
 
     Args:
         mlm_head (None): Must be None: a retrieval config switches off the
@@ -28,16 +27,9 @@ class SMAUGRetrieval(SMAUGRetrievalBase):
         super().__init__(**kwargs)
 
     def loss(self, frames, data_samples, text):
-        """VTC and VTM over the whole batch.
-
-        Args:
-            frames (Tensor): (B, K, 3, H, W) normalised frames.
-            data_samples (list[DataSample]): Captions and video paths.
-            text (dict): ``input_ids`` and ``attention_mask`` (B, P).
-
-        Returns:
-            dict[str, Tensor]: ``loss_vtc``, ``loss_vtm`` and the logged
-            ``vtc_temperature``.
+        """``loss_vtc`` and ``loss_vtm`` over the whole batch (and the logged
+        ``vtc_temperature``), for frames (B, K, 3, H, W), their samples and
+        tokenised captions ``text``.
         """
         feats = self.accumulation(self.encode_pairs, frames, text)
         video_emb, text_emb = self.embed_pairs(feats)

@@ -1,5 +1,4 @@
-"""SMAUGRetrievalBase: SMAUG with VTC and VTM heads, and the retrieval
-interface the retrieval loops, :mod:`smaug.apis` and the figures call."""
+"""SMAUGRetrievalBase: the VTC and VTM heads and the retrieval interface."""
 import torch
 
 from .exact_accumulation import ExactAccumulation
@@ -8,14 +7,8 @@ from .smaug_base import SMAUGBase
 
 
 def duplicate_keys(data_samples):
-    """What makes two pairs of a batch the same for VTM: equal captions
-    and, where every sample names its video, equal videos.
-
-    Args:
-        data_samples (list[DataSample]): The batch's samples.
-
-    Returns:
-        list[list]: Key sequences for :meth:`VTMHead.sample_pairs`.
+    """Keys that make two pairs of a batch the same for VTM: the captions
+    and, where every sample names one, the videos.
     """
     keys = [[sample.text for sample in data_samples]]
     if all('video_path' in sample for sample in data_samples):
@@ -24,20 +17,17 @@ def duplicate_keys(data_samples):
 
 
 class SMAUGRetrievalBase(SMAUGBase):
-    """The VTC and VTM heads on :class:`SMAUGBase`: their losses and the
+    """:class:`SMAUGBase` with VTC and VTM heads: their losses and the
     retrieval interface, shared by :class:`SMAUGRetrieval` and
-    :class:`SMAUGPretrain`. Subclasses define ``loss``.
+    :class:`SMAUGPretrain` (each defines ``loss``).
 
     Args:
         vtc_head (dict): ``VTCHead``.
         vtm_head (dict): ``VTMHead``.
-        extra_heads (dict, optional): A subclass's other heads (name ->
-            config), built after these two.
-        micro_batches (int): Micro-batches of exact gradient accumulation
-            (:class:`ExactAccumulation`); the dataloader still gives the
-            whole batch. Defaults to 1.
+        extra_heads (dict, optional): A subclass's other heads, built next.
+        micro_batches (int): See :class:`ExactAccumulation`. Defaults to 1.
         compile (bool | dict): See :func:`compile_parts`. Defaults to False.
-        **kwargs: The parts and settings of :class:`SMAUGBase`.
+        **kwargs: See :class:`SMAUGBase`.
     """
 
     def __init__(self,
@@ -60,10 +50,8 @@ class SMAUGRetrievalBase(SMAUGBase):
         Args:
             inputs (Tensor): (B, K, 3, H, W) normalised frames.
             data_samples (list[DataSample]): Per-clip metadata.
-            text (dict, optional): Tokenised captions (``input_ids``,
-                ``attention_mask``), needed for ``'loss'``.
-            mode (str): ``'loss'``, or ``'predict'``: the samples with
-                their VTC ``video_emb``.
+            text (dict, optional): Tokenised captions, needed for 'loss'.
+            mode (str): ``'loss'``, or ``'predict'`` (sets ``video_emb``).
         """
         if mode == 'loss':
             if text is None:
@@ -80,15 +68,8 @@ class SMAUGRetrievalBase(SMAUGBase):
                          '"predict" (retrieval uses RetrievalValLoop).')
 
     def encode_pairs(self, frames, text):
-        """The encoders over the clips and their captions.
-
-        Args:
-            frames (Tensor): (B, K, 3, H, W) normalised frames.
-            text (dict): ``input_ids`` and ``attention_mask`` (B, P).
-
-        Returns:
-            dict: ``video_tokens`` (B, K, 1 + T, C), ``text_hidden``
-            (B, P, D).
+        """``video_tokens`` (B, K, 1 + T, C) of the clips and
+        ``text_hidden`` (B, P, D) of their tokenised captions ``text``.
         """
         _, video_tokens = self.encode_video(frames)
         return dict(video_tokens=video_tokens,
@@ -97,19 +78,19 @@ class SMAUGRetrievalBase(SMAUGBase):
 
     def embed_pairs(self, feats):
         """VTC embeddings (B, E) of the clips (mean of the frames' [CLS])
-        and of the captions ([CLS]), from :meth:`encode_pairs`' ``feats``."""
+        and of the captions, from :meth:`encode_pairs`.
+        """
         return self.vtc_head(feats['video_tokens'][:, :, 0].mean(1),
                              feats['text_hidden'][:, 0])
 
     def vtm_loss(self, feats, text_mask, video_emb, text_emb, data_samples):
-        """Matching loss over the positives and a hard negative per side.
+        """Matching loss over the positives and, per side, a hard negative
+        drawn from the VTC similarities of ``video_emb`` and ``text_emb``.
 
         Args:
-            feats (dict): ``video_tokens`` and ``text_hidden`` of
-                :meth:`encode_pairs`.
-            text_mask (Tensor): (B, P) attention mask of the captions.
-            video_emb, text_emb (Tensor): (B, E) VTC embeddings, whose
-                similarities choose the negatives.
+            feats (dict): :meth:`encode_pairs`' output.
+            text_mask (Tensor): (B, P).
+            video_emb, text_emb (Tensor): (B, E).
             data_samples (list[DataSample]): See :func:`duplicate_keys`.
         """
         with torch.no_grad():
@@ -122,30 +103,18 @@ class SMAUGRetrievalBase(SMAUGBase):
                                   text_mask[text_index])
         return self.vtm_head.loss(self.vtm_head(fused[:, 0]), labels, weight)
 
-    # The retrieval interface.
+    # The retrieval interface (retrieval loops, smaug.apis, figures).
     def extract_video_feats(self, inputs):
-        """Embed clips for retrieval.
-
-        Args:
-            inputs (Tensor): (B, K, 3, H, W) normalised frames.
-
-        Returns:
-            dict: ``emb`` (B, E) unit-norm VTC embeddings and ``tokens``
-            (B, K, 1 + T, C) for VTM re-scoring.
+        """(B, K, 3, H, W) frames -> ``emb`` (B, E) unit-norm VTC embeddings
+        and ``tokens`` (B, K, 1 + T, C) for VTM re-scoring.
         """
         _, tokens = self.encode_video(inputs)
         return dict(emb=self.vtc_head.embed_video(tokens[:, :, 0].mean(1)),
                     tokens=tokens)
 
     def extract_text_feats(self, texts):
-        """Embed captions (or queries, paragraphs) for retrieval.
-
-        Args:
-            texts (list[str]): The texts.
-
-        Returns:
-            dict: ``emb`` (n, E) unit-norm VTC embeddings, ``hidden``
-            (n, P, D) and ``attention_mask`` (n, P).
+        """list of n texts -> ``emb`` (n, E) unit-norm VTC embeddings,
+        ``hidden`` (n, P, D) and ``attention_mask`` (n, P).
         """
         text = self.data_preprocessor.tokenize(texts)
         hidden = self.text_encoder(text['input_ids'], text['attention_mask'])
@@ -153,15 +122,8 @@ class SMAUGRetrievalBase(SMAUGBase):
                     hidden=hidden, attention_mask=text['attention_mask'])
 
     def score_pairs(self, video_tokens, text_hidden, text_mask):
-        """VTM score of each (clip, text) pair.
-
-        Args:
-            video_tokens (Tensor): (n, K, 1 + T, C).
-            text_hidden (Tensor): (n, P, D).
-            text_mask (Tensor): (n, P).
-
-        Returns:
-            Tensor: (n,) logit of "matched" minus logit of "not matched".
+        """VTM score (n,) of n pairs: tokens (n, K, 1 + T, C), text states
+        (n, P, D) and mask (n, P); logit of "matched" minus "not matched".
         """
         fused = self.fuse(video_tokens, text_hidden, text_mask)
         logits = self.vtm_head(fused[:, 0])

@@ -8,14 +8,9 @@ from smaug.registry import MODELS
 
 
 def positive_pairs(num, keys, device):
-    """(num, num) bool: True where pair (i, j) counts as a positive.
-
-    Args:
-        num (int): Batch size.
-        keys (tuple): Sequences of length ``num`` (tensors, or lists of
-            hashables such as caption strings or video paths); i and j are
-            positives when any of them has equal entries at i and j.
-        device (torch.device): Device of the result.
+    """(num, num) bool on ``device``: True where pair (i, j) counts as a
+    positive, i.e. i == j or any of ``keys`` (sequences of ``num`` tensors
+    or hashables, e.g. captions, video paths) has equal entries at i and j.
     """
     positive = torch.eye(num, dtype=torch.bool, device=device)
     for key in keys:
@@ -35,23 +30,13 @@ def positive_pairs(num, keys, device):
 
 
 def sample_excluding(logits, excluded, hardness=1.):
-    """Sample one column per row from ``softmax(logits)`` restricted to the
-    columns that are not excluded, mixed with the uniform distribution over
-    them; -1 for rows where all are excluded.
+    """One column per row of (R, C) ``logits``, drawn from
+    ``hardness * softmax(logits) + (1 - hardness) * uniform`` over the
+    columns not ``excluded`` (R, C bool); -1 where all are.
 
-    Every row is sampled (rows with nothing to sample from a uniform
-    stand-in, then set to -1), so no shape depends on the data. The draw is
-    ``torch.multinomial(probs, 1)``'s own algorithm, the argmax of
-    ``probs / E`` with ``E ~ Exp(1)`` (the same samples from the same RNG
-    state), without its input checks, which read values back to the host:
-    the device never has to report back.
-
-    Args:
-        logits (Tensor): (R, C) sampling logits.
-        excluded (Tensor): (R, C) bool, True where a column may not be drawn.
-        hardness (float): Weight of ``softmax(logits)`` in the mixture; the
-            uniform distribution over the allowed columns gets
-            ``1 - hardness``. Defaults to 1.
+    The draw is ``torch.multinomial``'s (argmax of ``probs / Exp(1)``, the
+    same samples from the same RNG state) without its input checks, which
+    read values back to the host.
     """
     logits = logits.detach().float().masked_fill(excluded, float('-inf'))
     empty = excluded.all(dim=1, keepdim=True)
@@ -67,17 +52,15 @@ def sample_excluding(logits, excluded, hardness=1.):
 
 @MODELS.register_module()
 class VTMHead(BaseModule):
-    """Binary matched / not-matched classifier on the fused [CLS] token
-    (class 1 = matched), with ALBEF-style hard-negative mining.
+    """Matched / not-matched classifier on the fused [CLS] (class 1 =
+    matched), with ALBEF-style hard-negative mining.
 
     Args:
         in_channels (int): Width of the multimodal encoder. Defaults to 768.
         negative_hardness (float): Share of the negatives drawn from
-            ``softmax(similarity)`` (hard ones); the rest are drawn uniformly
-            among the non-positives. 1 is ALBEF's and the paper's
-            hard-negative mining.
-            :class:`~smaug.engine.HardNegativeWarmupHook` ramps it from 0
-            to 1. Defaults to 1.0.
+            ``softmax(similarity)``; the rest are uniform among the
+            non-positives (``HardNegativeWarmupHook`` ramps it). Defaults to
+            1.0 (ALBEF's and the paper's).
         init_cfg (dict | list[dict], optional): Initialisation config.
     """
 
@@ -99,15 +82,8 @@ class VTMHead(BaseModule):
         return self.classifier(fused_cls)
 
     def loss(self, logits, labels, weight=None):
-        """Cross-entropy of (N, 2) logits against (N,) 0/1 labels.
-
-        Args:
-            logits (Tensor): (N, 2).
-            labels (Tensor): (N,) long, 1 = matched.
-            weight (Tensor, optional): (N,) per-pair weights, not all zero;
-                the loss is the weighted mean. Pairs of weight 0 (stand-ins
-                for missing negatives) then count exactly as if absent.
-                None weighs every pair 1.
+        """Cross-entropy of (N, 2) ``logits`` against (N,) 0/1 ``labels``; with
+        (N,) ``weight`` the weighted mean, where weight 0 counts as absent.
         """
         if weight is None:
             return F.cross_entropy(logits, labels)
@@ -116,28 +92,18 @@ class VTMHead(BaseModule):
         return (per_pair * weight).sum() / weight.sum()
 
     def sample_hard_negatives(self, sim_v2t, sim_t2v, *keys):
-        """One hard negative caption per clip and one hard negative clip per
-        caption, drawn from softmax(similarity) over the non-positives (with
-        probability ``negative_hardness``, uniformly otherwise).
-
-        Sampling is within the local batch (the negatives' token features
-        live on this rank), with torch's global RNG. A pair counts as a
-        positive when it is the pair itself or when any of ``keys`` matches,
-        e.g. ``sample_hard_negatives(s_v2t, s_t2v, captions, video_paths)``
-        never pairs a clip with an identical caption from elsewhere in the
-        batch, nor with another caption of the same video.
+        """A hard negative caption per clip and a hard negative clip per
+        caption, within the local batch (their tokens live on this rank).
 
         Args:
-            sim_v2t (Tensor): (B, B) video-to-text similarities (rows clips).
-            sim_t2v (Tensor): (B, B) text-to-video similarities (rows
-                captions).
-            *keys: Sequences of length B (tensors of ids or lists of
-                hashables, e.g. caption strings); see :func:`positive_pairs`.
+            sim_v2t (Tensor): (B, B) similarities, rows clips.
+            sim_t2v (Tensor): (B, B) similarities, rows captions.
+            *keys: Duplicates never drawn as negatives (see
+                :func:`positive_pairs`).
 
         Returns:
-            tuple[Tensor, Tensor]: (B,) caption index for each clip and (B,)
-            clip index for each caption; -1 where the batch has no negative
-            (callers drop those pairs).
+            tuple[Tensor, Tensor]: (B,) caption index per clip and (B,) clip
+            index per caption; -1 where the batch has no negative.
         """
         num = sim_v2t.shape[0]
         if sim_v2t.shape != (num, num) or sim_t2v.shape != (num, num):
@@ -151,12 +117,9 @@ class VTMHead(BaseModule):
                 sample_excluding(sim_t2v, positive, hardness))
 
     def sample_pairs(self, sim_v2t, *keys):
-        """The 3B pairs of the matching loss: the B positives, a hard
-        negative caption per clip and a hard negative clip per caption.
-
-        Where the batch has no negative, the pair is a stand-in (the
-        positive, labelled 0) of weight 0, which :meth:`loss` counts as
-        absent: fixed shapes keep the step free of host-device syncs.
+        """The 3B pairs of the matching loss: B positives, a hard negative
+        caption per clip and a hard negative clip per caption. A pair without
+        negative is a stand-in of weight 0 (fixed shapes: no host-device sync).
 
         Args:
             sim_v2t (Tensor): (B, B) clip-caption similarities.
@@ -164,7 +127,7 @@ class VTMHead(BaseModule):
 
         Returns:
             tuple[Tensor, Tensor, Tensor, Tensor]: (3B,) each: clip index,
-            caption index, label (1 = matched) and weight of every pair.
+            caption index, label (1 = matched) and weight.
         """
         batch = sim_v2t.shape[0]
         neg_text, neg_video = self.sample_hard_negatives(
