@@ -1,17 +1,9 @@
-"""Command-line plumbing of the figure tools in tools/analysis/.
+"""Command-line plumbing of the figure tools in tools/analysis/: their
+arguments, the model, the clip they draw and PNG writing.
 
-``visualize_reconstruction.py`` and ``visualize_frame_selection.py`` share
-their arguments, the model (:func:`smaug.apis.init_model`: built from a
-config, weights read weights-only from a checkpoint unless
-``--trust-checkpoint``), the clip they draw, and PNG writing; this module
-holds those.
-
-The clip is either a video file (``--video``), read by the config's test
-pipeline (:func:`smaug.apis.read_clip`: the frames the model sees at test
-time; ``--num-frames`` replaces the pipeline's frame count), or item
-``--index`` of the config's training set through that set's own pipeline
-(its training augmentation, seeded by ``--seed``), i.e. a clip as the model
-saw it in training. ``--caption`` gives or replaces the caption.
+The clip is a video file (``--video``, read by the config's test
+pipeline) or item ``--index`` of the config's training set, through its
+own augmentation (seeded by ``--seed``).
 """
 import os
 import os.path as osp
@@ -27,11 +19,7 @@ from .model_arguments import add_model_arguments, init_model_from_args
 
 
 def add_figure_arguments(parser):
-    """Add the arguments both figure tools take.
-
-    Args:
-        parser (argparse.ArgumentParser): The tool's parser, changed in place.
-    """
+    """Add the arguments both figure tools take."""
     add_model_arguments(parser)
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument('--video', help='video file to draw')
@@ -48,18 +36,8 @@ def add_figure_arguments(parser):
 
 
 def _load_clip(model, args):
-    """The clip to draw and its caption.
-
-    Args:
-        model (torch.nn.Module): The model, its config as ``model.cfg``
-            (whose test pipeline reads ``--video``; a config without one is
-            read with :func:`smaug.apis.standard_test_pipeline_cfg` at the
-            backbone's ``img_size``).
-        args (argparse.Namespace): Parsed :func:`add_figure_arguments`.
-
-    Returns:
-        tuple[Tensor, str | None]: uint8 (K, 3, H, W) clip and the caption
-        (``--caption``, else the training item's, else None).
+    """The uint8 (K, 3, H, W) clip to draw and its caption (``--caption``,
+    else the training item's, else None).
     """
     cfg = model.cfg
     if args.video is not None:
@@ -78,18 +56,8 @@ def _load_clip(model, args):
 
 
 def load_figure_inputs(args):
-    """Everything a figure tool draws from, reproducibly.
-
-    Python's, numpy's and torch's generators are seeded with ``--seed``
-    first, so the training item's augmentation and the tube mask are the
-    same at every run.
-
-    Args:
-        args (argparse.Namespace): Parsed :func:`add_figure_arguments`.
-
-    Returns:
-        tuple: the model (eval mode, on ``--device``), the uint8 clip
-        (K, 3, H, W) and its caption (str or None).
+    """The model (eval mode, on ``--device``), the clip and its caption,
+    after seeding Python's, numpy's and torch's generators with ``--seed``.
     """
     random.seed(args.seed)
     np.random.seed(args.seed)
@@ -100,12 +68,7 @@ def load_figure_inputs(args):
 
 
 def save_png(image, path):
-    """Write a uint8 (H, W, 3) RGB image as PNG, creating its folder.
-
-    Args:
-        image (np.ndarray): The figure.
-        path (str): Output file.
-    """
+    """Write a uint8 (H, W, 3) RGB image as PNG, creating its folder."""
     if osp.dirname(path):
         os.makedirs(osp.dirname(path), exist_ok=True)
     Image.fromarray(image).save(path, format='PNG')

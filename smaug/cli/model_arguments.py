@@ -6,9 +6,6 @@ from .command_line import ConfigOptionsAction, add_trust_argument
 def add_model_arguments(parser):
     """Add the positional ``config`` and ``checkpoint``, ``--device``,
     ``--trust-checkpoint`` and ``--cfg-options``.
-
-    Args:
-        parser (argparse.ArgumentParser): The tool's parser, changed in place.
     """
     parser.add_argument('config', help='model config')
     parser.add_argument('checkpoint', help='checkpoint of that model')
@@ -21,14 +18,8 @@ def add_model_arguments(parser):
 
 
 def init_model_from_args(args):
-    """:func:`~smaug.apis.init_model` with the options of
+    """:func:`~smaug.apis.init_model` with the parsed options of
     :func:`add_model_arguments`.
-
-    Args:
-        args (argparse.Namespace): The parsed command line.
-
-    Returns:
-        torch.nn.Module: The model in eval mode, its config as ``model.cfg``.
     """
     return init_model(args.config, args.checkpoint, args.device,
                       args.cfg_options, args.trust_checkpoint)

@@ -1,10 +1,6 @@
-"""Exact gradient accumulation: a batch's per-pair work in micro-batches.
-
-The per-pair work of a step (the encoders, the multimodal encoder) runs one
-micro-batch at a time under activation checkpointing (GradCache, done by
-autograd); the losses that need the whole batch (VTC, VTM's negatives, MLM)
-are computed on the joined outputs, so the gradient is the whole batch's.
-See docs/design.md, "Exact gradient accumulation".
+"""Exact gradient accumulation: a batch's per-pair work in checkpointed
+micro-batches, joined so that every loss is the whole batch's (see
+docs/design.md, "Exact gradient accumulation").
 """
 from typing import NamedTuple
 
@@ -14,12 +10,8 @@ from torch.utils.checkpoint import checkpoint
 
 
 class WeightedMean(NamedTuple):
-    """A mean and the number of items it averages over; micro-batches'
-    means are joined weighted by their counts.
-
-    Args:
-        mean (Tensor): Scalar mean.
-        count (Tensor): Scalar count.
+    """A scalar ``mean`` over ``count`` items; micro-batches' means join
+    weighted by their counts.
     """
     mean: Tensor
     count: Tensor
@@ -27,11 +19,7 @@ class WeightedMean(NamedTuple):
 
 class ExactAccumulation:
     """Run per-pair work over a batch in ``micro_batches`` checkpointed
-    micro-batches and join the outputs as the whole batch's.
-
-    Args:
-        micro_batches (int): Number of micro-batches; 1 calls the work on
-            the whole batch, unchanged. Defaults to 1.
+    micro-batches (1: on the whole batch, unchanged) and join the outputs.
     """
 
     def __init__(self, micro_batches=1):
@@ -43,26 +31,21 @@ class ExactAccumulation:
         self.micro_batches = micro_batches
 
     def slices(self, num):
-        """``micro_batches`` consecutive slices of near-equal sizes of
-        ``num`` rows (fewer when ``num`` is smaller).
+        """Near-equal consecutive slices of ``num`` rows, at most
+        ``micro_batches``.
         """
         count = min(self.micro_batches, num)
         bounds = [num * index // count for index in range(count + 1)]
         return [slice(start, end) for start, end in zip(bounds, bounds[1:])]
 
     def __call__(self, work, *batch):
-        """``work(*batch)``, one checkpointed micro-batch at a time.
-
-        The backward pass re-runs each micro-batch with the RNG state of its
-        first run (same tube masks, Gumbel noise and, on the CPU, dropout).
+        """``work(*batch)``, one checkpointed micro-batch at a time (the
+        backward pass re-runs each with its first run's RNG state).
 
         Args:
-            work (callable): Per-row work; returns tensors with a row
-                dimension, None, :class:`WeightedMean` s, or a dict of them.
-            *batch: Tensors with a row dimension, dicts of them, or None.
-
-        Returns:
-            The output of ``work`` for the whole batch.
+            work (callable): Per-row work returning row tensors, None,
+                :class:`WeightedMean` s, or a dict of them.
+            *batch: Row tensors, dicts of them, or None.
         """
         if self.micro_batches == 1:
             return work(*batch)
@@ -82,9 +65,7 @@ def _rows(value, rows):
 
 
 def _join(parts):
-    """Join micro-batches' outputs of one kind (see
-    :meth:`ExactAccumulation.__call__`).
-    """
+    """Micro-batches' outputs of one kind joined as the whole batch's."""
     first = parts[0]
     if isinstance(first, dict):
         return {key: _join([part[key] for part in parts]) for key in first}

@@ -87,7 +87,7 @@ class SMAUGBase(BaseModel):
 
         Args:
             video_tokens (Tensor): (n, K, 1 + T, C).
-            text_hidden (Tensor): (n, P, D) text encoder output.
+            text_hidden (Tensor): (n, P, D) text encoder states.
             text_mask (Tensor): (n, P).
 
         Returns:

@@ -14,8 +14,14 @@ class SMAUGMultipleChoice(SMAUGRetrieval):
     """
 
     def forward(self, inputs, data_samples=None, text=None, mode='loss'):
-        """``'predict'`` answers the samples' ``options``; other modes are
-        :class:`SMAUGRetrieval`'s.
+        """mmengine's entry point: ``'predict'`` scores ``options``
+        (:meth:`predict`); other modes are :class:`SMAUGRetrieval`'s.
+
+        Args:
+            inputs (Tensor): (B, K, 3, H, W) normalised frames.
+            data_samples (list[DataSample]): ``options`` for ``'predict'``.
+            text (dict, optional): Tokenised captions for ``'loss'``.
+            mode (str): ``'predict'`` or ``'loss'``.
         """
         if mode == 'predict':
             return self.predict(inputs, data_samples)
@@ -26,12 +32,11 @@ class SMAUGMultipleChoice(SMAUGRetrieval):
 
         Args:
             frames (Tensor): (B, K, 3, H, W) normalised frames.
-            data_samples (list[DataSample]): ``options`` (list[str], as many
-                for every clip).
+            data_samples (list[DataSample]): ``options``, as many per clip.
 
         Returns:
-            list[DataSample]: With ``option_scores`` (one VTM score per option)
-            and ``pred_index`` (int).
+            list[DataSample]: With ``option_scores`` (a VTM score per option)
+            and ``pred_index``.
         """
         if not data_samples or any('options' not in s for s in data_samples):
             raise KeyError(

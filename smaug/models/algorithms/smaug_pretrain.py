@@ -37,10 +37,16 @@ class SMAUGPretrain(SMAUGRetrievalBase):
                 self.text_encoder.embeddings.word_embeddings)
 
     def loss(self, frames, data_samples, text):
-        """``loss_vtc``, ``loss_vtm``, ``loss_mlm``, ``loss_mvm`` (those
-        whose head is on) over the whole batch and the logged
-        ``vtc_temperature``, for frames (B, K, 3, H, W), their samples and
-        tokenised captions ``text``.
+        """The four pre-training losses over the whole batch.
+
+        Args:
+            frames (Tensor): (B, K, 3, H, W) normalised frames.
+            data_samples (list[DataSample]): Captions and video paths.
+            text (dict): ``input_ids`` and ``attention_mask`` (B, P).
+
+        Returns:
+            dict[str, Tensor]: ``loss_vtc``, ``loss_vtm``, ``loss_mlm``,
+            ``loss_mvm`` (those whose head is on), ``vtc_temperature``.
         """
         # Masking first: it holds the step's one host-device sync, which
         # costs least before any work is queued.
@@ -77,10 +83,18 @@ class SMAUGPretrain(SMAUGRetrievalBase):
                     labelled=self.mlm_head.labelled_index(labels))
 
     def encode_pairs(self, frames, text, masked_ids=None):
-        """:meth:`SMAUGRetrievalBase.encode_pairs`, plus the text encoder's
-        ``masked_hidden`` (B, P, D) of ``masked_ids`` (None without) and, with
-        MVM, ``loss_mvm`` (a :class:`WeightedMean` over the masked patches; it
-        needs the backbone's full output).
+        """The encoders over clips, captions and masked captions, and the
+        MVM loss (it needs the backbone's full output).
+
+        Args:
+            frames (Tensor): (B, K, 3, H, W) normalised frames.
+            text (dict): ``input_ids`` and ``attention_mask`` (B, P).
+            masked_ids (Tensor, optional): (B, P) MLM-masked ids.
+
+        Returns:
+            dict: ``video_tokens`` (B, K, 1 + T, C), ``text_hidden`` and
+            ``masked_hidden`` (B, P, D; None without ``masked_ids``) and, with
+            MVM, ``loss_mvm`` (:class:`WeightedMean` over masked patches).
         """
         visual, video_tokens = self.encode_video(frames)
         text_hidden, masked_hidden = self.encode_captions(text, masked_ids)

@@ -13,17 +13,9 @@ QA_WEIGHT_SOURCES = (('multimodal_encoder.', 'answer_decoder.'),
 
 
 def pretrain_to_qa_state_dict(state_dict, prefix=''):
-    """Add the answer decoder's and answer head's weights to a
-    pre-training (or retrieval) state dict: copies of
-    ``{prefix}multimodal_encoder.*`` and ``{prefix}mlm_head.*``. A state dict
-    that has answer decoder weights already is returned as it is.
-
-    Args:
-        state_dict (dict): key -> tensor.
-        prefix (str): Prefix of the model's keys in ``state_dict``.
-
-    Returns:
-        dict: A new dict with the copies added.
+    """A new state dict with copies of ``{prefix}multimodal_encoder.*`` as
+    ``answer_decoder.*`` and ``mlm_head.*`` as ``answer_head.*`` (unchanged
+    when it has answer decoder weights already).
     """
     mapped = dict(state_dict)
     if any(key.startswith(prefix + 'answer_decoder.') for key in state_dict):
@@ -171,9 +163,16 @@ class SMAUGQA(SMAUGBase):
 
     def answer_log_likelihood(self, fused, fused_mask, answer_ids,
                               answer_mask):
-        """Log-probability (n, L - 1) of each answer token after [CLS] (0 at
-        padding), for answers ``answer_ids`` (n, L) with mask ``answer_mask``,
-        given Q_m's states ``fused`` (n, P, D) and ``fused_mask`` (n, P).
+        """Log-probability of each answer token after [CLS].
+
+        Args:
+            fused (Tensor): (n, P, D) Q_m's states, one row per answer.
+            fused_mask (Tensor): (n, P).
+            answer_ids (Tensor): (n, L) ``[CLS] answer [SEP] [PAD]...``.
+            answer_mask (Tensor): (n, L).
+
+        Returns:
+            Tensor: (n, L - 1) float, 0 at padding.
         """
         logits = self.decode(answer_ids[:, :-1], answer_mask[:, :-1], fused,
                              fused_mask)
@@ -234,8 +233,15 @@ class SMAUGQA(SMAUGBase):
         return self.predict(inputs, question, data_samples)
 
     def loss(self, frames, question, answers):
-        """``loss_qa``: mean cross-entropy of the answer tokens, for frames
-        (B, K, 3, H, W), tokenised ``question`` and ``answers``.
+        """Teacher-forced cross-entropy of the answers.
+
+        Args:
+            frames (Tensor): (B, K, 3, H, W) normalised frames.
+            question (dict): The tokenised questions.
+            answers (dict): The tokenised ``[CLS] answer [SEP]``.
+
+        Returns:
+            dict[str, Tensor]: ``loss_qa``, the mean over answer tokens.
         """
         fused, fused_mask = self.fuse_questions(frames, question)
         log_likelihood = self.answer_log_likelihood(
@@ -245,9 +251,16 @@ class SMAUGQA(SMAUGBase):
         return dict(loss_qa=-log_likelihood.sum() / num_tokens)
 
     def predict(self, frames, question, data_samples):
-        """Set each sample's ``pred_answer`` (the best of the answer list) and
-        ``pred_score`` (its log-likelihood), for frames (B, K, 3, H, W) and
-        tokenised ``question``.
+        """Answer each question with the best of the answer list.
+
+        Args:
+            frames (Tensor): (B, K, 3, H, W) normalised frames.
+            question (dict): The tokenised questions.
+            data_samples (list[DataSample]): The clips' samples.
+
+        Returns:
+            list[DataSample]: With ``pred_answer`` and ``pred_score`` (its
+            log-likelihood).
         """
         answer_ids, answer_mask = self.answer_tokens()
         fused, fused_mask = self.fuse_questions(frames, question)

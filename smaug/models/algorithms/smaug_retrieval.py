@@ -27,9 +27,15 @@ class SMAUGRetrieval(SMAUGRetrievalBase):
         super().__init__(**kwargs)
 
     def loss(self, frames, data_samples, text):
-        """``loss_vtc`` and ``loss_vtm`` over the whole batch (and the logged
-        ``vtc_temperature``), for frames (B, K, 3, H, W), their samples and
-        tokenised captions ``text``.
+        """VTC and VTM over the whole batch.
+
+        Args:
+            frames (Tensor): (B, K, 3, H, W) normalised frames.
+            data_samples (list[DataSample]): Captions and video paths.
+            text (dict): ``input_ids`` and ``attention_mask`` (B, P).
+
+        Returns:
+            dict[str, Tensor]: ``loss_vtc``, ``loss_vtm``, ``vtc_temperature``.
         """
         feats = self.accumulation(self.encode_pairs, frames, text)
         video_emb, text_emb = self.embed_pairs(feats)

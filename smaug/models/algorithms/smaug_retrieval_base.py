@@ -50,7 +50,7 @@ class SMAUGRetrievalBase(SMAUGBase):
         Args:
             inputs (Tensor): (B, K, 3, H, W) normalised frames.
             data_samples (list[DataSample]): Per-clip metadata.
-            text (dict, optional): Tokenised captions, needed for 'loss'.
+            text (dict, optional): Tokenised captions, needed for ``'loss'``.
             mode (str): ``'loss'``, or ``'predict'`` (sets ``video_emb``).
         """
         if mode == 'loss':
@@ -84,13 +84,14 @@ class SMAUGRetrievalBase(SMAUGBase):
                              feats['text_hidden'][:, 0])
 
     def vtm_loss(self, feats, text_mask, video_emb, text_emb, data_samples):
-        """Matching loss over the positives and, per side, a hard negative
-        drawn from the VTC similarities of ``video_emb`` and ``text_emb``.
+        """Matching loss over the positives and a hard negative per side.
 
         Args:
             feats (dict): :meth:`encode_pairs`' output.
             text_mask (Tensor): (B, P).
-            video_emb, text_emb (Tensor): (B, E).
+            video_emb (Tensor): (B, E) VTC embeddings, which choose the
+                negatives with ``text_emb``.
+            text_emb (Tensor): (B, E).
             data_samples (list[DataSample]): See :func:`duplicate_keys`.
         """
         with torch.no_grad():
@@ -122,8 +123,15 @@ class SMAUGRetrievalBase(SMAUGBase):
                     hidden=hidden, attention_mask=text['attention_mask'])
 
     def score_pairs(self, video_tokens, text_hidden, text_mask):
-        """VTM score (n,) of n pairs: tokens (n, K, 1 + T, C), text states
-        (n, P, D) and mask (n, P); logit of "matched" minus "not matched".
+        """VTM score of each (clip, text) pair.
+
+        Args:
+            video_tokens (Tensor): (n, K, 1 + T, C).
+            text_hidden (Tensor): (n, P, D).
+            text_mask (Tensor): (n, P).
+
+        Returns:
+            Tensor: (n,) logit of "matched" minus logit of "not matched".
         """
         fused = self.fuse(video_tokens, text_hidden, text_mask)
         logits = self.vtm_head(fused[:, 0])

@@ -11,8 +11,17 @@ def num_masked_patches(num_patches, mask_ratio):
 
 
 def sample_tube_mask(batch_size, num_patches, mask_ratio, device=None):
-    """One random mask per clip: ``mask`` (B, N) bool, True where masked,
-    and ``visible`` (B, N - masked), the visible indices in ascending order.
+    """One random mask per clip.
+
+    Args:
+        batch_size (int): Clips, B.
+        num_patches (int): Patches per frame, N.
+        mask_ratio (float): In [0, 1).
+        device (torch.device, optional): Of the outputs.
+
+    Returns:
+        tuple[Tensor, Tensor]: ``mask`` (B, N) bool, True where masked, and
+        ``visible`` (B, N - masked) indices, ascending.
     """
     num_visible = num_patches - num_masked_patches(num_patches, mask_ratio)
     noise = torch.rand(batch_size, num_patches, device=device)

@@ -109,9 +109,15 @@ class MAEPixelDecoder(BaseModule):
         return pred.view(batch_size, num_frames, num_patches, -1)
 
     def loss(self, pred, frames, mask):
-        """Mean squared error over the masked patches of all frames (0 when
-        none is masked), of ``pred`` (B, K, N, p * p * 3) against ``frames``
-        (B, K, 3, H, W); ``mask`` (B, N) is True at masked patches.
+        """Mean squared error over the masked patches of all frames.
+
+        Args:
+            pred (Tensor): (B, K, N, p * p * 3) from :meth:`forward`.
+            frames (Tensor): (B, K, 3, H, W) normalised frames.
+            mask (Tensor): (B, N) bool, True at masked patches.
+
+        Returns:
+            Tensor: Scalar; 0 when nothing is masked.
         """
         batch_size, num_frames = frames.shape[:2]
         target = patchify(frames.flatten(0, 1), self.patch_size)

@@ -114,10 +114,17 @@ class BertMLMHead(BertBaseModule):
         return (labels.flatten() != -100).nonzero().squeeze(1)
 
     def loss(self, hidden, labels, labelled=None):
-        """Cross-entropy at the labelled positions of (B, P, D) ``hidden``;
-        only those go through the vocabulary-sized decoder. ``labelled``
-        (:meth:`labelled_index`) is computed when None. 0 (attached to the
-        graph) when no token is labelled.
+        """Cross-entropy at the labelled positions; only those go through the
+        vocabulary-sized decoder.
+
+        Args:
+            hidden (Tensor): (B, P, D) multimodal encoder output.
+            labels (Tensor): (B, P) from :meth:`mask_tokens`.
+            labelled (Tensor, optional): :meth:`labelled_index`; computed when
+                None.
+
+        Returns:
+            Tensor: Scalar; 0 (on the graph) when no token is labelled.
         """
         if labelled is None:
             labelled = self.labelled_index(labels)

@@ -8,9 +8,13 @@ from smaug.registry import MODELS
 
 
 def positive_pairs(num, keys, device):
-    """(num, num) bool on ``device``: True where pair (i, j) counts as a
-    positive, i.e. i == j or any of ``keys`` (sequences of ``num`` tensors
-    or hashables, e.g. captions, video paths) has equal entries at i and j.
+    """(num, num) bool: True where pair (i, j) counts as a positive.
+
+    Args:
+        num (int): Batch size.
+        keys (tuple): Sequences of ``num`` tensors or hashables (captions,
+            video paths); i and j are positives where any has equal entries.
+        device (torch.device): Device of the result.
     """
     positive = torch.eye(num, dtype=torch.bool, device=device)
     for key in keys:
@@ -30,13 +34,17 @@ def positive_pairs(num, keys, device):
 
 
 def sample_excluding(logits, excluded, hardness=1.):
-    """One column per row of (R, C) ``logits``, drawn from
-    ``hardness * softmax(logits) + (1 - hardness) * uniform`` over the
-    columns not ``excluded`` (R, C bool); -1 where all are.
+    """One column per row drawn from ``softmax(logits)`` over the columns
+    not excluded, mixed with the uniform; -1 where all are excluded.
 
     The draw is ``torch.multinomial``'s (argmax of ``probs / Exp(1)``, the
     same samples from the same RNG state) without its input checks, which
     read values back to the host.
+
+    Args:
+        logits (Tensor): (R, C).
+        excluded (Tensor): (R, C) bool.
+        hardness (float): Weight of the softmax; the uniform gets the rest.
     """
     logits = logits.detach().float().masked_fill(excluded, float('-inf'))
     empty = excluded.all(dim=1, keepdim=True)
@@ -82,8 +90,13 @@ class VTMHead(BaseModule):
         return self.classifier(fused_cls)
 
     def loss(self, logits, labels, weight=None):
-        """Cross-entropy of (N, 2) ``logits`` against (N,) 0/1 ``labels``; with
-        (N,) ``weight`` the weighted mean, where weight 0 counts as absent.
+        """Cross-entropy of the matched / not-matched logits.
+
+        Args:
+            logits (Tensor): (N, 2).
+            labels (Tensor): (N,) long, 1 = matched.
+            weight (Tensor, optional): (N,) pair weights, not all 0; a pair of
+                weight 0 counts as absent.
         """
         if weight is None:
             return F.cross_entropy(logits, labels)
@@ -98,12 +111,11 @@ class VTMHead(BaseModule):
         Args:
             sim_v2t (Tensor): (B, B) similarities, rows clips.
             sim_t2v (Tensor): (B, B) similarities, rows captions.
-            *keys: Duplicates never drawn as negatives (see
-                :func:`positive_pairs`).
+            *keys: Duplicates never drawn (see :func:`positive_pairs`).
 
         Returns:
             tuple[Tensor, Tensor]: (B,) caption index per clip and (B,) clip
-            index per caption; -1 where the batch has no negative.
+            index per caption; -1 where the batch has none.
         """
         num = sim_v2t.shape[0]
         if sim_v2t.shape != (num, num) or sim_t2v.shape != (num, num):
@@ -118,7 +130,7 @@ class VTMHead(BaseModule):
 
     def sample_pairs(self, sim_v2t, *keys):
         """The 3B pairs of the matching loss: B positives, a hard negative
-        caption per clip and a hard negative clip per caption. A pair without
+        caption per clip and a hard negative clip per caption. A missing
         negative is a stand-in of weight 0 (fixed shapes: no host-device sync).
 
         Args:

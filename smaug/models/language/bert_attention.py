@@ -46,9 +46,16 @@ class BertAttention(nn.Module):
                       width // self.num_heads).transpose(1, 2)
 
     def forward(self, hidden, context=None, attn_mask=None):
-        """(B, P, D) ``hidden`` attends to ``context`` (B, S, key_width),
-        itself when None; ``attn_mask`` is bool, broadcastable to
-        (B, heads, P, S), True where allowed. Returns (B, P, D).
+        """Attend from ``hidden`` to ``context``.
+
+        Args:
+            hidden (Tensor): (B, P, D) queries, also the residual input.
+            context (Tensor, optional): (B, S, key_width); ``hidden`` if None.
+            attn_mask (Tensor, optional): bool, broadcastable to
+                (B, heads, P, S), True where allowed.
+
+        Returns:
+            Tensor: (B, P, D).
         """
         context = hidden if context is None else context
         query = self._split_heads(self.query(hidden))

@@ -22,10 +22,15 @@ NEW_KEY_MARKERS = dict(text=(), multimodal=('.cross_attn.', ), mlm_head=())
 
 
 def load_bert_part(module, converted, part, strict=True, source='BERT'):
-    """Load ``part`` (``'text'``, ``'multimodal'``, ``'mlm_head'``) of
-    converted BERT weights into ``module``; with ``strict``, missing weights
-    (beyond new blocks) or foreign keys raise, else they are printed.
-    ``source`` names the checkpoint in messages.
+    """Load one part of converted BERT weights into ``module``.
+
+    Args:
+        module (nn.Module): The module to fill.
+        converted (ConvertedBert): From :func:`convert_bert_state_dict`.
+        part (str): ``'text'``, ``'multimodal'`` or ``'mlm_head'``.
+        strict (bool): Raise (else print) on missing weights beyond new
+            blocks or on keys that are not BERT's. Defaults to True.
+        source (str): Checkpoint name for messages.
     """
     weights = select_part(converted.state_dict, part)
     try:

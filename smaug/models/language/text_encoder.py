@@ -29,8 +29,15 @@ class BertTextEncoder(BertLayerStack):
         self.layers = self.make_layers(with_cp=with_cp)
 
     def forward(self, input_ids, attention_mask, token_type_ids=None):
-        """(B, P) ``input_ids`` and ``attention_mask`` (0 at padding), with
-        optional segment ids -> (B, P, D) states.
+        """Encode token ids.
+
+        Args:
+            input_ids (Tensor): (B, P).
+            attention_mask (Tensor): (B, P), 0 at padding.
+            token_type_ids (Tensor, optional): (B, P); zeros when None.
+
+        Returns:
+            Tensor: (B, P, D).
         """
         hidden = self.embeddings(input_ids, token_type_ids)
         attn_mask = padding_to_attn_mask(attention_mask)

@@ -68,8 +68,15 @@ class TextGuidedFrameSelector(BaseModule):
         return self.score_head(self.norm(tokens[:, 1:])).squeeze(-1)
 
     def select(self, frame_tokens, scores, num_selected):
-        """(B, K, ...) frame features -> (B, kappa, ...), the frames of the
-        best (B, K) ``scores``, in temporal order; ``1 <= num_selected <= K``.
+        """The best frames, in temporal order.
+
+        Args:
+            frame_tokens (Tensor): (B, K, ...) per-frame features.
+            scores (Tensor): (B, K) from :meth:`forward`.
+            num_selected (int): kappa, ``1 <= kappa <= K``.
+
+        Returns:
+            Tensor: (B, kappa, ...).
         """
         batch, num_frames = scores.shape
         if frame_tokens.shape[:2] != scores.shape:
