@@ -1,7 +1,6 @@
 """tools/model_converters/clip_to_smaug.py on a tiny open_clip ViT."""
 import argparse
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from smaug.models.backbones import SparseMAEViT
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
 from tool_scripts import TOOLS, load_tool  # noqa: E402
+from trust_checks import assert_refused_unless_trusted  # noqa: E402
 
 ARCH = dict(embed_dims=32, num_layers=2, num_heads=2, feedforward_channels=64)
 
@@ -87,10 +87,5 @@ def test_pickled_objects_need_trust(tmp_path):
     command = [sys.executable, str(TOOLS / 'model_converters' /
                                    'clip_to_smaug.py'), str(src), str(dst),
                '--arch', json.dumps(ARCH)]
-    refused = subprocess.run(command, capture_output=True, text=True)
-    assert refused.returncode != 0 and not dst.exists()
-    assert 'UntrustedCheckpointError' in refused.stderr
-    assert '--trust-checkpoint' in refused.stderr
-    subprocess.run(command + ['--trust-checkpoint'], check=True,
-                   capture_output=True)
+    assert_refused_unless_trusted(command, dst)
     assert 'conv1.weight' in torch.load(dst, weights_only=True)['state_dict']

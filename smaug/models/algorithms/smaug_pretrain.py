@@ -37,12 +37,8 @@ class SMAUGPretrain(SMAUGRetrievalBase):
                 self.text_encoder.embeddings.word_embeddings)
 
     def loss(self, frames, data_samples, text):
-        """The four pre-training losses over the whole batch.
-
-        Args:
-            frames (Tensor): (B, K, 3, H, W) normalised frames.
-            data_samples (list[DataSample]): Captions and video paths.
-            text (dict): ``input_ids`` and ``attention_mask`` (B, P).
+        """The four pre-training losses over the whole batch; the arguments
+        are :meth:`SMAUGRetrieval.loss`'s.
 
         Returns:
             dict[str, Tensor]: ``loss_vtc``, ``loss_vtm``, ``loss_mlm``,

@@ -1,9 +1,12 @@
 """tools/model_converters/bert_to_smaug.py reads its input weights-only."""
 import argparse
-import subprocess
 import sys
+from pathlib import Path
 
 import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
+from trust_checks import assert_refused_unless_trusted  # noqa: E402
 
 
 def test_pickled_objects_need_trust(hf_bert, tmp_path, repo_root):
@@ -15,11 +18,6 @@ def test_pickled_objects_need_trust(hf_bert, tmp_path, repo_root):
                str(repo_root / 'tools' / 'model_converters' /
                    'bert_to_smaug.py'), str(src), str(dst),
                '--num-text-layers', '4', '--allow-missing']
-    refused = subprocess.run(command, capture_output=True, text=True)
-    assert refused.returncode != 0 and not dst.exists()
-    assert 'UntrustedCheckpointError' in refused.stderr
-    assert '--trust-checkpoint' in refused.stderr
-    subprocess.run(command + ['--trust-checkpoint'], check=True,
-                   capture_output=True)
+    assert_refused_unless_trusted(command, dst)
     converted = torch.load(dst, weights_only=True)['state_dict']
     assert any(key.startswith('text_encoder.') for key in converted)
