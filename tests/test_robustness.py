@@ -27,7 +27,7 @@ import smaug.models  # noqa: F401
 from smaug.datasets import AnnotationError
 from smaug.datasets.transforms import clean_text
 from smaug.engine import ConfigError, SMAUGRunner, check_config
-from smaug.engine.checkpoints.checkpoint_loading import load_local_checkpoint
+from smaug.checkpoints.checkpoint_loading import load_local_checkpoint
 from smaug.registry import DATASETS, MODELS
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

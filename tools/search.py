@@ -39,12 +39,12 @@ import statistics
 import sys
 import time
 
-from smaug.apis import (IndexWriteError, VideoIndex, add_model_arguments,
-                        init_model_from_args, iter_video_embeddings,
+from smaug.apis import (IndexWriteError, VideoIndex, iter_video_embeddings,
                         model_fingerprint, search_videos)
 from smaug.datasets import AnnotationError, load_annotation_file
 from smaug.datasets.annotation_file import require
 from smaug.cli.command_help import command_parser
+from smaug.cli.model_arguments import add_model_arguments, init_model_from_args
 from smaug.evaluation.retrieval_scoring import SCORE_MODES
 
 EVAL_TOP = (1, 5)

@@ -7,19 +7,13 @@ Layout of an index folder::
     .lock                      taken while updating
 
 ``manifest.json`` holds ``format``, ``folder`` (absolute), ``fingerprint``
-(:func:`smaug.apis.model_fingerprint`), ``embeddings`` (the name of the
-embeddings file), ``videos`` (``path`` relative to the folder, ``size`` in
-bytes, ``mtime_ns``, in row order) and ``unreadable`` (path -> ``size``,
-``mtime_ns``, ``reason``). A file is re-embedded when its size or mtime
-changed and dropped when it is gone; an unreadable file is retried only
-when it changed. Another model (weights, model config or video pipeline) or
-another folder invalidates the whole cache.
-
-Writes are crash-safe: a new embeddings file under a fresh name, then the
-manifest through a temporary file and a rename, then removal of the old
-embeddings file, so the manifest always names a complete file. Only VTC
-embeddings are cached; the much larger tokens that VTM re-ranking needs are
-recomputed for a query's few candidates (:func:`smaug.apis.search_videos`).
+(:func:`smaug.apis.model_fingerprint`), ``embeddings`` (the embeddings
+file), ``videos`` (``path`` relative to the folder, ``size``, ``mtime_ns``,
+in row order) and ``unreadable`` (path -> ``size``, ``mtime_ns``,
+``reason``). A changed file is re-embedded, a gone one dropped, an
+unreadable one retried when it changed; another model or folder
+invalidates the cache. The manifest is written last, atomically, so it
+always names a complete embeddings file.
 """
 import json
 import os
@@ -41,20 +35,10 @@ FORMAT = 1
 
 
 def scan_videos(folder, extensions=VIDEO_EXTENSIONS):
-    """Find the video files under a folder, recursively.
-
-    Hidden folders (a name starting with '.') are skipped; symbolic links
-    to files are followed, links to folders are not (no cycles). A link
-    that leads nowhere (a loop, a missing target) is listed with the link's
-    own size and time, so that reading it reports it as unreadable.
-
-    Args:
-        folder (str): The folder.
-        extensions (Sequence[str]): Lower-case file name endings.
-
-    Returns:
-        dict[str, tuple[int, int]]: Relative POSIX path -> (size in bytes,
-        mtime in ns), sorted by path.
+    """Relative POSIX path -> (size, mtime in ns) of the video files under
+    ``folder`` with one of ``extensions``, sorted. Hidden folders are
+    skipped; links to files are followed, to folders not; a dangling link is
+    listed (reading it reports it unreadable).
     """
     if not osp.isdir(folder):
         raise FileNotFoundError(f'{folder}: no such folder of videos')
@@ -105,11 +89,8 @@ class VideoIndex:
         return self._chunks[0]
 
     def gallery(self):
-        """The indexed videos as a search gallery.
-
-        Returns:
-            tuple[list[str], torch.Tensor]: Absolute paths and their (n, E)
-            unit-norm embeddings.
+        """Absolute paths of the indexed videos and their (n, E) unit-norm
+        embeddings.
         """
         paths = [osp.join(self.folder, entry['path'])
                  for entry in self.videos]
@@ -166,20 +147,16 @@ class VideoIndex:
         """Bring the cache up to date with the folder.
 
         Args:
-            embed (callable): Called once with the list of absolute paths to
-                embed; returns an iterable of batches as
-                :func:`smaug.apis.iter_video_embeddings` yields them
-                (``paths``, ``emb``, ``skipped``).
-            save_interval (float): Also save every this many seconds while
-                embedding, so an interrupted run keeps most of its work.
-            progress (bool, optional): Show a progress bar; None shows it on
-                a terminal only.
+            embed (callable): Called with the absolute paths to embed;
+                returns batches as
+                :func:`smaug.apis.iter_video_embeddings` yields them.
+            save_interval (float): Also save every this many seconds.
+            progress (bool, optional): Progress bar; None: on a terminal.
 
         Returns:
             dict: ``rebuilt`` (why the old cache was discarded, or None),
             counts ``new``, ``changed``, ``removed``, ``unchanged``,
-            ``unreadable`` (files left out, old and new) and ``total`` (the
-            videos indexed now).
+            ``unreadable`` and ``total``.
         """
         with reporting_unwritable(self.index_dir):
             os.makedirs(self.index_dir, exist_ok=True)

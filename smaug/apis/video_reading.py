@@ -1,13 +1,4 @@
-"""Reading video files for inference exactly as a config's test set does:
-the one clip reader of smaug's APIs and tools (embedding and search, the
-figure tools of ``tools/analysis``).
-
-A clip is read by the config's test pipeline (:func:`inference_pipeline_cfg`)
-with :func:`read_clip`. A config that names a model without datasets (e.g. a
-backbone config for ``visualize_sparsification.py``) is read with
-:func:`standard_test_pipeline_cfg`, the test transforms that smaug's dataset
-configs write.
-"""
+"""Reading video files for inference exactly as a config's test set does."""
 import copy
 
 from mmengine.dataset import Compose
@@ -19,8 +10,8 @@ from smaug.registry import TRANSFORMS
 
 def _dataset_pipeline(dataset_cfg):
     """The ``pipeline`` of a dataset config, looking inside wrappers
-    (``dataset=`` of RepeatDataset and the like, the first of ``datasets=``
-    of ConcatDataset)."""
+    (``dataset=``, the first of ``datasets=``).
+    """
     while dataset_cfg is not None:
         if 'pipeline' in dataset_cfg:
             return dataset_cfg['pipeline']
@@ -34,17 +25,9 @@ DEFAULT_NUM_FRAMES = 4
 
 
 def standard_test_pipeline_cfg(num_frames, size):
-    """smaug's test-time video transforms, as the ``test_pipeline`` of the
-    dataset configs (``configs/_base_/datasets``) writes them: decord (else
-    PyAV), ``num_frames`` frames from the middles of equal segments, each
-    resized to ``size`` x ``size`` (bicubic), packed.
-
-    Args:
-        num_frames (int): Frames per clip, K.
-        size (int): Frame side in pixels (the backbone's ``img_size``).
-
-    Returns:
-        list[dict]: Transform configs.
+    """The test transforms smaug's dataset configs write (decord, else PyAV;
+    ``num_frames`` segment middles; bicubic resize to ``size`` x ``size``;
+    packing), for a config without datasets.
     """
     return [
         dict(type='DecordInit'),
@@ -56,32 +39,20 @@ def standard_test_pipeline_cfg(num_frames, size):
 
 
 def inference_pipeline_cfg(cfg, num_frames=None, default_size=None):
-    """The config's test-time video pipeline, optionally with another
-    frame count.
-
-    The pipeline is that of ``test_dataloader.dataset`` (else
-    ``val_dataloader.dataset``): video reading (decord, else PyAV),
-    test-time frame sampling (segment middles), resizing, packing. It receives
+    """The config's test (else val) video pipeline; it takes
     ``dict(video_path=...)``.
 
     Args:
-        cfg (mmengine.Config): A full config (the ``cfg`` that
-            :func:`smaug.apis.init_model` attaches to the model).
-        num_frames (int, optional): Frames per clip; replaces the
-            ``num_frames`` of the pipeline's frame-sampling step. None keeps
-            the config's.
-        default_size (int, optional): For a config without a test or val
-            pipeline: read with :func:`standard_test_pipeline_cfg` at this
-            frame side (and ``num_frames``, else
-            :data:`DEFAULT_NUM_FRAMES`). None makes that an error.
+        cfg (mmengine.Config): A full config (``model.cfg`` of
+            :func:`smaug.apis.init_model`).
+        num_frames (int, optional): Replaces the frame-sampling step's
+            ``num_frames``.
+        default_size (int, optional): Without a test or val pipeline, read
+            with :func:`standard_test_pipeline_cfg` at this size; None makes
+            that a KeyError.
 
     Returns:
         list[dict]: Transform configs.
-
-    Raises:
-        KeyError: When the config has no test or val pipeline and no
-            ``default_size`` is given, or ``num_frames`` is given and no
-            step has a ``num_frames`` field.
     """
     pipeline = None
     for loader in ('test_dataloader', 'val_dataloader'):
@@ -109,31 +80,16 @@ def inference_pipeline_cfg(cfg, num_frames=None, default_size=None):
 
 
 def compose_pipeline(pipeline):
-    """Build transform configs in smaug's registry (whatever the default
-    scope) into one callable.
-
-    Args:
-        pipeline (list[dict]): Transform configs.
-
-    Returns:
-        Compose: The transforms in order.
+    """Transform configs built in smaug's registry, whatever the default
+    scope, as one ``Compose``.
     """
     return Compose([TRANSFORMS.build(step) for step in pipeline])
 
 
 def read_clip(path, pipeline):
-    """Read a video file into a test-time clip.
-
-    Args:
-        path (str): The video file.
-        pipeline (list[dict] | Compose): Transform configs (see
-            :func:`inference_pipeline_cfg`) or their composition.
-
-    Returns:
-        torch.Tensor: uint8 (K, 3, H, W).
-
-    Raises:
-        BadMediaError: When the file cannot be read as a video.
+    """uint8 (K, 3, H, W) test-time clip of a video file, read by
+    ``pipeline`` (configs or their ``Compose``); BadMediaError when
+    unreadable.
     """
     if not isinstance(pipeline, Compose):
         pipeline = compose_pipeline(pipeline)
@@ -141,17 +97,13 @@ def read_clip(path, pipeline):
 
 
 class VideoClipFiles(Dataset):
-    """Video files read into test-time clips, one item per file.
-
-    An item is ``(index, clip, error)``: the uint8 clip (K, 3, H, W) and
-    None, or None and the :class:`BadMediaError` of a file that cannot be
-    read, so that a caller (or a DataLoader worker) decides what to do with
-    bad files instead of losing the batch.
+    """Video files as test-time clips: item ``(index, clip, error)``, the
+    uint8 (K, 3, H, W) clip or the file's :class:`BadMediaError`, so that the
+    caller decides about bad files.
 
     Args:
         paths (Sequence[str]): Video files.
-        pipeline (list[dict]): Transform configs (see
-            :func:`inference_pipeline_cfg`).
+        pipeline (list[dict]): See :func:`inference_pipeline_cfg`.
     """
 
     def __init__(self, paths, pipeline):

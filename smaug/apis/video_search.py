@@ -11,36 +11,24 @@ from .reranking import rerank
 @torch.no_grad()
 def search_videos(model, query, paths, embeddings, top=5, rerank_k=None,
                   batch_size=16, num_frames=None, score_mode='vtm'):
-    """The videos that best match a text query.
-
-    The gallery is ranked by VTC similarity (the cosine of the unit-norm
-    embeddings). With ``rerank_k``, the ``rerank_k`` best are re-scored with
-    VTM (:func:`smaug.apis.rerank`) and ranked as the retrieval test loop
-    ranks (:mod:`smaug.evaluation.retrieval_scoring`): the re-scored
-    candidates first, by the VTM score (``score_mode='vtm'``) or VTM + VTC
-    (``'vtm+vtc'``), the others after them in VTC order. The candidates'
-    tokens are recomputed from the files here, since caching tokens for a
-    whole gallery would take K x (1 + T) x C floats per video.
+    """The videos that best match a text query: VTC ranking, and with
+    ``rerank_k`` the best candidates re-scored by VTM and placed first, as the
+    retrieval test loop ranks (their tokens are recomputed from the files).
 
     Args:
         model (torch.nn.Module): From :func:`smaug.apis.init_model`.
         query (str): The text.
         paths (Sequence[str]): The gallery's video files.
-        embeddings (torch.Tensor): (n, E) their unit-norm VTC embeddings
-            (``embed_videos`` or ``VideoIndex.gallery``).
-        top (int): Results to return. Defaults to 5.
-        rerank_k (int, optional): Candidates to re-score with VTM; None or
-            0 ranks by VTC only.
-        batch_size (int): Videos (and pairs) per forward pass when
-            re-ranking.
-        num_frames (int, optional): Frames per clip when re-ranking, if
-            the gallery was embedded with a non-default count.
+        embeddings (torch.Tensor): (n, E) their unit-norm VTC embeddings.
+        top (int): Results. Defaults to 5.
+        rerank_k (int, optional): Candidates re-scored; None or 0: VTC only.
+        batch_size (int): Videos (and pairs) per forward pass.
+        num_frames (int, optional): Frames per clip when re-ranking.
         score_mode (str): ``'vtm'`` or ``'vtm+vtc'``. Defaults to 'vtm'.
 
     Returns:
-        list[dict]: Up to ``top`` hits, best first, each with ``path``,
-        ``vtc_score`` (cosine similarity) and, for re-scored candidates,
-        ``vtm_score``.
+        list[dict]: Up to ``top`` hits, best first: ``path``, ``vtc_score``
+        and, when re-scored, ``vtm_score``.
     """
     check_score_mode(score_mode, 'search_videos')
     if len(paths) != len(embeddings):

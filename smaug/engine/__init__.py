@@ -1,7 +1,4 @@
 """Re-exports."""
-from .checkpoints import (UnreadableCheckpointError, UntrustedCheckpointError,
-                          load_checkpoint_file, load_local_checkpoint,
-                          use_weights_only_loader)
 from .config import ConfigError, check_config
 from .hooks import (AnswerListHook, CrashSafeCheckpointHook, ExactResumeHook,
                     GumbelTemperatureHook, HardNegativeWarmupHook,
@@ -21,8 +18,6 @@ __all__ = [
     'NonFiniteGuardMixin', 'NonFiniteLossError', 'NonFiniteLossHook',
     'PreemptionHook', 'PretrainVisualizationHook', 'ProtocolRecordHook',
     'RetrievalTestLoop', 'RetrievalValLoop', 'SMAUGRunner',
-    'SMAUGTensorboardVisBackend', 'TrainingPreempted',
-    'UnreadableCheckpointError', 'UntrustedCheckpointError',
-    'WorkDirInUseError', 'check_config', 'gather_rows', 'load_checkpoint_file',
-    'load_local_checkpoint', 'use_weights_only_loader'
+    'SMAUGTensorboardVisBackend', 'TrainingPreempted', 'WorkDirInUseError',
+    'check_config', 'gather_rows'
 ]
