@@ -1,6 +1,7 @@
-"""VideoIndex: incremental updates, invalidation, unreadable files, safe
-writes. The videos are dummy files and the embedder a fake that counts
-what it is asked to embed."""
+"""VideoIndex: incremental updates, invalidation, unreadable entries, safe
+writes, the float16 memory-mapped store and its faiss index. The videos
+are dummy files and the embedder a fake that counts what it is asked to
+embed."""
 import errno
 import json
 import os
@@ -61,11 +62,19 @@ def folder(tmp_path):
 
 
 def check_rows(index):
-    """Every row holds the embedding of its own file."""
-    paths, emb = index.gallery()
-    assert len(paths) == len(emb)
+    """Every row holds the float16 embedding of its own file, and the faiss
+    index finds each file first for its own embedding."""
+    paths, neighbours = index.gallery()
+    emb = index.embeddings
+    assert emb.dtype == np.float16 and isinstance(emb, np.memmap)
+    assert len(paths) == len(emb) == len(neighbours)
     for path, row in zip(paths, emb):
-        torch.testing.assert_close(row, FakeEmbedder.vector(path))
+        torch.testing.assert_close(torch.from_numpy(row.astype(np.float32)),
+                                   FakeEmbedder.vector(path), atol=1e-3,
+                                   rtol=0)
+    vectors = torch.stack([FakeEmbedder.vector(path) for path in paths])
+    _, rows = neighbours.search(vectors, 1)
+    assert rows[:, 0].tolist() == list(range(len(paths)))
 
 
 def update(index_dir, folder, fingerprint=FINGERPRINT):
@@ -103,9 +112,10 @@ def test_only_new_or_changed_files_are_embedded(folder, tmp_path):
     manifest = json.loads((index_dir / 'manifest.json').read_text())
     assert [entry['path'] for entry in manifest['videos']] == \
         [entry['path'] for entry in index.videos]
-    # the manifest's embeddings file only: old ones and temporary files gone
-    assert set(os.listdir(index_dir)) == {'.lock', 'manifest.json',
-                                          manifest['embeddings']}
+    # the manifest's data files only: old ones and temporary files gone
+    assert set(os.listdir(index_dir)) == {
+        '.lock', 'manifest.json', manifest['embeddings'],
+        manifest['neighbours']['file']}
 
 
 def test_another_model_invalidates(folder, tmp_path):
@@ -174,10 +184,10 @@ def test_full_or_read_only_index_dir(folder, tmp_path, monkeypatch, code,
     before = (index_dir / 'manifest.json').read_text()
     write(folder, 'new.mp4', b'nnnn')
 
-    def failing_save(file, array):
+    def failing_flush(fd):
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(np, 'save', failing_save)
+    monkeypatch.setattr(os, 'fsync', failing_flush)
     with pytest.raises(IndexWriteError, match=f'{words}.*--index-dir') as err:
         VideoIndex(index_dir, folder, FINGERPRINT).update(FakeEmbedder())
     assert str(index_dir) in str(err.value)

@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 from mmengine.config import Config
 
+from smaug.apis.search_session import default_index_dir
+
 FIXTURES = Path(__file__).resolve().parents[1] / 'fixtures'
 sys.path.insert(0, str(FIXTURES))
 import media_files  # noqa: E402
@@ -184,17 +186,16 @@ def test_eval_names_a_video_missing_from_the_index(run, setup, tmp_path):
 def test_full_index_dir_is_a_clear_error(run, setup, monkeypatch, tmp_path):
     copy_videos(setup, tmp_path / 'videos', 1)
 
-    def full_disk(file, array):
+    def full_disk(fd):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(np, 'save', full_disk)
+    monkeypatch.setattr(os, 'fsync', full_disk)
     with pytest.raises(SystemExit, match='no space left.*--index-dir'):
         run(videos=tmp_path / 'videos')
 
 
 def test_default_index_dir_under_user_cache(monkeypatch, tmp_path):
     monkeypatch.setenv('XDG_CACHE_HOME', str(tmp_path))
-    tool = load_tool('search.py')
-    first = tool.default_index_dir('/data/videos')
+    first = default_index_dir('/data/videos')
     assert first.startswith(str(tmp_path / 'smaug' / 'search' / 'videos-'))
-    assert first != tool.default_index_dir('/other/videos')
+    assert first != default_index_dir('/other/videos')
