@@ -52,10 +52,9 @@ def _transcode(source, target):
         stream.width = max(2, video.codec_context.width // 2 * 2)
         stream.height = max(2, video.codec_context.height // 2 * 2)
         stream.pix_fmt = 'yuv420p'
-        for frame in reader.decode(video):
-            frame = frame.reformat(stream.width, stream.height, 'yuv420p')
-            frame.pts = None
-            writer.mux(stream.encode(frame))
+        for frame in reader.decode(video):  # source timestamps are kept
+            writer.mux(stream.encode(
+                frame.reformat(stream.width, stream.height, 'yuv420p')))
         writer.mux(stream.encode())
 
 

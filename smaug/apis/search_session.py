@@ -25,7 +25,7 @@ from .embedding import iter_video_embeddings
 from .index_storage import IndexWriteError
 from .model_fingerprint import model_fingerprint
 from .model_loading import init_model
-from .thumbnails import filmstrip_jpeg
+from .thumbnails import frames_jpeg
 from .video_index import VIDEO_EXTENSIONS, VideoIndex
 from .video_reading import compose_pipeline, inference_pipeline_cfg
 from .video_search import search_videos
@@ -317,7 +317,7 @@ class SearchSession:
     @lru_cache(maxsize=1024)
     def _thumbnail(self, path, size, mtime_ns):
         """:meth:`thumbnail` of one version of a file (cached)."""
-        return filmstrip_jpeg(path, self._pipeline)
+        return frames_jpeg(path, self._pipeline)
 
     def playable_video(self, row):
         """A file of video ``row`` that browsers play (the video itself, or
