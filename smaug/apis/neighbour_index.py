@@ -83,6 +83,20 @@ def recall_at_k(found, truth):
     return float(np.sum(hits) / truth.size)
 
 
+def recall_query_rows(num, seed=0):
+    """The gallery rows whose neighbours measure an IVF index's recall.
+
+    Args:
+        num (int): Gallery size.
+        seed (int): Seed of the sample.
+
+    Returns:
+        np.ndarray: Up to :data:`RECALL_QUERIES` sorted distinct rows.
+    """
+    rng = np.random.default_rng(seed)
+    return np.sort(rng.choice(num, min(num, RECALL_QUERIES), replace=False))
+
+
 def _without_self(rows, own_rows, k):
     """Each row list without the query's own row, cut to ``k``."""
     return np.stack([row[row != own][:k] for row, own in zip(rows, own_rows)])
@@ -138,7 +152,8 @@ class NeighbourIndex:
             previous (NeighbourIndex, optional): The gallery's former index:
                 an IVF one trained on half to twice ``n`` vectors lends its
                 cells instead of training new ones.
-            seed (int): Seed of the training and recall samples.
+            seed (int): Seed of the training sample and of
+                :func:`recall_query_rows`.
 
         Returns:
             NeighbourIndex: The filled index.
@@ -166,9 +181,8 @@ class NeighbourIndex:
             sample = np.sort(rng.choice(num, min(num, 64 * nlist), False))
             index.train(_float32(embeddings[sample]))
         cls._add(index, embeddings)
-        queries = np.sort(rng.choice(num, min(num, RECALL_QUERIES), False))
         info['nprobe'], info['recall'] = cls._tune_nprobe(
-            index, embeddings, queries, target_recall)
+            index, embeddings, recall_query_rows(num, seed), target_recall)
         return cls(index, info)
 
     @staticmethod

@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from smaug.apis import IndexWriteError, VideoIndex, scan_videos
+from smaug.apis.video_index import FOLDER_REASON
 
 FINGERPRINT = dict(weights='w0', model_config='c0', pipeline='p0')
 
@@ -205,3 +206,69 @@ def test_index_dir_that_cannot_be_created(folder, tmp_path, monkeypatch):
     with pytest.raises(IndexWriteError, match='read-only'):
         VideoIndex(tmp_path / 'ro' / 'index', folder,
                    FINGERPRINT).update(FakeEmbedder())
+
+
+def test_folder_named_like_a_video_is_reported(folder, tmp_path):
+    write(folder, 'clip.mp4/inside.mp4', b'iiii')
+    index, stats, embedder = update(tmp_path / 'index', folder)
+    assert embedder.calls == [['a.mp4', 'b.MKV', 'c.avi', 'inside.mp4']]
+    assert index.unreadable == {'clip.mp4': dict(
+        size=(folder / 'clip.mp4').stat().st_size,
+        mtime_ns=(folder / 'clip.mp4').stat().st_mtime_ns,
+        reason=FOLDER_REASON)}
+    assert stats['unreadable'] == 1 and stats['total'] == 4
+    check_rows(index)
+
+
+def test_embeddings_stored_as_float16(folder, tmp_path):
+    index, _, _ = update(tmp_path / 'index', folder)
+    manifest = json.loads((tmp_path / 'index' / 'manifest.json').read_text())
+    stored = np.load(tmp_path / 'index' / manifest['embeddings'])
+    assert stored.dtype == np.float16 and stored.shape == (3, 4)
+    np.testing.assert_array_equal(stored, index.embeddings)
+
+
+def test_format_1_cache_converted_without_embedding(folder, tmp_path):
+    index_dir = tmp_path / 'index'
+    index, _, _ = update(index_dir, folder)
+    old = np.asarray(index.embeddings, np.float32)
+    manifest = json.loads((index_dir / 'manifest.json').read_text())
+    (index_dir / manifest.pop('embeddings')).unlink()
+    (index_dir / manifest.pop('neighbours')['file']).unlink()
+    np.save(index_dir / 'embeddings-old.npy', old)
+    manifest.update(format=1, embeddings='embeddings-old.npy')
+    (index_dir / 'manifest.json').write_text(json.dumps(manifest))
+    index, stats, embedder = update(index_dir, folder)
+    assert embedder.calls == [] and stats['rebuilt'] is None
+    assert json.loads((index_dir / 'manifest.json').read_text())[
+        'format'] == 2
+    assert not (index_dir / 'embeddings-old.npy').exists()
+    check_rows(index)
+
+
+def test_approximate_index_above_the_exact_limit(folder, tmp_path):
+    for number in range(40):
+        write(folder, f'many/{number:02d}.mp4', f'{number:08d}'.encode())
+    index_dir = tmp_path / 'index'
+    index = VideoIndex(index_dir, folder, FINGERPRINT, exact_limit=100)
+    index.update(FakeEmbedder())
+    assert index.gallery()[1].info == dict(kind='exact')
+    embedder = FakeEmbedder()
+    index = VideoIndex(index_dir, folder, FINGERPRINT, exact_limit=20)
+    stats = index.update(embedder)
+    info = index.gallery()[1].info
+    assert embedder.calls == [] and stats['total'] == 43
+    assert info['kind'] == 'ivf' and info['trained_size'] == 43
+    assert 0.95 <= info['recall'] <= 1
+    manifest = json.loads((index_dir / 'manifest.json').read_text())
+    assert manifest['neighbours']['info'] == info
+
+
+def test_unreadable_faiss_file_rebuilt_without_embedding(folder, tmp_path):
+    index_dir = tmp_path / 'index'
+    update(index_dir, folder)
+    manifest = json.loads((index_dir / 'manifest.json').read_text())
+    (index_dir / manifest['neighbours']['file']).write_bytes(b'torn')
+    index, stats, embedder = update(index_dir, folder)
+    assert embedder.calls == [] and stats['rebuilt'] is None
+    check_rows(index)
