@@ -1,12 +1,15 @@
 """Inner-product search over a gallery's unit-norm embeddings with faiss.
 
 A gallery of up to :data:`EXACT_LIMIT` vectors gets an exact index (every
-vector scored per query); a larger one an inverted-file (IVF) index that
-scores only the vectors of the ``nprobe`` cells nearest to the query. The
-IVF index's ``nprobe`` is the smallest power of two that reaches
-:data:`TARGET_RECALL` recall@10 against exact search on sampled gallery
-vectors used as queries (each one's own row left out), and that recall is
-kept with the index. The index stores the vectors at the precision it is
+vector scored per query); a larger one an inverted-file (IVF) index of
+4 sqrt(n) cells (the low end of faiss' guideline) that scores only the
+vectors of the ``nprobe`` cells nearest to the query. The IVF index's
+``nprobe`` is the smallest power of two that reaches :data:`TARGET_RECALL`
+recall@10 against exact search on sampled gallery vectors used as queries
+(each one's own row left out), and that recall is kept with the index. A
+gallery without the structure IVF needs (nprobe above
+:data:`MAX_PROBED_FRACTION` of the cells) gets the exact index after all,
+with the reason in its ``info``. The index stores the vectors at the precision it is
 given: float16 (the on-disk gallery of :class:`smaug.apis.VideoIndex`, as
 faiss' scalar quantizer ``QT_fp16``, which scores the float16 values
 exactly) or float32 (an in-memory gallery). Saved indexes are read back
@@ -19,9 +22,9 @@ import faiss
 import numpy as np
 
 #: Galleries up to this many vectors get an exact index, larger ones an IVF
-#: index. tools/analysis/benchmark_search.py measured (docs/search.md)
-#: exact search at 100k width-256 float16 vectors at a median of 12 ms per
-#: query on one core, and 1M at 120 ms, where IVF answered in 4 ms.
+#: index. Exact search costs about 0.02 ms of one core per 1,000 width-256
+#: float16 vectors and query (tools/analysis/benchmark_search.py,
+#: docs/search.md): about 4 ms at this limit.
 EXACT_LIMIT = 200_000
 #: The recall@10 against exact search that an IVF index's nprobe must reach.
 TARGET_RECALL = 0.95
@@ -29,6 +32,10 @@ TARGET_RECALL = 0.95
 RECALL_QUERIES = 256
 #: The k of the recall@k that is measured and targeted.
 RECALL_K = 10
+#: An IVF index that must probe more than this fraction of its cells to
+#: reach the target recall is no cheaper than exact search: the gallery
+#: gets an exact index instead.
+MAX_PROBED_FRACTION = 0.25
 #: Vectors converted to float32 at a time while adding or scanning.
 BLOCK_ROWS = 65536
 
@@ -124,9 +131,11 @@ class NeighbourIndex:
 
     Args:
         index (faiss.Index): The filled index.
-        info (dict): ``kind`` ('exact' or 'ivf') and, for 'ivf', ``nprobe``,
-            ``recall`` (measured recall@10 against exact search) and
-            ``trained_size`` (gallery size its cells were trained on).
+        info (dict): ``kind`` ('exact' or 'ivf'), the ``exact_limit`` it was
+            built under and, for 'ivf', ``nprobe``, ``recall`` (measured
+            recall@10 against exact search) and ``trained_size`` (gallery
+            size its cells were trained on); for 'exact' above the limit,
+            ``declined`` (why not IVF).
     """
 
     def __init__(self, index, info):
@@ -146,7 +155,8 @@ class NeighbourIndex:
         Args:
             embeddings (np.ndarray | torch.Tensor): (n, E) unit-norm float16
                 or float32 vectors (a memory map is read block by block).
-            exact_limit (int): Largest gallery that gets an exact index.
+            exact_limit (int): Largest gallery that gets an exact index
+                (kept in ``info``).
             target_recall (float): Recall@10 an IVF index's nprobe must
                 reach on sampled gallery vectors.
             previous (NeighbourIndex, optional): The gallery's former index:
@@ -162,10 +172,32 @@ class NeighbourIndex:
             embeddings = embeddings.detach().cpu().numpy()
         num, dim = embeddings.shape
         float16 = embeddings.dtype == np.float16
-        if num <= exact_limit:
-            index = _new_index(dim, float16)
-            cls._add(index, embeddings)
-            return cls(index, dict(kind='exact'))
+        if num > exact_limit:
+            ivf = cls.build_ivf(embeddings, target_recall, previous, seed)
+            if ivf.info['nprobe'] <= MAX_PROBED_FRACTION * ivf.index.nlist:
+                ivf.info['exact_limit'] = exact_limit
+                return ivf
+            declined = (f'IVF needed nprobe {ivf.info["nprobe"]} of '
+                        f'{ivf.index.nlist} cells for recall@10 '
+                        f'{ivf.info["recall"]:.3f}')
+        index = _new_index(dim, float16)
+        cls._add(index, embeddings)
+        info = dict(kind='exact', exact_limit=exact_limit)
+        if num > exact_limit:
+            info['declined'] = declined
+        return cls(index, info)
+
+    @classmethod
+    def build_ivf(cls, embeddings, target_recall=TARGET_RECALL,
+                  previous=None, seed=0):
+        """An IVF index of the gallery, its nprobe tuned, whatever it costs
+        (:meth:`build` chooses; the arguments are its).
+
+        Returns:
+            NeighbourIndex: The filled IVF index.
+        """
+        num, dim = embeddings.shape
+        float16 = embeddings.dtype == np.float16
         rng = np.random.default_rng(seed)
         info = dict(kind='ivf', trained_size=num)
         if previous is not None and previous.info['kind'] == 'ivf' and \
@@ -176,7 +208,7 @@ class NeighbourIndex:
             index.quantizer.add(centroids)
             index.is_trained = True
         else:
-            nlist = max(1, int(math.sqrt(num)))
+            nlist = min(num, max(1, int(4 * math.sqrt(num))))
             index = _new_index(dim, float16, nlist)
             sample = np.sort(rng.choice(num, min(num, 64 * nlist), False))
             index.train(_float32(embeddings[sample]))

@@ -23,9 +23,10 @@ Both data files are memory-mapped when read: a query pages in what the
 faiss index scans, and an update holds in memory only the rows it keeps
 when files were removed or changed (float16: 2 x E bytes per video) and the
 new rows. The faiss index is derived from the embeddings: exact up to
-``exact_limit`` videos, approximate (IVF) above, rebuilt after every update
-(an IVF index reuses its trained cells while the gallery stays within a
-factor of 2 of the size they were trained on).
+``exact_limit`` videos, approximate (IVF) above where that pays
+(:class:`NeighbourIndex`), rebuilt after every update (an IVF index
+reuses its trained cells while the gallery stays within a factor of 2 of
+the size they were trained on).
 
 Writes are crash-safe: new data files under a fresh token, then the
 manifest through a temporary file and a rename, then removal of the old
@@ -178,8 +179,7 @@ class VideoIndex:
                 mmap_mode='r')
             videos = manifest['videos']
             unreadable = manifest['unreadable']
-            neighbours = self._read_neighbours(manifest.get('neighbours'),
-                                               len(videos))
+            neighbours = self._read_neighbours(manifest.get('neighbours'))
         except (OSError, ValueError, KeyError, TypeError) as error:
             return f'unusable index files ({type(error).__name__}: {error})'
         if len(embeddings) != len(videos):
@@ -190,14 +190,12 @@ class VideoIndex:
                         embeddings.astype(np.float16)] if videos else []
         return None
 
-    def _read_neighbours(self, entry, num_videos):
+    def _read_neighbours(self, entry):
         """The saved faiss index of ``entry``, or None (to be rebuilt from
-        the embeddings) when there is none, it cannot be read, or it is not
-        of the kind ``exact_limit`` asks for now."""
-        if entry is None:
-            return None
-        wanted = 'exact' if num_videos <= self.exact_limit else 'ivf'
-        if entry['info']['kind'] != wanted:
+        the embeddings) when there is none, it cannot be read, or it was
+        built under another ``exact_limit``."""
+        if entry is None or \
+                entry['info'].get('exact_limit') != self.exact_limit:
             return None
         try:
             return NeighbourIndex.load(

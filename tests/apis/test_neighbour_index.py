@@ -29,7 +29,8 @@ def test_exact_index_equals_brute_force(dtype):
     gallery = unit_rows(500).astype(dtype)
     queries = unit_rows(7, seed=1)
     index = NeighbourIndex.build(gallery, exact_limit=500)
-    assert index.info == dict(kind='exact') and len(index) == 500
+    assert index.info == dict(kind='exact', exact_limit=500)
+    assert len(index) == 500
     scores, rows = index.search(queries, 10)
     np.testing.assert_array_equal(rows, brute_force(queries, gallery, 10))
     np.testing.assert_allclose(
@@ -66,7 +67,7 @@ def test_ivf_index_reaches_its_recall_with_the_smallest_nprobe():
                                  target_recall=0.9)
     info = index.info
     assert info['kind'] == 'ivf' and info['trained_size'] == 4000
-    assert index.index.nlist == 63  # int(sqrt(4000))
+    assert index.index.nlist == 252  # int(4 sqrt(4000))
     assert info['recall'] >= 0.9
     queries = recall_query_rows(4000)
     assert len(queries) == 256
@@ -103,4 +104,17 @@ def test_trained_cells_reused_within_a_factor_of_two():
     doubled = NeighbourIndex.build(unit_rows(7000, seed=3),
                                    exact_limit=100, previous=grown)
     assert doubled.info['trained_size'] == 7000
-    assert doubled.index.nlist == 83  # int(sqrt(7000)): trained anew
+    assert doubled.index.nlist == 334  # int(4 sqrt(7000)): trained anew
+
+
+def test_gallery_without_structure_stays_exact():
+    rng = np.random.default_rng(0)
+    gallery = rng.standard_normal((3000, 64)).astype(np.float32)
+    gallery /= np.linalg.norm(gallery, axis=1, keepdims=True)
+    ivf = NeighbourIndex.build_ivf(gallery)
+    assert ivf.info['nprobe'] > 0.25 * ivf.index.nlist
+    index = NeighbourIndex.build(gallery, exact_limit=1000)
+    assert index.info == dict(
+        kind='exact', exact_limit=1000,
+        declined=f'IVF needed nprobe {ivf.info["nprobe"]} of '
+        f'{ivf.index.nlist} cells for recall@10 {ivf.info["recall"]:.3f}')

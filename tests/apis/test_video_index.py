@@ -247,18 +247,18 @@ def test_format_1_cache_converted_without_embedding(folder, tmp_path):
 
 
 def test_approximate_index_above_the_exact_limit(folder, tmp_path):
-    for number in range(40):
-        write(folder, f'many/{number:02d}.mp4', f'{number:08d}'.encode())
+    for number in range(400):
+        write(folder, f'many/{number:03d}.mp4', f'{number:08d}'.encode())
     index_dir = tmp_path / 'index'
-    index = VideoIndex(index_dir, folder, FINGERPRINT, exact_limit=100)
+    index = VideoIndex(index_dir, folder, FINGERPRINT, exact_limit=1000)
     index.update(FakeEmbedder())
-    assert index.gallery()[1].info == dict(kind='exact')
+    assert index.gallery()[1].info == dict(kind='exact', exact_limit=1000)
     embedder = FakeEmbedder()
-    index = VideoIndex(index_dir, folder, FINGERPRINT, exact_limit=20)
+    index = VideoIndex(index_dir, folder, FINGERPRINT, exact_limit=200)
     stats = index.update(embedder)
     info = index.gallery()[1].info
-    assert embedder.calls == [] and stats['total'] == 43
-    assert info['kind'] == 'ivf' and info['trained_size'] == 43
+    assert embedder.calls == [] and stats['total'] == 403
+    assert info['kind'] == 'ivf' and info['trained_size'] == 403
     assert 0.95 <= info['recall'] <= 1
     manifest = json.loads((index_dir / 'manifest.json').read_text())
     assert manifest['neighbours']['info'] == info

@@ -17,11 +17,12 @@ def test_small_gallery(tmp_path):
         cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[-2].startswith('| 3,000 | exact |')
-    assert lines[-1].startswith('| 3,000 | IVF54, nprobe ')
+    assert lines[-2].startswith('| 3,000 | **exact** |')
+    assert lines[-1].startswith('| 3,000 | IVF219, nprobe ')
     row, = json.loads((out / 'results.json').read_text())['rows']
     exact, ivf = row['exact'], row['ivf']
     assert exact['kind'] == 'exact' and ivf['kind'] == 'ivf'
+    assert row['chosen'] == 'exact' and row['nlist'] == 219
     # the exact index is the float16 truth; float32 differs only in ties
     assert exact['recall_vs_float16'] == 1.0
     assert 0.95 <= exact['recall_vs_float32'] <= 1.0

@@ -7,7 +7,8 @@ For each ``--sizes`` n, writes n synthetic unit-norm embeddings of width
 measure what float16 costs, the float32 originals beside it), then builds
 both indexes of :class:`smaug.apis.NeighbourIndex` from the memory-mapped
 float16 file, as ``VideoIndex`` does: the exact one and the approximate
-(IVF) one, whatever ``EXACT_LIMIT`` would choose. Each index is saved,
+(IVF) one, whatever :meth:`NeighbourIndex.build` would choose (the table
+marks its choice in bold). Each index is saved,
 then read back memory-mapped in a fresh process, which answers
 ``--queries`` queries one at a time. Reported per size and index: build
 time (wall and CPU), size on disk, resident memory the loaded index adds
@@ -39,7 +40,8 @@ import time
 import faiss
 import numpy as np
 
-from smaug.apis.neighbour_index import (BLOCK_ROWS, RECALL_K,
+from smaug.apis.neighbour_index import (BLOCK_ROWS, EXACT_LIMIT,
+                                        MAX_PROBED_FRACTION, RECALL_K,
                                         NeighbourIndex, exact_neighbours,
                                         recall_at_k)
 from smaug.cli.command_help import command_parser
@@ -166,12 +168,21 @@ def measure_queries(path, info, queries, truths, threads, results):
            for name, truth in truths.items()}))
 
 
-def timed_build(gallery, exact_limit, threads):
-    """Build an index; return it with wall and CPU seconds."""
+def timed_build(build, gallery, threads):
+    """Run an index builder; return the index with wall and CPU seconds."""
     faiss.omp_set_num_threads(threads)
     wall, cpu = time.perf_counter(), time.process_time()
-    index = NeighbourIndex.build(gallery, exact_limit)
+    index = build(gallery)
     return index, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def chosen_kind(size, ivf):
+    """The index :meth:`NeighbourIndex.build` gives a gallery of ``size``
+    (at ``EXACT_LIMIT``) whose IVF index is ``ivf``."""
+    if size <= EXACT_LIMIT or \
+            ivf.info['nprobe'] > MAX_PROBED_FRACTION * ivf.index.nlist:
+        return 'exact'
+    return 'ivf'
 
 
 def benchmark_size(args, size, folder):
@@ -186,8 +197,10 @@ def benchmark_size(args, size, folder):
     row = dict(size=size, dim=args.dim,
                embeddings_mib=osp.getsize(gallery16.filename) / MIB)
     spawn = multiprocessing.get_context('spawn')
-    for kind, exact_limit in (('exact', size), ('ivf', 0)):
-        index, wall, cpu = timed_build(gallery16, exact_limit, args.threads)
+    builders = dict(exact=lambda rows: NeighbourIndex.build(rows, size),
+                    ivf=NeighbourIndex.build_ivf)
+    for kind, build in builders.items():
+        index, wall, cpu = timed_build(build, gallery16, args.threads)
         path = osp.join(folder, f'neighbours-{size}-{kind}.faiss')
         index.save(path)
         results = spawn.Queue()
@@ -199,6 +212,9 @@ def benchmark_size(args, size, folder):
         row[kind] = dict(build_s=wall, build_cpu_s=cpu,
                          disk_mib=osp.getsize(path) / MIB, **index.info,
                          **measured)
+        if kind == 'ivf':
+            row.update(nlist=index.index.nlist,
+                       chosen=chosen_kind(size, index))
         if not args.keep_files:
             os.remove(path)
     if not args.keep_files:
@@ -217,8 +233,10 @@ def print_table(rows):
         for kind in ('exact', 'ivf'):
             result = row[kind]
             name = 'exact' if kind == 'exact' else \
-                f'IVF{int(np.sqrt(row["size"]))}, nprobe {result["nprobe"]}' \
-                f' (estimate {result["recall"]:.3f})'
+                f'IVF{row["nlist"]}, nprobe {result["nprobe"]} (estimate ' \
+                f'{result["recall"]:.3f})'
+            if kind == row['chosen']:
+                name = f'**{name}**'
             print(f'| {row["size"]:,} | {name} | {result["build_s"]:.2f} '
                   f'({result["build_cpu_s"]:.2f}) | {result["disk_mib"]:.0f}'
                   f' | {result["resident_anon_mib"]:.0f} + '
