@@ -272,3 +272,12 @@ def test_unreadable_faiss_file_rebuilt_without_embedding(folder, tmp_path):
     index, stats, embedder = update(index_dir, folder)
     assert embedder.calls == [] and stats['rebuilt'] is None
     check_rows(index)
+
+
+def test_one_deleted_file_is_dropped(folder, tmp_path):
+    update(tmp_path / 'index', folder)
+    (folder / 'c.avi').unlink()
+    index, stats, embedder = update(tmp_path / 'index', folder)
+    assert embedder.calls == [] and stats['removed'] == 1
+    assert [entry['path'] for entry in index.videos] == ['a.mp4', 'sub/b.MKV']
+    check_rows(index)
