@@ -221,7 +221,8 @@ class SearchSession:
         """How the gallery is searched, in words."""
         info = self.neighbours.info
         if info['kind'] == 'exact':
-            return 'exact search'
+            return 'exact search' + (f' (not IVF: {info["declined"]})'
+                                     if 'declined' in info else '')
         return (f'approximate search (IVF, nprobe {info["nprobe"]}: '
                 f'recall@10 {info["recall"]:.3f} against exact search on '
                 'sampled videos)')
