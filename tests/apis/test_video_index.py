@@ -281,3 +281,14 @@ def test_one_deleted_file_is_dropped(folder, tmp_path):
     assert embedder.calls == [] and stats['removed'] == 1
     assert [entry['path'] for entry in index.videos] == ['a.mp4', 'sub/b.MKV']
     check_rows(index)
+
+
+def test_progress_reported_per_batch(folder, tmp_path):
+    write(folder, 'clip.mp4/inside.mp4', b'iiii')
+    calls = []
+    VideoIndex(tmp_path / 'index', folder, FINGERPRINT).update(
+        FakeEmbedder(batch_size=2),
+        on_progress=lambda *args: calls.append(args))
+    # the folder entry counts as done at once; then batches of 2 files
+    assert calls == [('embedding', 1, 5), ('embedding', 3, 5),
+                     ('embedding', 5, 5), ('search index', 0, 4)]
