@@ -79,7 +79,9 @@ def parse_args(argv=None):
                         '(default: %(default)s)')
     parser.add_argument('--keep-files', action='store_true',
                         help='keep the embeddings and index files')
-    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--seed', type=int, default=0,
+                        help='seed of the embeddings and queries (default: '
+                        '%(default)s)')
     return parser.parse_args(argv)
 
 
