@@ -10,9 +10,10 @@ recall@10 against exact search on sampled gallery vectors used as queries
 gallery without the structure IVF needs (nprobe above
 :data:`MAX_PROBED_FRACTION` of the cells) gets the exact index after all,
 with the reason in its ``info``. The index stores the vectors at the
-precision it is given: float16 (the on-disk gallery of :class:`smaug.apis.VideoIndex`, as
-faiss' scalar quantizer ``QT_fp16``, which scores the float16 values
-exactly) or float32 (an in-memory gallery). Saved indexes are read back
+precision it is given: float16 (the on-disk gallery of
+:class:`smaug.apis.VideoIndex`, as faiss' scalar quantizer ``QT_fp16``,
+which scores the float16 values exactly) or float32 (an in-memory
+gallery). Saved indexes are read back
 memory-mapped, so a query pages in what it scans instead of loading the
 whole gallery first.
 """
