@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
 from media_files import make_synthetic  # noqa: E402
@@ -56,11 +57,14 @@ class FakeClocks:
 
 
 class FakeRunner:
-    """A runner whose validation takes 100 s of every clock."""
+    """A runner whose validation takes 100 s of every clock, with a model
+    holding a ViT-like module (its ``mask_ratio``)."""
 
     def __init__(self, hook, clock):
         self.iter, self.hook, self.clock = 0, hook, clock
         self.val_loop = self
+        self.model = torch.nn.Sequential(torch.nn.Identity())
+        self.model[0].mask_ratio = 0.5
 
     def run(self):
         self.hook.before_val(self)
@@ -88,6 +92,10 @@ def test_ledger_counts_training_and_not_validation(monkeypatch):
              p['metrics']['R@1']) for p in hook.points] == [
                  (0, 0, 0, 0.0), (2, 6, 6, 0.2), (3, 9, 9, 0.3)]
     assert hook.clocks.cpu == 9 and hook.batches == {4: 2, 1: 1}
+    assert hook.constant_cost
+    runner.model[0].mask_ratio = 0.  # a hook unmasks the last steps
+    hook.after_train_iter(runner, 4, dict(inputs=[[None] * 4]))
+    assert not hook.constant_cost
 
 
 def test_total_flops_weighs_steps_by_frame_count():

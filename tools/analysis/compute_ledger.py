@@ -5,7 +5,8 @@ workers; :class:`ComputeLedgerHook` runs it (and a wall clock) only while
 the run trains, validates at step 0 and every ``val_interval`` as the run
 says, and records each validation's metrics beside the training cost spent
 so far, and the step's batches by frame count (FLOPs differ between video
-and image batches).
+and image batches) and the settings that change a step's cost when a hook
+schedules them (the ViT's ``mask_ratio`` and ``keep_rate``).
 """
 import sys
 import time
@@ -13,8 +14,12 @@ from collections import Counter
 
 import psutil
 from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
 
 from smaug.registry import HOOKS
+
+#: Module attributes that hooks may schedule and that change a step's FLOPs.
+COST_SETTINGS = ('mask_ratio', 'keep_rate')
 
 
 def process_tree_cpu():
@@ -67,6 +72,10 @@ class ComputeLedgerHook(Hook):
         points (list[dict]): Per validation: ``step``, ``cpu_seconds``,
             ``wall_seconds`` (training so far) and the ``metrics``.
         batches (Counter): Training batches by frames per clip.
+        cost_settings (set[tuple]): The ``(name, value)`` pairs of
+            :data:`COST_SETTINGS` that the model's modules had over the
+            steps; more than one value of a name means the cost of a step
+            changed during the run.
     """
 
     priority = 'VERY_HIGH'
@@ -75,6 +84,7 @@ class ComputeLedgerHook(Hook):
         self.clocks = PausableClocks()
         self.points = []
         self.batches = Counter()
+        self.cost_settings = set()
 
     def before_train(self, runner):
         """Validate the starting weights, then start the clocks."""
@@ -83,8 +93,20 @@ class ComputeLedgerHook(Hook):
 
     def after_train_iter(self, runner, batch_idx, data_batch=None,
                          outputs=None):
-        """Count the batch by its frames per clip."""
+        """Count the batch by its frames per clip; note the cost settings
+        the step ran with."""
         self.batches[len(data_batch['inputs'][0])] += 1
+        model = runner.model.module if is_model_wrapper(
+            runner.model) else runner.model
+        self.cost_settings.update(
+            (name, getattr(module, name)) for module in model.modules()
+            for name in COST_SETTINGS if hasattr(module, name))
+
+    @property
+    def constant_cost(self):
+        """Whether every step ran with the same cost settings."""
+        names = [name for name, _ in self.cost_settings]
+        return len(names) == len(set(names))
 
     def before_val(self, runner):
         """Stop the clocks for the validation pass."""

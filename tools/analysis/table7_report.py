@@ -14,7 +14,10 @@ CURVE_METRIC = 'retrieval/t2v/R@1'
 #: Arm -> label in the tables and the figure.
 LABELS = dict(dense='dense', mae='MAE', mae_vts='MAE + VTS',
               smaug='SMAUG (MAE + VTS + FS), equal steps',
-              smaug_equal_compute='SMAUG, equal compute')
+              smaug_equal_compute='SMAUG, equal compute',
+              smaug_keep_warmup='SMAUG + keep-rate warm-up',
+              smaug_unmasked_tuning='SMAUG + unmasked tuning',
+              smaug_mask25='SMAUG, mask 25%')
 
 
 def total_flops(result):
@@ -58,13 +61,16 @@ def cost_table(arms):
             return spread([measure(b) / measure(r) for b, r in
                            zip(base_pretrain, pretrain)], 2)
 
+        constant = all(r['flops'] is not None for r in pretrain)
+
         steps = sorted({run['steps'] for run in runs})
         step_text = (str(steps[0]) if len(steps) == 1 else
                      f'{min(steps)}-{max(steps)}')
-        gflop = pretrain[0]['flops'].get('4', 0) / 1e9
+        flop_cells = (f'{pretrain[0]["flops"].get("4", 0) / 1e9:.2f} | '
+                      f'{ratio(total_flops)}' if constant else
+                      'varies | varies')
         rows.append(
-            f'| {LABELS[arm]} | {step_text} | {gflop:.2f} | '
-            f'{ratio(total_flops)} | '
+            f'| {LABELS[arm]} | {step_text} | {flop_cells} | '
             f'{spread([r["cpu_seconds"] for r in pretrain], 1)} | '
             f'{ratio(lambda r: r["cpu_seconds"])} | '
             f'{spread([r["wall_seconds"] for r in pretrain], 1)} | '
