@@ -12,23 +12,23 @@
 #   python tools/data/make_synthetic.py --out data/synthetic_mini_table7 \
 #       --num-videos 2500 --size 96
 _base_ = ['../demo/smaug_tiny_synthetic.py']
-from smaug.datasets import pipeline_configs as pipelines  # noqa: E402
 
 embed_dims = 128
-img_size = 96
 patch_size = 16
-data_root = 'data/synthetic_mini_table7'
+# Config variables: the frames of every pipeline and of the ViT and MAE
+# decoder, the test clips' frame count and every dataset's folder.
+img_size = 96
 num_test_frames = 4
+data_root = 'data/synthetic_mini_table7'
 demo_bert_arch = dict(hidden_size=embed_dims, num_heads=4,
                       intermediate_size=4 * embed_dims, vocab_size=256,
                       max_position_embeddings=64)
 
 model = dict(
-    data_preprocessor=dict(tokenizer=f'{data_root}/vocab.txt'),
+    data_preprocessor=dict(tokenizer='data/synthetic_mini_table7/vocab.txt'),
     backbone=dict(
         arch=dict(embed_dims=embed_dims, num_layers=6, num_heads=4,
                   feedforward_channels=4 * embed_dims),
-        img_size=img_size,
         patch_size=patch_size,
         sparse_layers=(2, 3, 5)),
     temporal_encoder=dict(embed_dims=embed_dims, num_heads=4,
@@ -39,25 +39,9 @@ model = dict(
     vtc_head=dict(video_dims=embed_dims, text_dims=embed_dims),
     vtm_head=dict(in_channels=embed_dims),
     mlm_head=dict(arch=demo_bert_arch),
-    mvm_head=dict(in_channels=embed_dims, img_size=img_size,
-                  patch_size=patch_size),
+    mvm_head=dict(in_channels=embed_dims, patch_size=patch_size),
 )
 
-video_train_pipeline = pipelines.video_train({{_base_.num_frames}},
-                                             img_size, 'synthetic')
-image_train_pipeline = pipelines.image_train(img_size, 'synthetic')
-video_test_pipeline = pipelines.video_test(num_test_frames, img_size,
-                                           'synthetic')
-train_dataloader = dict(dataset=dict(datasets=[
-    dict(type='VideoTextPretrainDataset', data_root=data_root,
-         ann_file='annotations/pretrain_video.json',
-         pipeline=video_train_pipeline),
-    dict(type='VideoTextPretrainDataset', data_root=data_root,
-         ann_file='annotations/pretrain_image.json',
-         pipeline=image_train_pipeline)]))
-val_dataloader = dict(dataset=dict(data_root=data_root,
-                                   pipeline=video_test_pipeline))
-test_dataloader = val_dataloader
 # 2924 queries over 500 clips: VTM re-scores the 8 best of each, in both
 # directions (VTM + VTC, as the tiny configs), on the 4 test frames.
 val_cfg = dict(k=8)

@@ -9,8 +9,7 @@ import sys
 
 from mmengine.config import DictAction
 
-from ..engine.config.config_overrides import load_config
-from ..engine.config.config_validation import ConfigError
+from ..config import ConfigError, load_config
 
 
 class ConfigOptionsAction(DictAction):

@@ -2,7 +2,6 @@
 from .checkpoints import (UnreadableCheckpointError, UntrustedCheckpointError,
                           load_checkpoint_file, load_local_checkpoint,
                           use_weights_only_loader)
-from .config import ConfigError, check_config
 from .hooks import (AnswerListHook, CrashSafeCheckpointHook, ExactResumeHook,
                     GumbelTemperatureHook, HardNegativeWarmupHook,
                     NonFiniteLossHook, PreemptionHook, TrainingPreempted,
@@ -15,7 +14,7 @@ from .runners import SMAUGRunner, WorkDirInUseError
 from .vis_backends import SMAUGTensorboardVisBackend
 
 __all__ = [
-    'AnswerListHook', 'AutoAmpOptimWrapper', 'ConfigError',
+    'AnswerListHook', 'AutoAmpOptimWrapper',
     'CrashSafeCheckpointHook', 'ExactResumeHook', 'GuardedAmpOptimWrapper',
     'GuardedOptimWrapper', 'GumbelTemperatureHook', 'HardNegativeWarmupHook',
     'NonFiniteGuardMixin', 'NonFiniteLossError', 'NonFiniteLossHook',
@@ -23,6 +22,6 @@ __all__ = [
     'RetrievalTestLoop', 'RetrievalValLoop', 'SMAUGRunner',
     'SMAUGTensorboardVisBackend', 'TrainingPreempted',
     'UnreadableCheckpointError', 'UntrustedCheckpointError',
-    'WorkDirInUseError', 'check_config', 'gather_rows', 'load_checkpoint_file',
+    'WorkDirInUseError', 'gather_rows', 'load_checkpoint_file',
     'load_local_checkpoint', 'use_weights_only_loader'
 ]

@@ -5,23 +5,11 @@
 # docstring. Validation: zero-shot retrieval on MSRVTT 1K-A. Layout and
 # preparation: data/README.md.
 #
-# Frame counts are variables, but mmengine evaluates this file before a
-# config that inherits it: to change one, redefine the variable *and* what
-# uses it (--cfg-options num_frames=4 needs none of this: smaug's loader
-# sets a variable before the entries using it are computed), e.g.
-#   num_frames = 4
-#   video_train_pipeline = pipelines.video_train(num_frames,
-#                                                {{_base_.img_size}})
-#   webvid_train = pretrain_corpus('webvid', 'video', video_train_pipeline,
-#                                  {{_base_.media_format}})
-#   train_dataloader = dict(dataset=dict(
-#       datasets=[webvid_train, {{_base_.cc3m_train}}]))
-# _base_ comes before the imports (see smaug/datasets/pipeline_configs.py)
-_base_ = []
-from smaug.datasets import loader_configs as loaders  # noqa: E402
-from smaug.datasets import pipeline_configs as pipelines  # noqa: E402
-from smaug.datasets.corpus_configs import pretrain_corpus  # noqa: E402
-
+# num_frames, num_test_frames, img_size and media_format are config
+# variables: the config loader writes them into every pipeline, dataset and
+# model part that leaves them unset (docs/design.md), so a config inheriting
+# this file changes one with one line (num_frames = 4), a command with one
+# override (--cfg-options num_frames=4).
 num_frames = 1  # training frames per video clip (K)
 num_test_frames = 12  # frames per test video
 img_size = 224
@@ -30,25 +18,41 @@ img_size = 224
 # file name>/ (--cfg-options media_format=shards).
 media_format = 'loose'  # or 'shards'
 
-video_train_pipeline = pipelines.video_train(num_frames, img_size)
-image_train_pipeline = pipelines.image_train(img_size)
+# The two corpora, named so that pretrain_17m.py lists them again.
+webvid_train = dict(
+    type='VideoTextPretrainDataset',
+    data_root='data/webvid',
+    data_prefix=dict(video='videos'),
+    ann_file='annotations/webvid_train.json',
+    pipeline=[dict(type='VideoTrainPipeline')])
+cc3m_train = dict(
+    type='VideoTextPretrainDataset',
+    data_root='data/cc3m',
+    data_prefix=dict(image='images'),
+    ann_file='annotations/cc3m_train.json',
+    pipeline=[dict(type='ImageTrainPipeline')])
+
+train_dataloader = dict(
+    batch_size=32,
+    num_workers=8,
+    persistent_workers=True,
+    pin_memory=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    batch_sampler=dict(type='CorpusBatchSampler', drop_last=True),
+    dataset=dict(type='ConcatDataset', datasets=[webvid_train, cc3m_train]))
 # Test frames are resized to img_size x img_size (the paper's "resize the
 # video frames as 224x224", as Singularity does), not cropped.
-video_test_pipeline = pipelines.video_test(num_test_frames, img_size)
-
-webvid_train = pretrain_corpus('webvid', 'video', video_train_pipeline,
-                               media_format)
-cc3m_train = pretrain_corpus('cc3m', 'image', image_train_pipeline,
-                             media_format)
-
-train_dataloader = loaders.dataloader(
-    dict(type='ConcatDataset', datasets=[webvid_train, cc3m_train]),
-    batch_size=32, shuffle=True,
-    batch_sampler=dict(type='CorpusBatchSampler', drop_last=True))
-val_dataloader = loaders.dataloader(
-    dict(type='VideoRetrievalDataset', data_root='data/msrvtt',
-         data_prefix=dict(video='videos'),
-         ann_file='annotations/ret_test_1ka.json',
-         pipeline=video_test_pipeline, test_mode=True),
-    batch_size=16, shuffle=False)
+val_dataloader = dict(
+    batch_size=16,
+    num_workers=8,
+    persistent_workers=True,
+    pin_memory=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type='VideoRetrievalDataset',
+        data_root='data/msrvtt',
+        data_prefix=dict(video='videos'),
+        ann_file='annotations/ret_test_1ka.json',
+        pipeline=[dict(type='VideoTestPipeline')],
+        test_mode=True))
 test_dataloader = val_dataloader

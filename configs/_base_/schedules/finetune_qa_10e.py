@@ -2,6 +2,8 @@
 # 1e-5, weight decay 0.02, linear warm-up over the first half epoch, cosine
 # decay to 1e-6, 10 epochs, batch 32 in total (the configs give
 # train_dataloader.total_batch_size). Validation every epoch.
+# The run's length; the config loader writes it into train_cfg (a config
+# variable: --cfg-options max_epochs=N).
 max_epochs = 10
 
 optim_wrapper = dict(
@@ -20,4 +22,4 @@ param_scheduler = [
     dict(type='CosineAnnealingLR', eta_min=1e-6, by_epoch=True, begin=0.5,
          convert_to_iter_based=True),
 ]
-train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=1)
+train_cfg = dict(by_epoch=True, val_interval=1)
