@@ -7,14 +7,13 @@ Checkpoints are read weights-only, as training reads them
 ``trust_checkpoint=True`` lifts that for files from a source the caller
 trusts.
 """
-import os
-
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.registry import init_default_scope
 
 from smaug.engine.checkpoints.checkpoint_loading import (
     load_checkpoint_file, use_weights_only_loader)
 from smaug.cli.command_line import add_trust_argument
+from smaug.config import load_config
 from smaug.registry import MODELS
 
 
@@ -59,13 +58,16 @@ def init_model(config, checkpoint=None, device='cpu', cfg_options=None,
     """Build a model for inference from a config and a checkpoint.
 
     Args:
-        config (str | os.PathLike | mmengine.Config): Config file or object.
+        config (str | os.PathLike | mmengine.Config): Config file or object
+            (read by :func:`smaug.config.load_config`, as the tools read
+            theirs).
         checkpoint (str, optional): Weights to load (see
             :func:`load_weights`). None keeps the model's own initial weights
             (the components' ``init_cfg``, random where there is none).
         device (str | torch.device): Where the model goes. Defaults to 'cpu'.
-        cfg_options (dict, optional): Config entries to override, as
-            ``--cfg-options`` does (``{'model.num_test_selected_frames': 2}``).
+        cfg_options (dict, optional): Overrides, as ``--cfg-options`` of
+            tools/train.py gives them (``{'model.num_test_selected_frames':
+            2}``, ``{'img_size': 288}``).
         trust_checkpoint (bool): Allow checkpoints (``checkpoint`` and the
             components' ``init_cfg`` weights) that need unrestricted
             unpickling. Defaults to False.
@@ -74,15 +76,7 @@ def init_model(config, checkpoint=None, device='cpu', cfg_options=None,
         torch.nn.Module: The model in eval mode, with the (overridden)
         config as ``model.cfg``.
     """
-    if isinstance(config, (str, os.PathLike)):
-        config = Config.fromfile(str(config))
-    elif isinstance(config, Config):
-        config = config.copy()
-    else:
-        raise TypeError(f'config must be a file path or an mmengine Config, '
-                        f'got {type(config).__name__}')
-    if cfg_options:
-        config.merge_from_dict(cfg_options)
+    config = load_config(config, cfg_options)
     if 'model' not in config:
         raise KeyError(f'{config.filename}: the config has no "model" entry')
     init_default_scope(config.get('default_scope', 'smaug'))

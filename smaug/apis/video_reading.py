@@ -2,18 +2,19 @@
 the one clip reader of smaug's APIs and tools (embedding and search, the
 figure tools of ``tools/analysis``).
 
-A clip is read by the config's test pipeline (:func:`inference_pipeline_cfg`)
-with :func:`read_clip`. A config that names a model without datasets (e.g. a
-backbone config for ``visualize_sparsification.py``) is read with
-:func:`standard_test_pipeline_cfg`, the test transforms that smaug's dataset
-configs write.
+A clip is read by the config's test pipeline (:func:`inference_pipeline_cfg`:
+its ``VideoTestPipeline`` at the config's frame settings) with
+:func:`read_clip`. A config that names a model without datasets (e.g. a
+backbone config for ``visualize_sparsification.py``) is read with a
+``VideoTestPipeline`` of the paper's style at a given frame size.
 """
 import copy
 
 from mmengine.dataset import Compose
 from torch.utils.data import Dataset
 
-from smaug.datasets.transforms import BadMediaError
+from smaug.config import frame_settings
+from smaug.datasets.transforms import BadMediaError, VideoTestPipeline
 from smaug.registry import TRANSFORMS
 
 
@@ -29,83 +30,63 @@ def _dataset_pipeline(dataset_cfg):
     return None
 
 
-#: Frames per clip of :func:`standard_test_pipeline_cfg` unless given.
+def _test_preset(cfg):
+    """The ``VideoTestPipeline`` of the config's test set (else its val
+    set), or None."""
+    for loader in ('test_dataloader', 'val_dataloader'):
+        pipeline = _dataset_pipeline((cfg.get(loader) or {}).get('dataset'))
+        for step in pipeline or []:
+            if isinstance(step, dict) and step.get('type') == \
+                    'VideoTestPipeline':
+                return step
+    return None
+
+
+#: Frames per clip of a config without a test pipeline, unless given.
 DEFAULT_NUM_FRAMES = 4
 
 
-def standard_test_pipeline_cfg(num_frames, size):
-    """smaug's test-time video transforms, as the ``test_pipeline`` of the
-    dataset configs (``configs/_base_/datasets``) writes them: decord (else
-    PyAV), ``num_frames`` frames from the middles of equal segments, each
-    resized to ``size`` x ``size`` (bicubic), packed.
-
-    Args:
-        num_frames (int): Frames per clip, K.
-        size (int): Frame side in pixels (the backbone's ``img_size``).
-
-    Returns:
-        list[dict]: Transform configs.
-    """
-    return [
-        dict(type='DecordInit'),
-        dict(type='SampleClipFrames', num_frames=num_frames, test_mode=True),
-        dict(type='DecordDecode'),
-        dict(type='ClipResize', scale=(size, size), interpolation='bicubic'),
-        dict(type='PackVideoTextInputs'),
-    ]
-
-
 def inference_pipeline_cfg(cfg, num_frames=None, default_size=None):
-    """The config's test-time video pipeline, optionally with another
-    frame count.
+    """The transforms that read a video as the config's test set does,
+    optionally with another frame count.
 
-    The pipeline is that of ``test_dataloader.dataset`` (else
-    ``val_dataloader.dataset``): video reading (decord, else PyAV),
-    test-time frame sampling (segment middles), resizing, packing. It receives
-    ``dict(video_path=...)``.
+    They are the steps of the config's ``VideoTestPipeline`` (that of
+    ``test_dataloader.dataset``, else ``val_dataloader.dataset``) at the
+    config's frame settings (:func:`smaug.config.frame_settings`): video
+    reading (decord, else PyAV), test-time frame sampling (segment middles),
+    resizing, packing. They receive ``dict(video_path=...)``.
 
     Args:
         cfg (mmengine.Config): A full config (the ``cfg`` that
             :func:`smaug.apis.init_model` attaches to the model).
-        num_frames (int, optional): Frames per clip; replaces the
-            ``num_frames`` of the pipeline's frame-sampling step. None keeps
-            the config's.
+        num_frames (int, optional): Frames per clip. None keeps the
+            config's ``num_test_frames``.
         default_size (int, optional): For a config without a test or val
-            pipeline: read with :func:`standard_test_pipeline_cfg` at this
-            frame side (and ``num_frames``, else
-            :data:`DEFAULT_NUM_FRAMES`). None makes that an error.
+            pipeline: read with a paper-style ``VideoTestPipeline`` at this
+            frame side (and ``num_frames``, else :data:`DEFAULT_NUM_FRAMES`).
+            None makes that an error.
 
     Returns:
         list[dict]: Transform configs.
 
     Raises:
-        KeyError: When the config has no test or val pipeline and no
-            ``default_size`` is given, or ``num_frames`` is given and no
-            step has a ``num_frames`` field.
+        KeyError: When the config has no ``VideoTestPipeline`` in its test
+            or val set and no ``default_size`` is given.
     """
-    pipeline = None
-    for loader in ('test_dataloader', 'val_dataloader'):
-        if cfg.get(loader):
-            pipeline = _dataset_pipeline(cfg[loader].get('dataset'))
-        if pipeline:
-            break
-    if not pipeline and default_size is not None:
-        return standard_test_pipeline_cfg(num_frames or DEFAULT_NUM_FRAMES,
-                                          default_size)
-    if not pipeline:
+    preset = _test_preset(cfg)
+    if preset is None and default_size is None:
         raise KeyError(
-            f'{cfg.filename}: no test_dataloader.dataset.pipeline (or '
-            'val_dataloader\'s) to read videos with; use a config that has '
-            'one (e.g. one inheriting a _base_/datasets retrieval file)')
-    pipeline = copy.deepcopy(list(pipeline))
-    if num_frames is not None:
-        samplers = [step for step in pipeline if 'num_frames' in step]
-        if not samplers:
-            raise KeyError(f'{cfg.filename}: no step of the test pipeline '
-                           'has a "num_frames" field to set')
-        for step in samplers:
-            step['num_frames'] = num_frames
-    return pipeline
+            f'{cfg.filename}: no VideoTestPipeline in test_dataloader.dataset.'
+            'pipeline (or val_dataloader\'s) to read videos with; use a '
+            'config that has one (e.g. one inheriting a _base_/datasets '
+            'retrieval file)')
+    settings = frame_settings(cfg)
+    options = {key: value for key, value in (preset or {}).items()
+               if key in ('style', 'text_keys')}
+    return copy.deepcopy(VideoTestPipeline(
+        num_frames=num_frames or settings.num_test_frames
+        or DEFAULT_NUM_FRAMES,
+        img_size=settings.img_size or default_size, **options).step_cfgs)
 
 
 def compose_pipeline(pipeline):

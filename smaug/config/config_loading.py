@@ -136,6 +136,13 @@ def _unfollowed_variables(cfg, options, followers):
     return problems
 
 
+def _refuse(cfg, problems):
+    """Raise a ConfigError listing ``problems`` of overrides, if any."""
+    if problems:
+        raise ConfigError(f'{cfg.filename}: --cfg-options that would be '
+                          'ignored:\n  ' + '\n  '.join(problems))
+
+
 def load_config(config, options=None):
     """Load a config with ``--cfg-options`` overrides and fill in its
     config variables.
@@ -162,12 +169,9 @@ def load_config(config, options=None):
         raise TypeError(f'config must be a file path or an mmengine Config, '
                         f'got {type(config).__name__}')
     options = options or {}
-    problems = [problem for problem in map(
-        lambda key: _option_problem(cfg, key), options) if problem]
+    _refuse(cfg, [problem for problem in map(
+        lambda key: _option_problem(cfg, key), options) if problem])
     cfg.merge_from_dict(options)
     followers = fill_config_variables(cfg)
-    problems += _unfollowed_variables(cfg, options, followers)
-    if problems:
-        raise ConfigError(f'{cfg.filename}: --cfg-options that would be '
-                          'ignored:\n  ' + '\n  '.join(problems))
+    _refuse(cfg, _unfollowed_variables(cfg, options, followers))
     return cfg

@@ -53,8 +53,8 @@ def _load_clip(model, args):
     Args:
         model (torch.nn.Module): The model, its config as ``model.cfg``
             (whose test pipeline reads ``--video``; a config without one is
-            read with :func:`smaug.apis.standard_test_pipeline_cfg` at the
-            backbone's ``img_size``).
+            read with a ``VideoTestPipeline`` at the backbone's
+            ``img_size``).
         args (argparse.Namespace): Parsed :func:`add_figure_arguments`.
 
     Returns:

@@ -49,7 +49,7 @@ from mmengine.config import DictAction
 
 from recall_intervals import video_bootstrap
 from smaug.cli.command_help import command_parser
-from smaug.engine.config.config_overrides import load_config
+from smaug.config import load_config
 from flop_counting import count_flops
 from smaug.evaluation.metrics.retrieval_metric import (RetrievalMetric,
                                                        ground_truth_masks,
@@ -150,7 +150,7 @@ def run(config, epochs, seed, work_dir, cfg_options):
         epochs (int): Pre-training epochs.
         seed (int): Random seed.
         work_dir (str): The run's folder.
-        cfg_options (dict | None): Config overrides (entries or top-level
+        cfg_options (dict | None): Config overrides (entries or config
             variables such as ``data_root``).
 
     Returns:
