@@ -99,13 +99,13 @@ def _hint(places):
 def _option_problem(cfg, key):
     """Why the override of ``key`` would be ignored, or None."""
     root = key.split('.')[0]
-    entries = cfg.to_dict()
     if root in TOP_LEVEL_KEYS:
         return None
     if root in CONFIG_VARIABLES:
         if key == root:
             return None
         return f'{key}: {root} is a config variable, a single value'
+    entries = cfg.to_dict()
     if root in cfg:
         # entries of that name or of that (non-numeric) value
         users = _paths_where(
@@ -169,8 +169,8 @@ def load_config(config, options=None):
         raise TypeError(f'config must be a file path or an mmengine Config, '
                         f'got {type(config).__name__}')
     options = options or {}
-    _refuse(cfg, [problem for problem in map(
-        lambda key: _option_problem(cfg, key), options) if problem])
+    problems = [_option_problem(cfg, key) for key in options]
+    _refuse(cfg, [problem for problem in problems if problem])
     cfg.merge_from_dict(options)
     followers = fill_config_variables(cfg)
     _refuse(cfg, _unfollowed_variables(cfg, options, followers))

@@ -39,12 +39,13 @@ class ConfigVariable:
 
 
 CONFIG_VARIABLES = dict(
-    num_frames=ConfigVariable('num_frames', ('VideoTrainPipeline', ),
-                              ('model.temporal_encoder', ), single=True),
+    num_frames=ConfigVariable('num_frames',
+                              ('VideoTrainPipeline', 'TemporalEncoder'),
+                              single=True),
     num_test_frames=ConfigVariable('num_frames', ('VideoTestPipeline', ),
                                    single=True),
-    img_size=ConfigVariable('img_size', _PRESETS,
-                            ('model.backbone', 'model.mvm_head'),
+    img_size=ConfigVariable('img_size',
+                            _PRESETS + ('SparseMAEViT', 'MAEPixelDecoder'),
                             single=True),
     max_epochs=ConfigVariable('max_epochs', paths=('train_cfg', )),
     data_root=ConfigVariable('data_root', _DATASETS),
