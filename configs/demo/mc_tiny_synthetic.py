@@ -9,8 +9,5 @@ _base_ = [
     '../_base_/datasets/synthetic_mc.py',
     '../_base_/mc_runtime.py',
 ]
-# The frames per training clip of the checkpoints it tests (the temporal
-# encoder's; the test clips have num_test_frames).
-num_frames = 4
 model = dict(type='SMAUGMultipleChoice', mlm_head=None, mvm_head=None,
              backbone=dict(mask_ratio=0.0))

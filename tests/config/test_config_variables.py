@@ -103,16 +103,20 @@ def test_a_temporal_encoder_against_the_clips_is_refused():
 
 def test_default_variables_leave_an_entry_its_own_value():
     cfg = load_config(REPO_ROOT / 'configs' / 'smaug_pretrain_17m.py',
-                      {'media_format': 'shards'})
+                      {'media_format': 'shards', 'data_root': '/elsewhere'})
     corpora = cfg.train_dataloader.dataset.datasets
     assert [corpus.media_format for corpus in corpora] == ['shards'] * 6
     assert [corpus.data_root for corpus in corpora] == [
         f'data/{name}' for name in ('webvid', 'cc3m', 'cc12m', 'sbu', 'vg',
                                     'coco')]
-    with pytest.raises(ConfigError, match='data_root: no entry of the config '
-                       'takes it'):
-        load_config(REPO_ROOT / 'configs' / 'smaug_pretrain_17m.py',
-                    {'data_root': '/elsewhere'})
+    assert cfg.val_dataloader.dataset.data_root == '/elsewhere'
+
+
+def test_a_variable_no_entry_takes_is_refused():
+    with pytest.raises(ConfigError, match='num_frames: no entry of the '
+                       'config takes it'):
+        load_config(REPO_ROOT / 'configs' / 'smaug_mc_msrvtt.py',
+                    {'num_frames': 4})
 
 
 def test_frame_settings_of_a_config_without_them():

@@ -111,13 +111,15 @@ def built_form(merged):
     and the tools read, with the pipeline presets expanded. The other
     top-level names (the config variables, whose values those entries
     hold, and names such as ``webvid_train`` that the config files use
-    while they are read) are left out.
+    while they are read) are left out, and so are entries set to None,
+    which the Runner reads as absent (a test-only config's
+    ``train_dataloader``).
 
     Args:
         merged (dict): A merged config, as :func:`merged_config` gives it.
     """
     return {key: _expanded(value) for key, value in merged.items()
-            if key in TOP_LEVEL_KEYS}
+            if key in TOP_LEVEL_KEYS and value is not None}
 
 
 @functools.lru_cache(maxsize=None)

@@ -97,7 +97,7 @@ def test_each_paper_row_belongs_to_one_config():
     ('ablations/table7_components/smaug_5m_mae.py', 'retrieval_runtime.py',
      "test_cfg = dict(type='RetrievalTestLoop', k=128)",
      "test_cfg = dict(type='RetrievalTestLoop', k=0)", 'score_mode'),
-    ('smaug_qa_msrvtt.py', 'datasets/msrvtt_qa.py', 'num_test_frames = 12',
+    ('smaug_qa_msrvtt.py', 'datasets/msrvtt_ret.py', 'num_test_frames = 12',
      'num_test_frames = 4', 'frames'),
 ])
 def test_a_changed_copy_fails(tmp_path, config, changed_file, old, new, key):

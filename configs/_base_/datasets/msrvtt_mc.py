@@ -1,22 +1,14 @@
 # MSRVTT-MC multiple-choice test (paper Sec. 4.1, ClipBERT's protocol): for
 # each video, 5 candidate captions (options) and the index of the right one;
 # the retrieval-fine-tuned model picks the option with the highest VTM
-# score. There is no training set, so only val/test dataloaders. 12 test
-# frames. Layout and preparation: data/README.md.
-num_test_frames = 12
-img_size = 224
-data_root = 'data/msrvtt'
+# score. 12 test frames. Layout and preparation: data/README.md. Loaders
+# and frame settings are msrvtt_ret.py's.
+_base_ = ['./msrvtt_ret.py']
 
+train_dataloader = None  # no training set: a test-only benchmark
 val_dataloader = dict(
-    batch_size=16,
-    num_workers=8,
-    persistent_workers=True,
-    pin_memory=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type='VideoMCDataset',
-        data_prefix=dict(video='videos'),
         ann_file='annotations/mc_test.json',
-        pipeline=[dict(type='VideoTestPipeline', text_keys=('options', ))],
-        test_mode=True))
+        pipeline=[dict(type='VideoTestPipeline', text_keys=('options', ))]))
 test_dataloader = val_dataloader
