@@ -1,4 +1,5 @@
 """Re-exports."""
+from .dual_encoder_pretrain import DualEncoderPretrain
 from .smaug_base import SMAUGBase
 from .smaug_multiple_choice import SMAUGMultipleChoice
 from .smaug_pretrain import SMAUGPretrain
@@ -6,6 +7,6 @@ from .smaug_qa import SMAUGQA, pretrain_to_qa_state_dict
 from .smaug_retrieval import SMAUGRetrieval
 
 __all__ = [
-    'SMAUGBase', 'SMAUGMultipleChoice', 'SMAUGPretrain', 'SMAUGQA',
-    'SMAUGRetrieval', 'pretrain_to_qa_state_dict'
+    'DualEncoderPretrain', 'SMAUGBase', 'SMAUGMultipleChoice',
+    'SMAUGPretrain', 'SMAUGQA', 'SMAUGRetrieval', 'pretrain_to_qa_state_dict'
 ]

@@ -17,11 +17,13 @@ class SMAUGBase(BaseModel):
     question answering (:class:`SMAUGQA`) add their heads and losses.
 
     Every part is built from its config through the MODELS registry, in
-    this order: Q_v, Q_l, Q_m, the task heads (in the order given), Q_t, S.
-    The order fixes which random numbers initialise which part; it is the
-    one SMAUGPretrain has always had, so a seed gives the same initial
-    weights as before this base existed. Parameter names (and so
-    checkpoint keys) are the attribute names below and the heads' names.
+    this order: Q_v, Q_l, Q_m, Q_t, the task heads (in the order given), S.
+    The order fixes which random numbers initialise which part: the parts
+    a dense baseline lacks (S, and the MVM decoder, the last head) come
+    last, so a dense model and a SMAUG model built with the same seed start
+    with the same weights in every part they share. Parameter names (and
+    so checkpoint keys) are the attribute names below and the heads'
+    names.
 
     Args:
         backbone (dict): Visual encoder Q_v (``SparseMAEViT``).
@@ -58,10 +60,10 @@ class SMAUGBase(BaseModel):
         self.backbone = MODELS.build(backbone)
         self.text_encoder = MODELS.build(text_encoder)
         self.multimodal_encoder = MODELS.build(multimodal_encoder)
-        for name, cfg in task_heads.items():
-            setattr(self, name, MODELS.build(cfg) if cfg else None)
         self.temporal_encoder = (MODELS.build(temporal_encoder)
                                  if temporal_encoder else None)
+        for name, cfg in task_heads.items():
+            setattr(self, name, MODELS.build(cfg) if cfg else None)
         self.frame_selector = (MODELS.build(frame_selector)
                                if frame_selector else None)
         self.num_selected_frames = num_selected_frames

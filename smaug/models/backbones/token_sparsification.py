@@ -29,8 +29,8 @@ def num_kept_tokens(num_tokens, keep_rate):
 
     Returns:
         int: ``ceil(keep_rate * p)``, computed with the product rounded to
-        9 decimals first so that, e.g., ``0.7 * 10`` gives 7 and not 8; at
-        least 1.
+        9 decimals first so that, e.g., ``0.07 * 100`` (7.000000000000001 in
+        floating point) gives 7 and not 8; at least 1.
     """
     return max(1, math.ceil(round(keep_rate * num_tokens, 9)))
 
