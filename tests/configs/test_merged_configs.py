@@ -34,13 +34,15 @@ _SAME_RUN = 'merged to the same content, an alias of the same run'
 ALLOWED_DIFFERENCES = {
     'configs/smaug_pretrain_5m.py': {
         'paper_reference': 'names the ablation rows of the default '
-        'single-frame setting, whose alias configs went'},
+        'single-frame setting, whose alias configs went (with the run\'s '
+        'metrics)'},
     'configs/smaug_pretrain_5m_4frame.py': {
         'paper_reference': 'names the rows of the default 4->2 setting '
         '(Tables 6 and 7), whose alias configs went'},
     'configs/ablations/table6_frame_selection/smaug_5m_8to4.py': {
         'paper_reference': 'also names Table 9\'s 5M 4-frame row, the '
-        'same run (the paper gives the same numbers)'},
+        'same run (the paper gives the same numbers, so the row takes the '
+        'run\'s metrics)'},
     'configs/ablations/table6_frame_selection/smaug_5m_4frames.py': {
         'paper_reference': 'also names Table 7\'s MAE + VTS row, whose '
         'alias config went'},
