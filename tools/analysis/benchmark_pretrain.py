@@ -117,11 +117,9 @@ def parse_args(argv=None):
                         help='clip-caption pairs per step (default: '
                         '%(default)s)')
     parser.add_argument('--num-frames', type=int,
-                        help='frames per clip (default: the config\'s '
-                        'num_frames, else 1)')
+                        help='frames per clip (default: num_frames or 1)')
     parser.add_argument('--img-size', type=int,
-                        help='frame size (default: the config\'s img_size, '
-                        'else 224)')
+                        help='frame size (default: img_size or 224)')
     parser.add_argument('--text-len', type=int,
                         help='caption length in tokens (default: the data '
                         'preprocessor\'s max_text_len)')
