@@ -25,9 +25,9 @@ import smaug.evaluation  # noqa: F401
 import smaug.models  # noqa: F401
 from smaug.datasets import AnnotationError
 from smaug.datasets.transforms import clean_text
+from smaug.checkpoints.checkpoint_loading import load_local_checkpoint
 from smaug.config import ConfigError, check_config, load_config
 from smaug.engine import SMAUGRunner
-from smaug.engine.checkpoints.checkpoint_loading import load_local_checkpoint
 from smaug.registry import DATASETS, MODELS
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -1,13 +1,4 @@
-"""Reading video files for inference exactly as a config's test set does:
-the one clip reader of smaug's APIs and tools (embedding and search, the
-figure tools of ``tools/analysis``).
-
-A clip is read by the config's test pipeline (:func:`inference_pipeline_cfg`:
-its ``VideoTestPipeline`` at the config's frame settings) with
-:func:`read_clip`. A config that names a model without datasets (e.g. a
-backbone config for ``visualize_sparsification.py``) is read with a
-``VideoTestPipeline`` of the paper's style at a given frame size.
-"""
+"""Reading video files for inference exactly as a config's test set does."""
 import copy
 
 from mmengine.dataset import Compose
@@ -20,8 +11,8 @@ from smaug.registry import TRANSFORMS
 
 def _dataset_pipeline(dataset_cfg):
     """The ``pipeline`` of a dataset config, looking inside wrappers
-    (``dataset=`` of RepeatDataset and the like, the first of ``datasets=``
-    of ConcatDataset)."""
+    (``dataset=``, the first of ``datasets=``).
+    """
     while dataset_cfg is not None:
         if 'pipeline' in dataset_cfg:
             return dataset_cfg['pipeline']
@@ -47,31 +38,22 @@ DEFAULT_NUM_FRAMES = 4
 
 
 def inference_pipeline_cfg(cfg, num_frames=None, default_size=None):
-    """The transforms that read a video as the config's test set does,
-    optionally with another frame count.
-
-    They are the steps of the config's ``VideoTestPipeline`` (that of
-    ``test_dataloader.dataset``, else ``val_dataloader.dataset``) at the
-    config's frame settings (:func:`smaug.config.frame_settings`): video
-    reading (decord, else PyAV), test-time frame sampling (segment middles),
-    resizing, packing. They receive ``dict(video_path=...)``.
+    """The steps of the config's test (else val) ``VideoTestPipeline`` at
+    its frame settings (:func:`smaug.config.frame_settings`); they take
+    ``dict(video_path=...)``.
 
     Args:
-        cfg (mmengine.Config): A full config (the ``cfg`` that
-            :func:`smaug.apis.init_model` attaches to the model).
-        num_frames (int, optional): Frames per clip. None keeps the
-            config's ``num_test_frames``.
-        default_size (int, optional): For a config without a test or val
-            pipeline: read with a paper-style ``VideoTestPipeline`` at this
-            frame side (and ``num_frames``, else :data:`DEFAULT_NUM_FRAMES`).
-            None makes that an error.
+        cfg (mmengine.Config): A full config (``model.cfg`` of
+            :func:`smaug.apis.init_model`).
+        num_frames (int, optional): Frames per clip; None keeps the config's
+            ``num_test_frames``.
+        default_size (int, optional): Without a test or val pipeline, read
+            with a paper-style ``VideoTestPipeline`` at this size (and
+            ``num_frames``, else :data:`DEFAULT_NUM_FRAMES`); None makes that
+            a KeyError.
 
     Returns:
         list[dict]: Transform configs.
-
-    Raises:
-        KeyError: When the config has no ``VideoTestPipeline`` in its test
-            or val set and no ``default_size`` is given.
     """
     preset = _test_preset(cfg)
     if preset is None and default_size is None:
@@ -90,31 +72,16 @@ def inference_pipeline_cfg(cfg, num_frames=None, default_size=None):
 
 
 def compose_pipeline(pipeline):
-    """Build transform configs in smaug's registry (whatever the default
-    scope) into one callable.
-
-    Args:
-        pipeline (list[dict]): Transform configs.
-
-    Returns:
-        Compose: The transforms in order.
+    """Transform configs built in smaug's registry, whatever the default
+    scope, as one ``Compose``.
     """
     return Compose([TRANSFORMS.build(step) for step in pipeline])
 
 
 def read_clip(path, pipeline):
-    """Read a video file into a test-time clip.
-
-    Args:
-        path (str): The video file.
-        pipeline (list[dict] | Compose): Transform configs (see
-            :func:`inference_pipeline_cfg`) or their composition.
-
-    Returns:
-        torch.Tensor: uint8 (K, 3, H, W).
-
-    Raises:
-        BadMediaError: When the file cannot be read as a video.
+    """uint8 (K, 3, H, W) test-time clip of a video file, read by
+    ``pipeline`` (configs or their ``Compose``); BadMediaError when
+    unreadable.
     """
     if not isinstance(pipeline, Compose):
         pipeline = compose_pipeline(pipeline)
@@ -122,17 +89,13 @@ def read_clip(path, pipeline):
 
 
 class VideoClipFiles(Dataset):
-    """Video files read into test-time clips, one item per file.
-
-    An item is ``(index, clip, error)``: the uint8 clip (K, 3, H, W) and
-    None, or None and the :class:`BadMediaError` of a file that cannot be
-    read, so that a caller (or a DataLoader worker) decides what to do with
-    bad files instead of losing the batch.
+    """Video files as test-time clips: item ``(index, clip, error)``, the
+    uint8 (K, 3, H, W) clip or the file's :class:`BadMediaError`, so that the
+    caller decides about bad files.
 
     Args:
         paths (Sequence[str]): Video files.
-        pipeline (list[dict]): Transform configs (see
-            :func:`inference_pipeline_cfg`).
+        pipeline (list[dict]): See :func:`inference_pipeline_cfg`.
     """
 
     def __init__(self, paths, pipeline):

@@ -1,7 +1,4 @@
 """Re-exports."""
-from .checkpoints import (UnreadableCheckpointError, UntrustedCheckpointError,
-                          load_checkpoint_file, load_local_checkpoint,
-                          use_weights_only_loader)
 from .hooks import (AnswerListHook, CrashSafeCheckpointHook, ExactResumeHook,
                     GumbelTemperatureHook, HardNegativeWarmupHook,
                     NonFiniteLossHook, PreemptionHook, TrainingPreempted,
@@ -20,8 +17,6 @@ __all__ = [
     'NonFiniteGuardMixin', 'NonFiniteLossError', 'NonFiniteLossHook',
     'PreemptionHook', 'PretrainVisualizationHook', 'ProtocolRecordHook',
     'RetrievalTestLoop', 'RetrievalValLoop', 'SMAUGRunner',
-    'SMAUGTensorboardVisBackend', 'TrainingPreempted',
-    'UnreadableCheckpointError', 'UntrustedCheckpointError',
-    'WorkDirInUseError', 'gather_rows', 'load_checkpoint_file',
-    'load_local_checkpoint', 'use_weights_only_loader'
+    'SMAUGTensorboardVisBackend', 'TrainingPreempted', 'WorkDirInUseError',
+    'gather_rows'
 ]

@@ -7,8 +7,8 @@ import torch
 from search_setup import DEMO_CONFIG
 
 from smaug.apis import init_model
+from smaug.checkpoints import UntrustedCheckpointError
 from smaug.config import ConfigError
-from smaug.engine import UntrustedCheckpointError
 
 
 def test_loads_checkpoint_in_eval_mode_with_cfg(setup, model):

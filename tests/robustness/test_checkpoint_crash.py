@@ -18,7 +18,7 @@ from tensorboard.compat.tensorflow_stub.io import gfile
 from toy_runs import TOY_CONFIG, toy_cfg
 
 from smaug.engine import SMAUGRunner
-from smaug.engine.checkpoints.checkpoint_loading import load_local_checkpoint
+from smaug.checkpoints.checkpoint_loading import load_local_checkpoint
 
 CONFIG = """
 _base_ = [{toy!r}]

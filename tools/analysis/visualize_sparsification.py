@@ -43,7 +43,7 @@ from mmengine.config import DictAction  # noqa: E402
 import smaug.models  # noqa: E402,F401
 from smaug.apis import inference_pipeline_cfg, read_clip  # noqa: E402
 from smaug.apis.video_reading import DEFAULT_NUM_FRAMES  # noqa: E402
-from smaug.engine.checkpoints import load_checkpoint_file  # noqa: E402
+from smaug.checkpoints import load_checkpoint_file  # noqa: E402
 from smaug.cli.command_help import command_parser  # noqa: E402
 from smaug.cli.command_line import add_trust_argument  # noqa: E402
 from smaug.config import load_config  # noqa: E402

@@ -28,8 +28,9 @@ import sys
 import torch
 from safetensors.torch import save_file
 
-from smaug.apis.model_loading import add_model_arguments, init_model_from_args
 from smaug.cli.command_help import command_parser
+from smaug.cli.model_arguments import (add_model_arguments,
+                                       init_model_from_args)
 from smaug.models.language.bert_weights import (EMBEDDING_RENAMES,
                                                 LAYER_RENAMES, MLM_RENAMES)
 

@@ -33,7 +33,7 @@ late or not at all:
 
 Every checkpoint it loads (``load_from``, ``resume`` and the components'
 ``init_cfg=dict(type='Pretrained')``) is read weights-only
-(:mod:`smaug.engine.checkpoints.checkpoint_loading`), unless the config sets
+(:mod:`smaug.checkpoints.checkpoint_loading`), unless the config sets
 ``trust_checkpoint=True`` (``--trust-checkpoint`` of the tools).
 """
 import datetime
@@ -50,13 +50,11 @@ from mmengine.runner import Runner
 from mmengine.runner.checkpoint import find_latest_checkpoint
 from torch.nn.parallel import DistributedDataParallel
 
+from smaug.checkpoints import (compare_state_dicts, format_report,
+                               load_checkpoint_file, revise_state_dict,
+                               use_weights_only_loader)
 from smaug.config import check_config
 from smaug.registry import MODEL_WRAPPERS, RUNNERS
-from ..checkpoints.checkpoint_compatibility import (compare_state_dicts,
-                                                    format_report,
-                                                    revise_state_dict)
-from ..checkpoints.checkpoint_loading import (load_checkpoint_file,
-                                              use_weights_only_loader)
 from .contrastive_accumulation import check_contrastive_accumulation
 from ..hooks.preemption_hook import PreemptionHook
 from .run_length_schedule import fit_schedule_to_run

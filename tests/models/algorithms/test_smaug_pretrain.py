@@ -125,13 +125,13 @@ def test_mlm_fuses_the_text_encoder_states_of_the_masked_captions(
     tiny_model.mlm_head.mask_prob = 0.5
     masks, fused = [], []
     record_calls(monkeypatch, tiny_model, 'mask_captions', masks)
-    record_calls(monkeypatch, tiny_model, 'fuse_pairs', fused)
+    record_calls(monkeypatch, tiny_model, 'fuse', fused)
     torch.manual_seed(0)
     data = tiny_model.data_preprocessor(make_batch(), True)
     losses = tiny_model(**data, mode='loss')
     mlm, text = masks[0][1], data['text']
     assert (mlm['masked_ids'] != text['input_ids']).any()
-    # fuse_pairs runs once for VTM's 3B pairs and once for MLM's B.
+    # fuse runs once for VTM's 3B pairs and once for MLM's B.
     [((_, mlm_hidden, mlm_mask), mlm_fused)] = [
         call for call in fused if len(call[1]) == len(text['input_ids'])]
     torch.testing.assert_close(
@@ -160,7 +160,8 @@ def test_vtm_pairs_equal_a_per_pair_reference(tiny_model, monkeypatch):
     lengths = data['text']['attention_mask'].sum(1).tolist()
     assert lengths == [5, 3, 9, 7]  # [CLS] and [SEP] included
     losses = tiny_model(**data, mode='loss')
-    video_tokens, text_hidden = encoded[0][1][:2]
+    feats = encoded[0][1]
+    video_tokens, text_hidden = feats['video_tokens'], feats['text_hidden']
     neg_text, neg_video = negatives[0][1]
     pairs = [(clip, clip) for clip in range(4)]
     pairs += [(clip, int(neg_text[clip])) for clip in range(4)]
@@ -199,7 +200,7 @@ def test_hard_negatives_follow_the_similarity_both_ways(tiny_model,
                       text_hidden[:, 0, 0].long().tolist()))
         return torch.zeros(*text_hidden.shape)
 
-    monkeypatch.setattr(tiny_model, 'fuse_pairs', fuse_ids)
+    monkeypatch.setattr(tiny_model, 'fuse', fuse_ids)
     ids = torch.arange(4.)
     video_tokens = ids.view(4, 1, 1, 1).expand(4, 4, 3, 64)
     text_hidden = ids.view(4, 1, 1).expand(4, 5, 64)
@@ -208,8 +209,9 @@ def test_hard_negatives_follow_the_similarity_both_ways(tiny_model,
                for i in range(4)]
     torch.manual_seed(0)
     for _ in range(20):
-        tiny_model.vtm_loss(video_tokens, text_hidden, torch.ones(4, 5),
-                            video_emb, text_emb, samples)
+        tiny_model.vtm_loss(
+            dict(video_tokens=video_tokens, text_hidden=text_hidden),
+            torch.ones(4, 5), video_emb, text_emb, samples)
         clips, captions = fused.pop()
         # Pairs: B positives, a negative caption per clip, a negative clip
         # per caption.

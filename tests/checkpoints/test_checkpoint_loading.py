@@ -14,12 +14,12 @@ from mmengine.logging import HistoryBuffer
 from mmengine.model import BaseModel, BaseModule
 from mmengine.runner.checkpoint import CheckpointLoader, _load_checkpoint
 
-from smaug.engine import SMAUGRunner
-from smaug.engine.checkpoints.checkpoint_loading import (
+from smaug.checkpoints.checkpoint_loading import (
     UnreadableCheckpointError, UntrustedCheckpointError, load_local_checkpoint,
     use_weights_only_loader)
+from smaug.engine import SMAUGRunner
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
 import media_files  # noqa: E402
 
 

@@ -1,4 +1,6 @@
 """Re-exports."""
+from .checkpoint_compatibility import (compare_state_dicts, format_report,
+                                       revise_state_dict)
 from .checkpoint_loading import (UnreadableCheckpointError,
                                  UntrustedCheckpointError,
                                  load_checkpoint_file, load_local_checkpoint,
@@ -6,5 +8,6 @@ from .checkpoint_loading import (UnreadableCheckpointError,
 
 __all__ = [
     'UnreadableCheckpointError', 'UntrustedCheckpointError',
-    'load_checkpoint_file', 'load_local_checkpoint', 'use_weights_only_loader'
+    'compare_state_dicts', 'format_report', 'load_checkpoint_file',
+    'load_local_checkpoint', 'revise_state_dict', 'use_weights_only_loader'
 ]

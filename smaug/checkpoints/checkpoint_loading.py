@@ -12,8 +12,9 @@ tools, ``trust_checkpoint=True`` in a config).
 mmengine reads ``init_cfg=dict(type='Pretrained')`` weights through its own
 ``CheckpointLoader``; :func:`use_weights_only_loader` points that loader's
 local files at :func:`load_local_checkpoint` too. Importing smaug does not
-call it: :class:`~smaug.engine.SMAUGRunner` and
-:func:`smaug.apis.init_model` do, with the trust they were given.
+call it: every entry point that loads weights does, with the trust it was
+given (:class:`~smaug.engine.SMAUGRunner`, :func:`smaug.apis.init_model`,
+the model converters).
 """
 import os.path as osp
 import pickle
@@ -69,7 +70,7 @@ def load_local_checkpoint(filename, map_location=None, trust=False):
     """Load a local checkpoint weights-only, unless ``trust``.
 
     A file that fails to load is diagnosed
-    (:func:`~smaug.engine.checkpoints.checkpoint_diagnosis.why_unreadable`):
+    (:func:`~smaug.checkpoints.checkpoint_diagnosis.why_unreadable`):
     one that is not a checkpoint, or a damaged one, raises
     :class:`UnreadableCheckpointError`; only a sound checkpoint holding
     objects beyond the allowed types raises
@@ -116,12 +117,15 @@ def load_checkpoint_file(filename, map_location='cpu', trust=False):
         filename (str): Path or URI of the checkpoint.
         map_location (str | callable): As for :func:`torch.load`.
             Defaults to 'cpu'.
-        trust (bool): See :func:`load_local_checkpoint`. Defaults to False.
+        trust (bool | None): See :func:`load_local_checkpoint`; None reads
+            with the trust the entry point gave :func:`use_weights_only_loader`
+            (model weights read while a model initialises). Defaults to
+            False.
 
     Returns:
         dict: The checkpoint.
     """
-    if '://' in filename:
+    if '://' in filename or trust is None:
         return CheckpointLoader.load_checkpoint(filename, map_location)
     return load_local_checkpoint(filename, map_location, trust)
 

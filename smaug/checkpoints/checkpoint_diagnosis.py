@@ -8,7 +8,7 @@ without running any of it: empty, not PyTorch's format, a truncated zip
 archive, a zip archive that is not a checkpoint, a member that fails its
 checksum, or malformed pickle data. Only a file that passes all of these can
 be refused for its content
-(:mod:`smaug.engine.checkpoints.checkpoint_loading`).
+(:mod:`smaug.checkpoints.checkpoint_loading`).
 """
 import pickle
 import pickletools
