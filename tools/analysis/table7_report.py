@@ -12,7 +12,8 @@ TOPK = (1, 5, 10)
 BASELINE = 'dense'
 CURVE_METRIC = 'retrieval/t2v/R@1'
 #: Arm -> label in the tables and the figure.
-LABELS = dict(dense='dense', smaug='SMAUG, equal steps',
+LABELS = dict(dense='dense', mae='MAE', mae_vts='MAE + VTS',
+              smaug='SMAUG (MAE + VTS + FS), equal steps',
               smaug_equal_compute='SMAUG, equal compute')
 
 
@@ -28,15 +29,16 @@ def total_flops(result):
 
 
 def by_arm(runs):
-    """Runs grouped by arm, each group in seed order.
+    """Runs grouped by arm (in the order of :data:`LABELS`), each group in
+    seed order.
 
     Args:
         runs (list[dict]): The study's runs.
     """
-    arms = {}
+    arms = {arm: [] for arm in LABELS}
     for run in sorted(runs, key=lambda run: run['seed']):
-        arms.setdefault(run['arm'], []).append(run)
-    return arms
+        arms[run['arm']].append(run)
+    return {arm: group for arm, group in arms.items() if group}
 
 
 def cost_table(arms):
@@ -63,9 +65,9 @@ def cost_table(arms):
         rows.append(
             f'| {LABELS[arm]} | {step_text} | {gflop:.2f} | '
             f'{ratio(total_flops)} | '
-            f'{spread([r["cpu_seconds"] for r in pretrain], 0)} | '
+            f'{spread([r["cpu_seconds"] for r in pretrain], 1)} | '
             f'{ratio(lambda r: r["cpu_seconds"])} | '
-            f'{spread([r["wall_seconds"] for r in pretrain], 0)} | '
+            f'{spread([r["wall_seconds"] for r in pretrain], 1)} | '
             f'{ratio(lambda r: r["wall_seconds"])} |')
     return rows
 

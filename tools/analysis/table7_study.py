@@ -56,12 +56,17 @@ from smaug.registry import RUNNERS
 
 CONFIGS = 'configs/analysis/table7_mini'
 STAGE0_CONFIG = f'{CONFIGS}/stage0_dual_encoder.py'
-#: Arm -> (pre-training config, fine-tuning config).
+#: Arm -> (pre-training config, fine-tuning config). The component rows
+#: (``mae``, ``mae_vts``) run when asked for (``--arms``).
 ARMS = {
     'dense': (f'{CONFIGS}/dense_pretrain.py', f'{CONFIGS}/dense_finetune.py'),
     'smaug': (f'{CONFIGS}/smaug_pretrain.py', f'{CONFIGS}/smaug_finetune.py'),
+    'mae': (f'{CONFIGS}/mae_pretrain.py', f'{CONFIGS}/dense_finetune.py'),
+    'mae_vts': (f'{CONFIGS}/mae_vts_pretrain.py',
+                f'{CONFIGS}/mae_vts_finetune.py'),
 }
 EQUAL_COMPUTE = 'smaug_equal_compute'
+DEFAULT_ARMS = ('dense', 'smaug', EQUAL_COMPUTE)
 TOOLS = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
@@ -90,7 +95,7 @@ class StudySize:
 FULL = StudySize(
     corpus=CorpusSize(num_videos=4000, num_images=1200, stage0_clips=1000,
                       stage1_clips=1600, test_clips=500, stage0_images=600),
-    stage0_steps=1500, steps=400, finetune_steps=150, val_interval=100)
+    stage0_steps=4000, steps=400, finetune_steps=150, val_interval=100)
 QUICK = StudySize(
     corpus=CorpusSize(num_videos=50, num_images=16, stage0_clips=10,
                       stage1_clips=16, test_clips=6, stage0_images=8,
@@ -116,6 +121,10 @@ def parse_args(argv=None):
     parser.add_argument('--seeds', type=int, nargs='+',
                         default=[0, 1, 2, 3, 4],
                         help='seeds of the arms (default: %(default)s)')
+    parser.add_argument('--arms', nargs='+', default=list(DEFAULT_ARMS),
+                        choices=[*ARMS, EQUAL_COMPUTE],
+                        help='arms to run per seed; the component rows mae '
+                        'and mae_vts on request (default: %(default)s)')
     parser.add_argument('--quick', action='store_true',
                         help='a toy size of every stage (minutes)')
     parser.add_argument('--threads', type=int, default=1,
@@ -230,23 +239,29 @@ class Study:
         save_json(path, result)
         return result
 
-    def seed(self, seed):
-        """The three arms of one seed: dense and SMAUG (taking turns by
-        seed, so that both see the machine alike), then SMAUG at dense's
-        cost.
+    def seed(self, seed, arms=DEFAULT_ARMS):
+        """The arms of one seed: those of equal steps (taking turns by
+        seed, so that all see the machine alike), then SMAUG at dense's
+        cost (which needs both measured).
 
         Args:
             seed (int): Random seed.
+            arms (Sequence[str]): The arms to run.
 
         Returns:
             dict[str, dict]: Arm -> :meth:`arm` result.
         """
-        order = list(ARMS) if seed % 2 == 0 else list(ARMS)[::-1]
+        equal_steps = [arm for arm in ARMS if arm in arms]
+        if EQUAL_COMPUTE in arms:
+            equal_steps += [arm for arm in ('dense', 'smaug')
+                            if arm not in equal_steps]
+        order = equal_steps if seed % 2 == 0 else equal_steps[::-1]
         results = {arm: self.arm(arm, seed, self.size.steps) for arm in order}
-        ratio = (results['dense']['pretrain']['cpu_seconds'] /
-                 results['smaug']['pretrain']['cpu_seconds'])
-        results[EQUAL_COMPUTE] = self.arm(
-            EQUAL_COMPUTE, seed, max(1, round(self.size.steps * ratio)))
+        if EQUAL_COMPUTE in arms:
+            ratio = (results['dense']['pretrain']['cpu_seconds'] /
+                     results['smaug']['pretrain']['cpu_seconds'])
+            results[EQUAL_COMPUTE] = self.arm(
+                EQUAL_COMPUTE, seed, max(1, round(self.size.steps * ratio)))
         return results
 
 
@@ -337,7 +352,8 @@ def main(argv=None):
     prepare_corpus(data_root, size.corpus)
     study = Study(args.work_dir, data_root, size)
     study.stage0()
-    runs = [run for seed in args.seeds for run in study.seed(seed).values()]
+    runs = [run for seed in args.seeds
+            for run in study.seed(seed, args.arms).values()]
     results = dict(size=asdict(size), seeds=args.seeds, threads=args.threads,
                    runs=runs,
                    study_wall_seconds=time.perf_counter() - start_wall,
