@@ -19,7 +19,7 @@ the weights both study arms start from::
 
     python tools/model_converters/smaug_to_clip_bert.py \\
         configs/analysis/table7_mini/stage0_dual_encoder.py \\
-        work_dirs/table7_study/stage0/iter_1500.pth \\
+        work_dirs/table7_study/stage0/iter_4000.pth \\
         work_dirs/table7_study/stage0/export
 """
 import os
