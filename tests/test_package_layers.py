@@ -10,7 +10,9 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / 'smaug'
 LAYERS = (
     ('registry', 'version', 'checkpoints'),
-    ('datasets', 'models'),
+    # config checks configs against the registries; evaluation, engine,
+    # apis and cli read configs through it.
+    ('config', 'datasets', 'models'),
     ('evaluation', 'visualization'),
     ('apis', 'engine'),
     ('cli', ),

@@ -6,8 +6,7 @@ from .model_loading import init_model, load_weights
 from .neighbour_index import NeighbourIndex
 from .reranking import rerank
 from .video_index import VIDEO_EXTENSIONS, VideoIndex, scan_videos
-from .video_reading import (VideoClipFiles, inference_pipeline_cfg,
-                            read_clip, standard_test_pipeline_cfg)
+from .video_reading import VideoClipFiles, inference_pipeline_cfg, read_clip
 from .video_search import search_videos
 
 __all__ = [
@@ -15,6 +14,5 @@ __all__ = [
     'model_fingerprint', 'init_model', 'load_weights', 'NeighbourIndex',
     'rerank',
     'VIDEO_EXTENSIONS', 'VideoIndex', 'scan_videos', 'VideoClipFiles',
-    'inference_pipeline_cfg', 'read_clip', 'search_videos',
-    'standard_test_pipeline_cfg'
+    'inference_pipeline_cfg', 'read_clip', 'search_videos'
 ]

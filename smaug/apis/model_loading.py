@@ -3,12 +3,10 @@
 Checkpoints are read weights-only, as training reads them
 (:mod:`smaug.checkpoints`), unless ``trust_checkpoint=True``.
 """
-import os
-
-from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 from smaug.checkpoints import load_checkpoint_file, use_weights_only_loader
+from smaug.config import load_config
 from smaug.registry import MODELS
 
 
@@ -49,26 +47,20 @@ def init_model(config, checkpoint=None, device='cpu', cfg_options=None,
     """Build a model for inference from a config and a checkpoint.
 
     Args:
-        config (str | os.PathLike | mmengine.Config): Config file or object.
+        config (str | os.PathLike | mmengine.Config): Config file or object,
+            read by :func:`smaug.config.load_config` as the tools read theirs.
         checkpoint (str, optional): Weights (see :func:`load_weights`); None
             keeps the initial weights (``init_cfg``, else random).
         device (str | torch.device): Defaults to 'cpu'.
-        cfg_options (dict, optional): Overrides, as ``--cfg-options``.
+        cfg_options (dict, optional): Overrides, as ``--cfg-options``: config
+            entries or config variables (``{'img_size': 288}``).
         trust_checkpoint (bool): Allow checkpoints (``checkpoint`` and the
             parts' ``init_cfg`` weights) that need unrestricted unpickling.
 
     Returns:
         torch.nn.Module: The model in eval mode, its config as ``model.cfg``.
     """
-    if isinstance(config, (str, os.PathLike)):
-        config = Config.fromfile(str(config))
-    elif isinstance(config, Config):
-        config = config.copy()
-    else:
-        raise TypeError(f'config must be a file path or an mmengine Config, '
-                        f'got {type(config).__name__}')
-    if cfg_options:
-        config.merge_from_dict(cfg_options)
+    config = load_config(config, cfg_options)
     if 'model' not in config:
         raise KeyError(f'{config.filename}: the config has no "model" entry')
     init_default_scope(config.get('default_scope', 'smaug'))

@@ -4,7 +4,8 @@ import copy
 from mmengine.dataset import Compose
 from torch.utils.data import Dataset
 
-from smaug.datasets.transforms import BadMediaError
+from smaug.config import frame_settings
+from smaug.datasets.transforms import BadMediaError, VideoTestPipeline
 from smaug.registry import TRANSFORMS
 
 
@@ -20,63 +21,54 @@ def _dataset_pipeline(dataset_cfg):
     return None
 
 
-#: Frames per clip of :func:`standard_test_pipeline_cfg` unless given.
+def _test_preset(cfg):
+    """The ``VideoTestPipeline`` of the config's test set (else its val
+    set), or None."""
+    for loader in ('test_dataloader', 'val_dataloader'):
+        pipeline = _dataset_pipeline((cfg.get(loader) or {}).get('dataset'))
+        for step in pipeline or []:
+            if isinstance(step, dict) and step.get('type') == \
+                    'VideoTestPipeline':
+                return step
+    return None
+
+
+#: Frames per clip of a config without a test pipeline, unless given.
 DEFAULT_NUM_FRAMES = 4
 
 
-def standard_test_pipeline_cfg(num_frames, size):
-    """The test transforms smaug's dataset configs write (decord, else PyAV;
-    ``num_frames`` segment middles; bicubic resize to ``size`` x ``size``;
-    packing), for a config without datasets.
-    """
-    return [
-        dict(type='DecordInit'),
-        dict(type='SampleClipFrames', num_frames=num_frames, test_mode=True),
-        dict(type='DecordDecode'),
-        dict(type='ClipResize', scale=(size, size), interpolation='bicubic'),
-        dict(type='PackVideoTextInputs'),
-    ]
-
-
 def inference_pipeline_cfg(cfg, num_frames=None, default_size=None):
-    """The config's test (else val) video pipeline; it takes
+    """The steps of the config's test (else val) ``VideoTestPipeline`` at
+    its frame settings (:func:`smaug.config.frame_settings`); they take
     ``dict(video_path=...)``.
 
     Args:
         cfg (mmengine.Config): A full config (``model.cfg`` of
             :func:`smaug.apis.init_model`).
-        num_frames (int, optional): Replaces the frame-sampling step's
-            ``num_frames``.
+        num_frames (int, optional): Frames per clip; None keeps the config's
+            ``num_test_frames``.
         default_size (int, optional): Without a test or val pipeline, read
-            with :func:`standard_test_pipeline_cfg` at this size; None makes
-            that a KeyError.
+            with a paper-style ``VideoTestPipeline`` at this size (and
+            ``num_frames``, else :data:`DEFAULT_NUM_FRAMES`); None makes that
+            a KeyError.
 
     Returns:
         list[dict]: Transform configs.
     """
-    pipeline = None
-    for loader in ('test_dataloader', 'val_dataloader'):
-        if cfg.get(loader):
-            pipeline = _dataset_pipeline(cfg[loader].get('dataset'))
-        if pipeline:
-            break
-    if not pipeline and default_size is not None:
-        return standard_test_pipeline_cfg(num_frames or DEFAULT_NUM_FRAMES,
-                                          default_size)
-    if not pipeline:
+    preset = _test_preset(cfg)
+    if preset is None and default_size is None:
         raise KeyError(
-            f'{cfg.filename}: no test_dataloader.dataset.pipeline (or '
-            'val_dataloader\'s) to read videos with; use a config that has '
-            'one (e.g. one inheriting a _base_/datasets retrieval file)')
-    pipeline = copy.deepcopy(list(pipeline))
-    if num_frames is not None:
-        samplers = [step for step in pipeline if 'num_frames' in step]
-        if not samplers:
-            raise KeyError(f'{cfg.filename}: no step of the test pipeline '
-                           'has a "num_frames" field to set')
-        for step in samplers:
-            step['num_frames'] = num_frames
-    return pipeline
+            f'{cfg.filename}: no VideoTestPipeline in test_dataloader.dataset.'
+            'pipeline (or val_dataloader\'s) to read videos with; use a '
+            'config that has one (e.g. one inheriting a _base_/datasets '
+            'retrieval file)')
+    settings = frame_settings(cfg)
+    options = {key: value for key, value in (preset or {}).items()
+               if key in ('style', 'text_keys')}
+    return copy.deepcopy(VideoTestPipeline(
+        num_frames=num_frames or settings.num_test_frames
+        or DEFAULT_NUM_FRAMES,
+        img_size=settings.img_size or default_size, **options).step_cfgs)
 
 
 def compose_pipeline(pipeline):

@@ -7,8 +7,7 @@ import sys
 
 from mmengine.config import DictAction
 
-from ..engine.config.config_overrides import load_config
-from ..engine.config.config_validation import ConfigError
+from ..config import ConfigError, load_config
 
 
 class ConfigOptionsAction(DictAction):
@@ -42,8 +41,8 @@ def add_common_arguments(parser):
         '--cfg-options', nargs='+', action=ConfigOptionsAction,
         metavar='KEY=VALUE',
         help='override config entries (train_dataloader.batch_size=8) or '
-        'variables of the config files (max_epochs=2, num_frames=8: the '
-        'entries computed from them follow)')
+        'config variables (max_epochs=2, num_frames=8, img_size=288: every '
+        'entry that takes one follows it)')
     parser.add_argument(
         '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
         default='none',

@@ -1,5 +1,4 @@
 """Re-exports."""
-from .config import ConfigError, check_config
 from .hooks import (AnswerListHook, CrashSafeCheckpointHook, ExactResumeHook,
                     GumbelTemperatureHook, HardNegativeWarmupHook,
                     NonFiniteLossHook, PreemptionHook, TrainingPreempted,
@@ -12,12 +11,12 @@ from .runners import SMAUGRunner, WorkDirInUseError
 from .vis_backends import SMAUGTensorboardVisBackend
 
 __all__ = [
-    'AnswerListHook', 'AutoAmpOptimWrapper', 'ConfigError',
+    'AnswerListHook', 'AutoAmpOptimWrapper',
     'CrashSafeCheckpointHook', 'ExactResumeHook', 'GuardedAmpOptimWrapper',
     'GuardedOptimWrapper', 'GumbelTemperatureHook', 'HardNegativeWarmupHook',
     'NonFiniteGuardMixin', 'NonFiniteLossError', 'NonFiniteLossHook',
     'PreemptionHook', 'PretrainVisualizationHook', 'ProtocolRecordHook',
     'RetrievalTestLoop', 'RetrievalValLoop', 'SMAUGRunner',
     'SMAUGTensorboardVisBackend', 'TrainingPreempted', 'WorkDirInUseError',
-    'check_config', 'gather_rows'
+    'gather_rows'
 ]

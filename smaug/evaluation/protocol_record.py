@@ -11,8 +11,8 @@ A config's ``paper_reference``::
         metrics={'retrieval/t2v/R@1': 44.0})  # the run's metric names
 
 (``table=None, row=None, metrics={}`` where the paper has no number;
-``same_run_rows=[dict(table=..., row=..., metrics=...)]`` for other
-tables' rows of the same run.)
+``same_run_rows=[dict(table=..., row=...)]`` for other tables' rows of the
+same run, each with the run's ``metrics`` unless it gives its own.)
 """
 import hashlib
 import inspect
@@ -20,6 +20,7 @@ import os.path as osp
 
 from mmengine.fileio import get
 
+from smaug.config import frame_settings
 from smaug.registry import LOOPS, MODELS
 from .metrics.retrieval_metric import format_table
 from .paper_protocols import paper_protocol, protocol_differences
@@ -68,14 +69,11 @@ def config_protocol(cfg):
     dataset = cfg.test_dataloader.dataset
     task = TASK_OF_DATASET.get(dataset.get('type'))
     train = (cfg.get('train_dataloader') or {}).get('dataset', {})
-    frames = [step['num_frames'] for step in dataset.get('pipeline', [])
-              if isinstance(step, dict)
-              and step.get('type') == 'SampleClipFrames']
     return dict(
         task=task,
         test_split=split_name(dataset.get('ann_file')),
         train_split=split_name(train.get('ann_file')),
-        frames=frames[0] if frames else None,
+        frames=frame_settings(cfg).num_test_frames,
         paragraph=bool(dataset.get('paragraph', False)),
         text_max_tokens=_setting(
             (cfg.get('model') or {}).get('data_preprocessor'), MODELS,

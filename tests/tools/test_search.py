@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 import torch
-from mmengine.config import Config
 from PIL import Image
 
 from smaug.apis.search_session import default_index_dir
+from smaug.config import load_config
 
 FIXTURES = Path(__file__).resolve().parents[1] / 'fixtures'
 sys.path.insert(0, str(FIXTURES))
@@ -149,7 +149,7 @@ def test_rerank_reorders_the_vtc_candidates(run):
 
 
 def test_rerank_defaults_to_the_config_test_loop(run):
-    test_cfg = Config.fromfile(search_setup.DEMO_CONFIG).test_cfg
+    test_cfg = load_config(search_setup.DEMO_CONFIG).test_cfg
     out = run('--query', QUERY, '--top', '20', '--rerank').out
     assert f're-ranked by {test_cfg.score_mode})' in out
     rows = result_rows(out, 2)

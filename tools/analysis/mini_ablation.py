@@ -49,7 +49,7 @@ from flop_counting import training_batch_flops
 from query_ranks import QueryRankMetric  # noqa: F401 (registers it)
 from recall_intervals import recall, recall_cell, spread
 from smaug.cli.command_help import command_parser
-from smaug.engine.config.config_overrides import load_config
+from smaug.config import load_config
 from smaug.registry import RUNNERS
 
 DEFAULT_CONFIGS = ['configs/demo/dense_tiny_synthetic.py',
@@ -91,7 +91,7 @@ def run(config, epochs, seed, work_dir, cfg_options):
         epochs (int): Pre-training epochs.
         seed (int): Random seed.
         work_dir (str): The run's folder.
-        cfg_options (dict | None): Config overrides (entries or top-level
+        cfg_options (dict | None): Config overrides (entries or config
             variables such as ``data_root``).
 
     Returns:

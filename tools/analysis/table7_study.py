@@ -51,7 +51,7 @@ from query_ranks import QueryRankMetric  # noqa: F401 (registers it)
 from table7_data import CorpusSize, prepare_corpus
 from table7_report import write_report
 from smaug.cli.command_help import command_parser
-from smaug.engine.config.config_overrides import load_config
+from smaug.config import load_config
 from smaug.registry import RUNNERS
 
 CONFIGS = 'configs/analysis/table7_mini'

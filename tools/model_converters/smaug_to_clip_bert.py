@@ -18,8 +18,9 @@ Written under OUT_DIR: ``clip_visual.pth`` and ``bert/``. Used by
 the weights both study arms start from::
 
     python tools/model_converters/smaug_to_clip_bert.py \\
-        configs/analysis/stage0_mini_synthetic.py \\
-        work_dirs/stage0/epoch_6.pth work_dirs/stage0/export
+        configs/analysis/table7_mini/stage0_dual_encoder.py \\
+        work_dirs/table7_study/stage0/iter_4000.pth \\
+        work_dirs/table7_study/stage0/export
 """
 import os
 import os.path as osp

@@ -7,10 +7,12 @@
 # (tools/data/pack_shards.py --media frames --num-frames 16: the 16 frames of
 # each clip as JPEG), so the dataloader workers decode no video; the
 # training pipeline samples its 4 frames from them as it would from the file.
-# _base_ comes before the imports (see smaug/datasets/pipeline_configs.py)
-_base_ = []
-from smaug.datasets import loader_configs as loaders  # noqa: E402
-from smaug.datasets import pipeline_configs as pipelines  # noqa: E402
+#
+# num_frames, num_test_frames, img_size, data_root and media_format are
+# config variables, filled into the pipelines, datasets and model parts that
+# leave them unset (docs/design.md); media_format reaches the pre-training
+# sets, and the retrieval sets name their shards themselves.
+_base_ = ['./synthetic_loaders.py']
 
 num_frames = 4
 num_test_frames = 4
@@ -18,27 +20,29 @@ img_size = 96
 data_root = 'data/synthetic_table7'
 media_format = 'shards'  # or 'loose'
 
-video_train_pipeline = pipelines.video_train(num_frames, img_size,
-                                             'synthetic')
-image_train_pipeline = pipelines.image_train(img_size, 'synthetic')
-video_test_pipeline = pipelines.video_test(num_test_frames, img_size,
-                                           'synthetic')
-
-video_train = dict(type='VideoTextPretrainDataset', data_root=data_root,
-                   ann_file='annotations/table7_stage1_video.json',
-                   media_format=media_format, pipeline=video_train_pipeline)
-image_train = dict(video_train,
-                   ann_file='annotations/table7_stage1_image.json',
-                   pipeline=image_train_pipeline)
-train_dataloader = loaders.dataloader(
-    dict(type='ConcatDataset', datasets=[video_train, image_train]),
-    batch_size=16, shuffle=True, style='synthetic',
-    batch_sampler=dict(type='CorpusBatchSampler', drop_last=True))
-val_dataloader = loaders.dataloader(
-    dict(video_train, type='VideoRetrievalDataset',
-         ann_file='annotations/table7_val.json',
-         pipeline=video_test_pipeline, test_mode=True),
-    batch_size=16, shuffle=False, style='synthetic')
+train_dataloader = dict(
+    batch_size=16,
+    batch_sampler=dict(type='CorpusBatchSampler', drop_last=True),
+    dataset=dict(
+        type='ConcatDataset',
+        datasets=[
+            dict(type='VideoTextPretrainDataset',
+                 ann_file='annotations/table7_stage1_video.json',
+                 pipeline=[dict(type='VideoTrainPipeline',
+                                style='synthetic')]),
+            dict(type='VideoTextPretrainDataset',
+                 ann_file='annotations/table7_stage1_image.json',
+                 pipeline=[dict(type='ImageTrainPipeline',
+                                style='synthetic')]),
+        ]))
+val_dataloader = dict(
+    batch_size=16,
+    dataset=dict(
+        type='VideoRetrievalDataset',
+        ann_file='annotations/table7_val.json',
+        media_format='shards',
+        pipeline=[dict(type='VideoTestPipeline', style='synthetic')],
+        test_mode=True))
 test_dataloader = dict(
     val_dataloader,
     dataset=dict(val_dataloader['dataset'],

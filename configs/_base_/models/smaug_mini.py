@@ -5,6 +5,8 @@
 # 96x96 frames of 16x16 patches (36 per frame); tube masking 50%, token
 # sparsification at layers 2, 3 and 5 (ViT-B's 4, 7, 10 scaled to 6 layers)
 # keeping 80%; 4 frames -> 2 selected; a BERT of width 128 split 2 + 1.
+# The frame size and count are the config's img_size and num_frames
+# (config variables, from synthetic_table7_pretrain.py).
 #
 # Weights: like the paper's model, the visual encoder loads a CLIP visual
 # checkpoint and the language parts a Hugging Face BERT folder, through the
@@ -14,7 +16,7 @@
 _base_ = ['./smaug_vit-b16_bert-base_4to2.py']
 
 embed_dims = 128
-patch_size = 16  # on 96x96 frames (the data's img_size)
+patch_size = 16
 stage0_export = 'work_dirs/table7_study/stage0/export'
 clip_checkpoint = f'{stage0_export}/clip_visual.pth'
 bert_checkpoint = f'{stage0_export}/bert'
@@ -27,7 +29,6 @@ model = dict(
     backbone=dict(
         arch=dict(_delete_=True, embed_dims=embed_dims, num_layers=6,
                   num_heads=4, feedforward_channels=4 * embed_dims),
-        img_size=96,
         patch_size=patch_size,
         sparse_layers=(2, 3, 5),
         init_cfg=dict(checkpoint=clip_checkpoint)),
@@ -46,6 +47,6 @@ model = dict(
     mlm_head=dict(arch=mini_bert_arch,
                   init_cfg=dict(checkpoint=bert_checkpoint)),
     mvm_head=dict(in_channels=embed_dims, embed_dims=32, depth=1,
-                  num_heads=2, feedforward_channels=64, img_size=96,
+                  num_heads=2, feedforward_channels=64,
                   patch_size=patch_size),
 )

@@ -11,7 +11,8 @@ _base_ = [
     '../../_base_/schedules/synthetic_table7.py',
     '../../_base_/retrieval_runtime.py',
 ]
-from smaug.datasets import pipeline_configs as pipelines  # noqa: E402
+
+num_frames = 1  # single frames (and still images)
 
 embed_dims = 128
 bert_arch = dict(hidden_size=embed_dims, num_heads=4,
@@ -32,7 +33,6 @@ model = dict(
         type='SparseMAEViT',
         arch=dict(embed_dims=embed_dims, num_layers=6, num_heads=4,
                   feedforward_channels=4 * embed_dims),
-        img_size={{_base_.img_size}},
         patch_size=16,
         mask_ratio=0.0,
         sparse_layers=()),
@@ -43,17 +43,13 @@ model = dict(
     mlm_head=dict(type='BertMLMHead', arch=bert_arch, init_cfg=bert_init),
 )
 
-frame_train_pipeline = pipelines.video_train(1, {{_base_.img_size}},
-                                             'synthetic')
 train_dataloader = dict(dataset=dict(datasets=[
-    dict(type='VideoTextPretrainDataset', data_root={{_base_.data_root}},
+    dict(type='VideoTextPretrainDataset',
          ann_file='annotations/table7_stage0_video.json',
-         media_format={{_base_.media_format}},
-         pipeline=frame_train_pipeline),
-    dict(type='VideoTextPretrainDataset', data_root={{_base_.data_root}},
+         pipeline=[dict(type='VideoTrainPipeline', style='synthetic')]),
+    dict(type='VideoTextPretrainDataset',
          ann_file='annotations/table7_stage0_image.json',
-         media_format={{_base_.media_format}},
-         pipeline={{_base_.image_train_pipeline}}),
+         pipeline=[dict(type='ImageTrainPipeline', style='synthetic')]),
 ]))
 val_cfg = dict(k=0)
 test_cfg = dict(k=0)

@@ -15,7 +15,7 @@ late or not at all:
 
 - the config is checked before anything is built (unknown types,
   arguments and misspelt top-level keys, named by their place:
-  :mod:`smaug.engine.config.config_validation`); mmengine's gradient
+  :mod:`smaug.config.config_validation`); mmengine's gradient
   accumulation of a contrastive model is refused for the exact one
   (:mod:`smaug.engine.runners.contrastive_accumulation`);
 - a work_dir that cannot be written stops the run at start-up, not at the
@@ -53,8 +53,8 @@ from torch.nn.parallel import DistributedDataParallel
 from smaug.checkpoints import (compare_state_dicts, format_report,
                                load_checkpoint_file, revise_state_dict,
                                use_weights_only_loader)
+from smaug.config import check_config
 from smaug.registry import MODEL_WRAPPERS, RUNNERS
-from ..config.config_validation import check_config
 from .contrastive_accumulation import check_contrastive_accumulation
 from ..hooks.preemption_hook import PreemptionHook
 from .run_length_schedule import fit_schedule_to_run

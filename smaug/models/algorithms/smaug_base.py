@@ -45,7 +45,8 @@ class SMAUGBase(BaseModel):
                  init_cfg=None):
         super().__init__(data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
-        self._stream_seed = int(torch.randint(2**31, ()))
+        # one draw of the global CPU RNG, also under torch.device('meta')
+        self._stream_seed = int(torch.randint(2**31, (), device='cpu'))
         parts = dict(backbone=backbone, text_encoder=text_encoder,
                      multimodal_encoder=multimodal_encoder,
                      temporal_encoder=temporal_encoder, **task_heads,

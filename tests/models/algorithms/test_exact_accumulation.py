@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 import torch
-from mmengine.config import Config
 from mmpretrain.structures import DataSample
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
-from tiny_smaug import TINY_CONFIG, WORDS, build_tiny_smaug  # noqa: E402
+from tiny_smaug import WORDS, build_tiny_smaug, tiny_model_cfg  # noqa: E402
 from tiny_smaug import random_clips, write_vocab  # noqa: E402
 
 MICRO_BATCHES, MICRO_BATCH_SIZE = 4, 2
@@ -44,7 +43,7 @@ def build_model(vocab, micro_batches, retrieval=False):
         retrieval (bool): Build the retrieval model (VTC + VTM only)
             instead of the pre-training model.
     """
-    model_cfg = Config.fromfile(str(TINY_CONFIG)).model
+    model_cfg = tiny_model_cfg()
     no_dropout = dict(model_cfg.text_encoder.arch, dropout=0.)
     parts = {part: dict(model_cfg[part], arch=no_dropout)
              for part in ('text_encoder', 'multimodal_encoder', 'mlm_head')}

@@ -5,17 +5,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from mmengine.config import Config
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
-from tiny_smaug import TINY_CONFIG, build_tiny_smaug, write_vocab  # noqa: E402
+from tiny_smaug import (build_tiny_smaug, tiny_model_cfg,  # noqa: E402
+                        write_vocab)
 
 
 @pytest.mark.parametrize('head', ['mlm_head', 'mvm_head'])
 def test_pre_training_heads_are_refused(head, tmp_path):
     vocab = write_vocab(tmp_path / 'vocab.txt')
     heads = dict(mlm_head=None, mvm_head=None)
-    heads[head] = Config.fromfile(str(TINY_CONFIG)).model[head]
+    heads[head] = tiny_model_cfg()[head]
     with pytest.raises(ValueError, match="type='SMAUGPretrain'"):
         build_tiny_smaug(vocab, type='SMAUGRetrieval', **heads)
     model = build_tiny_smaug(vocab, type='SMAUGRetrieval', mlm_head=None,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from smaug.engine import ConfigError, check_config
+from smaug.config import ConfigError, check_config
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
 from toy_runs import TOY_CONFIG, toy_cfg  # noqa: E402
 
 

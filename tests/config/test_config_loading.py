@@ -1,82 +1,119 @@
-"""``--cfg-options``: top-level variables of a config and its ``_base_``
-files are overridden where they are assigned, so that the entries computed
-from them follow; overrides that would be ignored, options without ``=``
-and syntax errors get clear errors naming the file. The user-facing cases
-run tools/train.py as a user would."""
+"""load_config: stock mmengine loading and merging of ``--cfg-options``,
+then the config variables written into the entries that take them;
+overrides that would be ignored, options without ``=`` and syntax errors
+get clear errors naming the file. The user-facing cases run tools/train.py
+as a user would."""
 import argparse
 import json
 import subprocess
 import sys
 
 import pytest
+from mmengine.config import Config
 
-from smaug.engine import ConfigError
 from smaug.cli.command_line import add_common_arguments
-from smaug.engine.config.config_overrides import load_config
+from smaug.config import ConfigError, load_config
 
 
 @pytest.fixture
 def configs(tmp_path):
-    """A config whose variables are assigned in it and in its base, and
-    used by the entries below them (as num_frames, max_epochs in
-    configs/)."""
+    """A config with config variables (one set in its base) and entries
+    that take them, as configs/ has them."""
     (tmp_path / 'base').mkdir()
     (tmp_path / 'base' / 'schedule.py').write_text(
         'max_epochs = 10\n'
-        'param_scheduler = [dict(type="CosineAnnealingLR", '
-        'begin=1, end=max_epochs)]\n'
-        'train_cfg = dict(by_epoch=True, max_epochs=max_epochs)\n')
+        'train_cfg = dict(by_epoch=True)\n')
     (tmp_path / 'child.py').write_text(
         '_base_ = ["./base/schedule.py"]\n'
         'num_frames = 4\n'
-        'num_test_frames = num_frames * 2\n'
-        'pipeline = [dict(type="SampleClipFrames", num_frames=num_frames)]\n'
+        'img_size = 32\n'
+        'train_pipeline = [dict(type="VideoTrainPipeline")]\n'
         'train_dataloader = dict(batch_size=2, '
-        'dataset=dict(pipeline=pipeline))\n'
-        'test_dataloader = dict(frames=num_test_frames)\n'
+        'dataset=dict(pipeline=train_pipeline))\n'
+        'model = dict(backbone=dict(type="SparseMAEViT"), '
+        'temporal_encoder=dict(type="TemporalEncoder"))\n'
         'unused = 1\n'
-        'max_epochs = 5\n'
-        'train_cfg = dict(max_epochs=max_epochs)\n')
+        'max_epochs = 5\n')
     return tmp_path
 
 
-def test_variables_are_overridden_where_they_are_assigned(configs):
-    cfg = load_config(str(configs / 'child.py'),
-                      {'max_epochs': 2, 'num_frames': 8})
-    assert cfg.train_cfg == dict(by_epoch=True, max_epochs=2)
-    assert cfg.param_scheduler[0].end == 2  # assigned in the base
-    assert cfg.train_dataloader.dataset.pipeline[0].num_frames == 8
-    assert cfg.test_dataloader.frames == 16  # computed from it
+def test_variables_fill_the_entries_that_take_them(configs):
+    cfg = load_config(configs / 'child.py')
+    assert cfg.train_cfg == dict(by_epoch=True, max_epochs=5)
+    assert cfg.train_dataloader.dataset.pipeline[0] == dict(
+        type='VideoTrainPipeline', num_frames=4, img_size=32)
+    assert cfg.model.temporal_encoder.num_frames == 4
+    assert cfg.model.backbone.img_size == 32
     assert cfg.filename == str(configs / 'child.py')
 
 
+def test_one_override_of_a_variable_reaches_every_entry(configs):
+    cfg = load_config(configs / 'child.py',
+                      {'max_epochs': 2, 'num_frames': 8})
+    assert cfg.train_cfg.max_epochs == 2
+    assert cfg.train_dataloader.dataset.pipeline[0].num_frames == 8
+    assert cfg.model.temporal_encoder.num_frames == 8
+
+
+def test_a_config_object_is_read_as_a_copy(configs):
+    raw = Config.fromfile(str(configs / 'child.py'))
+    cfg = load_config(raw, {'img_size': 64})
+    assert cfg.model.backbone.img_size == 64
+    assert 'img_size' not in raw.model.backbone and raw.img_size == 32
+
+
 def test_runner_entries_merge_as_in_mmengine(configs):
-    cfg = load_config(str(configs / 'child.py'),
+    cfg = load_config(configs / 'child.py',
                       {'train_cfg.max_epochs': 3, 'work_dir': 'w'})
-    assert cfg.train_cfg.max_epochs == 3
+    assert cfg.train_cfg.max_epochs == 3  # an entry's own value wins
+    assert cfg.max_epochs == 5
     assert cfg.work_dir == 'w'
 
 
 @pytest.mark.parametrize('option, message', [
     ('max_epoch', "'max_epoch' is neither a key the Runner reads nor a "
-     'variable of the config (did you mean max_epochs?)'),
+     'config variable (did you mean max_epochs?)'),
     ('batch_size', 'did you mean train_dataloader.batch_size?'),
-    ('pipeline.0.num_frames', 'pipeline is a variable of the config, '
-     'already copied into the entries that use it'),
-    ('unused', 'unused: no entry of the config uses this variable'),
+    ('train_pipeline.0.num_frames', 'train_pipeline is a name the config '
+     'files use while they are read; its value is already copied into the '
+     'entries below it, override those (did you mean '
+     'train_dataloader.dataset.pipeline?)'),
+    ('unused', 'unused is a name the config files use while they are read'),
+    ('num_frames.x', 'num_frames.x: num_frames is a config variable, a '
+     'single value'),
+    ('num_test_frames', 'num_test_frames: no entry of the config takes it'),
 ])
 def test_overrides_that_would_be_ignored_are_refused(configs, option,
                                                      message):
     path = configs / 'child.py'
     with pytest.raises(ConfigError) as error:
-        load_config(str(path), {option: 7})
+        load_config(path, {option: 7})
     assert str(path) in str(error.value)
     assert message in str(error.value)
 
 
-def test_a_variable_set_to_its_own_value_is_accepted(configs):
-    cfg = load_config(str(configs / 'child.py'), {'unused': 1})
-    assert cfg.unused == 1
+def test_a_variable_that_every_entry_overrides_is_refused(configs):
+    with pytest.raises(ConfigError, match=r'max_epochs: no entry of the '
+                       r'config takes it \(these set their own max_epochs: '
+                       r'train_cfg\)'):
+        load_config(configs / 'child.py',
+                    {'max_epochs': 2, 'train_cfg.max_epochs': 3})
+
+
+def test_an_entry_against_its_frame_variable_is_refused(configs):
+    with pytest.raises(ConfigError, match=r'child.py:\n  model.temporal_'
+                       r'encoder.num_frames is 8 but num_frames is 4: leave '
+                       r'it unset and set num_frames'):
+        load_config(configs / 'child.py',
+                    {'model.temporal_encoder.num_frames': 8})
+
+
+def test_a_frame_entry_without_its_variable_is_named(configs):
+    path = configs / 'child.py'
+    path.write_text(path.read_text().replace('img_size = 32\n', ''))
+    with pytest.raises(ConfigError, match=r'model.backbone.img_size: not '
+                       r'set, and the config has no top-level img_size'):
+        load_config(path)
 
 
 @pytest.mark.parametrize('broken', ['child.py', 'base/schedule.py'])

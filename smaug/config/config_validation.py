@@ -36,7 +36,7 @@ EXTRA_TOP_LEVEL_KEYS = {
     'runner_type', 'custom_imports', 'compile', 'strategy',
     'activation_checkpointing', 'efficient_conv_bn_eval',
     'find_unused_parameters', 'model_wrapper_cfg', 'require_all_weights',
-    'trust_checkpoint', 'gpu_ids'
+    'trust_checkpoint', 'gpu_ids', 'paper_reference'
 }
 TOP_LEVEL_KEYS = (set(inspect.signature(Runner.__init__).parameters) -
                   {'self'}) | EXTRA_TOP_LEVEL_KEYS
