@@ -33,6 +33,7 @@ setup(
     long_description_content_type='text/markdown',
     python_requires='>=3.10',
     packages=find_packages(exclude=('tests', 'tests.*', 'configs', 'tools')),
+    package_data={'smaug.apis': ['search_page.html']},
     # mmcv is deliberately absent: requirements/mmcv.txt installs mmcv-lite,
     # and a user's existing full mmcv must not be overwritten by it.
     install_requires=read_requirements('runtime'),

@@ -2,21 +2,9 @@
 # 4 of them selected (paper Table 6 "8->4", Table 9 "#Frame 4").
 #   tools/dist_train.sh configs/smaug_pretrain_17m_8to4.py 4
 _base_ = ['./smaug_pretrain_17m_4frame.py']
-from smaug.datasets import pipeline_configs as pipelines  # noqa: E402
-from smaug.datasets.corpus_configs import pretrain_corpus  # noqa: E402
 
 num_frames = 8
-video_train_pipeline = pipelines.video_train(num_frames,
-                                             {{_base_.img_size}})
-webvid_train = pretrain_corpus('webvid', 'video', video_train_pipeline,
-                               {{_base_.media_format}})
-train_dataloader = dict(
-    dataset=dict(datasets=[
-        webvid_train, {{_base_.cc3m_train}}, {{_base_.cc12m_train}},
-        {{_base_.sbu_train}}, {{_base_.vg_train}}, {{_base_.coco_train}}
-    ]))
-model = dict(temporal_encoder=dict(num_frames=num_frames),
-             num_selected_frames=4)
+model = dict(num_selected_frames=4)
 
 # The paper's row for this pre-training (measured after fine-tuning on
 # MSRVTT with configs/smaug_ret_msrvtt.py) and its evaluation protocol; a

@@ -16,7 +16,6 @@ import cv2
 import numpy as np
 import pytest
 import torch
-from mmengine.config import Config
 from mmengine.fileio.backends import LocalBackend
 from mmengine.registry import init_default_scope
 
@@ -26,8 +25,9 @@ import smaug.evaluation  # noqa: F401
 import smaug.models  # noqa: F401
 from smaug.datasets import AnnotationError
 from smaug.datasets.transforms import clean_text
-from smaug.engine import ConfigError, SMAUGRunner, check_config
-from smaug.engine.checkpoints.checkpoint_loading import load_local_checkpoint
+from smaug.checkpoints.checkpoint_loading import load_local_checkpoint
+from smaug.config import ConfigError, check_config, load_config
+from smaug.engine import SMAUGRunner
 from smaug.registry import DATASETS, MODELS
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -37,9 +37,12 @@ import media_files  # noqa: E402
 from toy_runs import run_logs, toy_cfg  # noqa: E402
 
 DEMO = REPO_ROOT / 'configs' / 'demo' / 'smaug_tiny_synthetic.py'
-DATA = Config.fromfile(
-    str(REPO_ROOT / 'configs' / '_base_' / 'datasets' /
-        'synthetic_pretrain.py'))
+# The training pipelines of the demo (configs/_base_/datasets/
+# synthetic_pretrain.py).
+VIDEO_PIPELINE = [dict(type='VideoTrainPipeline', num_frames=4, img_size=64,
+                       style='synthetic')]
+IMAGE_PIPELINE = [dict(type='ImageTrainPipeline', img_size=64,
+                       style='synthetic')]
 
 
 # ----------------------------------------------------------------------------
@@ -47,8 +50,7 @@ DATA = Config.fromfile(
 # ----------------------------------------------------------------------------
 def demo_cfg(tmp_path, **overrides):
     """The demo config with overrides, as a user's edited copy."""
-    cfg = Config.fromfile(str(DEMO))
-    cfg.merge_from_dict(overrides)
+    cfg = load_config(DEMO, overrides)
     cfg.work_dir = str(tmp_path)
     return cfg
 
@@ -81,14 +83,14 @@ def test_unknown_argument_is_named_with_its_place(tmp_path):
 
 def test_unknown_pipeline_argument_and_misspelt_key(tmp_path):
     cfg = demo_cfg(tmp_path)
-    cfg.train_dataloader.dataset.datasets[1].pipeline[1].sizes = 64
+    cfg.train_dataloader.dataset.datasets[1].pipeline[0].sizes = 64
     cfg.train_dataloder = dict(batch_size=4)
     with pytest.raises(ConfigError) as error:
         check_config(cfg)
     message = str(error.value)
-    assert ("train_dataloader.dataset.datasets[1].pipeline[1].sizes: "
-            "ClipRandomResizedCrop has no argument 'sizes' (did you mean "
-            "'size'?)") in message
+    assert ("train_dataloader.dataset.datasets[1].pipeline[0].sizes: "
+            "ImageTrainPipeline has no argument 'sizes' (did you mean "
+            "'img_size'?)") in message
     assert ("train_dataloder: not a config key the Runner reads (did you "
             "mean 'train_dataloader'?)") in message
 
@@ -97,7 +99,7 @@ def test_every_config_passes_the_check():
     configs = sorted(path for path in (REPO_ROOT / 'configs').rglob('*.py')
                      if '_base_' not in path.parts)
     for path in configs:
-        check_config(Config.fromfile(str(path)))
+        check_config(load_config(path))
     assert len(configs) >= 30
 
 
@@ -251,8 +253,7 @@ def test_wrong_media_kind_is_named(key, name, hint, tmp_path, monkeypatch):
     good = {key: 'vid.mp4' if key == 'video' else 'img.jpg',
             'caption': 'a good one'}
     entries = [{key: name, 'caption': 'a bad one'}, good]
-    pipeline = (DATA.video_train_pipeline if key == 'video' else
-                DATA.image_train_pipeline)
+    pipeline = VIDEO_PIPELINE if key == 'video' else IMAGE_PIPELINE
     logged = []
     monkeypatch.setattr('smaug.datasets.base_video_text_dataset.print_log',
                         lambda message, **kwargs: logged.append(message))
@@ -284,7 +285,7 @@ def test_odd_frames_become_model_sized_clips(tmp_path):
     names = odd_images(tmp_path)
     images = pretrain_dataset(
         tmp_path, [{'image': name, 'caption': name} for name in names],
-        DATA.image_train_pipeline)
+        IMAGE_PIPELINE)
     for index in range(len(names)):
         clip = images[index]['inputs']
         assert clip.shape == (1, 3, 64, 64) and clip.dtype == torch.uint8
@@ -294,7 +295,7 @@ def test_odd_frames_become_model_sized_clips(tmp_path):
     videos = pretrain_dataset(
         tmp_path, [{'video': 'tiny.mp4', 'caption': 'tiny'},
                    {'video': 'huge.mp4', 'caption': 'huge'}],
-        DATA.video_train_pipeline, test_mode=True)
+        VIDEO_PIPELINE, test_mode=True)
     for index in range(2):
         assert videos[index]['inputs'].shape == (4, 3, 64, 64)
 
@@ -320,7 +321,7 @@ def test_empty_caption_fails_at_start_up(caption, tmp_path):
                        r"'caption'(\[1\])? is empty"):
         pretrain_dataset(tmp_path, [{'video': 'a.mp4', 'caption': 'fine'},
                                     {'video': 'b.mp4', 'caption': caption}],
-                         DATA.video_train_pipeline)
+                         VIDEO_PIPELINE)
 
 
 def test_long_and_non_ascii_captions_tokenize(tmp_path):

@@ -15,9 +15,9 @@ import os.path as osp
 import time
 
 import torch
-from mmengine.config import Config
 
 from smaug.cli.command_help import command_parser
+from smaug.config import load_config
 from smaug.registry import RUNNERS
 
 DEFAULT_CONFIG = 'configs/demo/smaug_tiny_synthetic.py'
@@ -68,7 +68,7 @@ def report(metrics, num_videos, seconds):
 def main():
     """Train, test and report."""
     args = parse_args()
-    cfg = Config.fromfile(args.config)
+    cfg = load_config(args.config)
     cfg.work_dir = args.work_dir
     cfg.launcher = 'none'
     if not osp.exists(cfg.model.data_preprocessor.tokenizer):

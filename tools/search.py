@@ -1,22 +1,37 @@
 """Search a folder of videos with text queries, using a trained SMAUG.
 
 Indexes every video under ``--videos`` (recursively; see
-``smaug.apis.VIDEO_EXTENSIONS``), caching the VTC embeddings on disk so that
-a later run embeds only new or changed files and drops deleted ones; a
-different checkpoint, model config or frame count rebuilds the cache. Then
-prints the ``--top`` videos of each ``--query`` by VTC similarity, or, with
-``--rerank``, with the best ``--rerank-k`` of them re-scored by the VTM head
-and reordered by ``--score-mode`` (both default to the config's retrieval
-``test_cfg``, as ``tools/test.py`` ranks); the candidates' tokens are
-recomputed from the files for each query, since only the small VTC
-embeddings are cached. Unreadable videos are skipped with a warning and
-remembered (retried when they change).
+``smaug.apis.VIDEO_EXTENSIONS``), caching the VTC embeddings on disk as a
+memory-mapped float16 array with a faiss index beside it, so that a later
+run embeds only new or changed files and drops deleted ones; a different
+checkpoint, model config or frame count rebuilds the cache. Galleries up to
+``--exact-limit`` videos are searched exactly, larger ones with an
+approximate (IVF) index whose recall@10 against exact search is measured
+and printed. Then prints the ``--top`` videos of each ``--query`` by VTC
+similarity, or, with ``--rerank``, with the best ``--rerank-k`` of them
+re-scored by the VTM head and reordered by ``--score-mode`` (both default
+to the config's retrieval ``test_cfg``, as ``tools/test.py`` ranks); the
+candidates' tokens are recomputed from the files for each query, since
+only the small VTC embeddings are cached. Unreadable entries (a broken
+file, a folder named like a video) are named, left out and remembered
+(retried when they change).
+
+``--html OUT.html`` also writes the results as a self-contained page (the
+frames the model saw of each hit embedded; a click plays the file).
+``--serve`` instead starts a search page on http://127.0.0.1:``--port``:
+a query box, results as tiles with rank, VTC and VTM scores and thumbnails,
+a click that plays the clip, and the progress of the index while it is
+built. See docs/search.md.
 
 Examples::
 
     python tools/search.py configs/demo/smaug_tiny_synthetic.py \\
         work_dirs/demo/epoch_40.pth --videos data/synthetic/videos \\
         --query "a red circle moves left" --query "a blue square" --rerank
+
+    # the page: open the printed address in a browser
+    python tools/search.py configs/demo/smaug_tiny_synthetic.py \\
+        work_dirs/demo/epoch_40.pth --videos data/synthetic/videos --serve
 
     # how often each test video's first caption finds it (top-1 / top-5)
     python tools/search.py configs/demo/smaug_tiny_synthetic.py \\
@@ -32,24 +47,23 @@ reports top-1 and top-5 rates, for the VTC ranking and, with ``--rerank``,
 the re-ranked one, beside chance, and the per-query latency (text embedding,
 similarity, top-k and, with ``--rerank``, reading the candidates and VTM).
 """
-import hashlib
-import os
 import os.path as osp
 import statistics
 import sys
 import time
-from pathlib import Path
 
-from smaug.apis import (IndexWriteError, VideoIndex, add_model_arguments,
-                        init_model_from_args, iter_video_embeddings,
-                        model_fingerprint, search_videos)
-from smaug.apis import VIDEO_EXTENSIONS
+from smaug.apis import search_videos
+from smaug.apis.neighbour_index import EXACT_LIMIT
+from smaug.apis.search_page import write_results_page
+from smaug.apis.search_session import SearchInputError, SearchSession
 from smaug.datasets import AnnotationError, load_annotation_file
 from smaug.datasets.annotation_file import require
 from smaug.cli.command_help import command_parser
+from smaug.cli.model_arguments import add_model_arguments
 from smaug.evaluation.retrieval_scoring import SCORE_MODES
 
 EVAL_TOP = (1, 5)
+DEFAULT_PORT = 8000
 
 
 def parse_args(argv=None):
@@ -79,6 +93,9 @@ def parse_args(argv=None):
         '--index-dir',
         help='cache folder (default: $XDG_CACHE_HOME or ~/.cache, then '
         'smaug/search/<folder name>-<hash of its path>)')
+    parser.add_argument('--exact-limit', type=int, default=EXACT_LIMIT,
+                        help='largest gallery searched exactly; larger ones '
+                        'get an approximate index (default: %(default)s)')
     parser.add_argument('--num-frames', type=int,
                         help="frames per clip (default: the config's test "
                         'pipeline)')
@@ -86,6 +103,15 @@ def parse_args(argv=None):
                         help='videos per forward pass (default: %(default)s)')
     parser.add_argument('--workers', type=int, default=2,
                         help='video reading processes (default: %(default)s)')
+    parser.add_argument('--html', metavar='OUT.html',
+                        help='also write the results of the queries as a '
+                        'self-contained page')
+    parser.add_argument('--serve', action='store_true',
+                        help='serve the search page on 127.0.0.1 instead of '
+                        'answering --query')
+    parser.add_argument('--port', type=int, default=DEFAULT_PORT,
+                        help='port of --serve; 0 picks a free one (default: '
+                        '%(default)s)')
     parser.add_argument(
         '--eval-annotations',
         help='annotation file: measure how often each entry\'s first '
@@ -98,75 +124,16 @@ def parse_args(argv=None):
                         help='rank among the annotation\'s videos or every '
                         'indexed video (default: %(default)s)')
     args = parser.parse_args(argv)
-    for name in ('top', 'rerank_k', 'batch_size'):
+    for name in ('top', 'rerank_k', 'batch_size', 'exact_limit'):
         if getattr(args, name) is not None and getattr(args, name) < 1:
             parser.error(f'--{name.replace("_", "-")} must be >= 1')
+    if args.serve and (args.query or args.html or args.eval_annotations):
+        parser.error('--serve answers queries on its page: leave out '
+                     '--query, --html and --eval-annotations')
+    if args.html and not args.query:
+        parser.error('--html writes the results of --query: give at least '
+                     'one')
     return args
-
-
-def rerank_settings(cfg, args):
-    """Candidates and score mode of ``--rerank``: the options, else the
-    config's retrieval test loop settings, else 16 and 'vtm'.
-
-    Args:
-        cfg (mmengine.Config): The model's config.
-        args (argparse.Namespace): Parsed arguments, changed in place
-            (``rerank_k`` becomes None without ``--rerank``).
-    """
-    test_cfg = cfg.get('test_cfg') or {}
-    args.score_mode = args.score_mode or test_cfg.get('score_mode', 'vtm')
-    args.rerank_k = (args.rerank_k or test_cfg.get('k', 16)) \
-        if args.rerank else None
-
-
-def default_index_dir(folder):
-    """The cache folder of a video folder under the user's cache.
-
-    Args:
-        folder (str): The folder of videos.
-    """
-    folder = osp.abspath(folder)
-    cache = os.environ.get('XDG_CACHE_HOME') or osp.expanduser('~/.cache')
-    key = hashlib.sha1(folder.encode()).hexdigest()[:12]
-    return osp.join(cache, 'smaug', 'search',
-                    f'{osp.basename(folder) or "root"}-{key}')
-
-
-def build_index(model, args):
-    """Load and update the cache of ``args.videos``; print what changed.
-
-    Args:
-        model (torch.nn.Module): The loaded model.
-        args (argparse.Namespace): Parsed arguments.
-
-    Returns:
-        VideoIndex: The up-to-date index.
-    """
-    index_dir = args.index_dir or default_index_dir(args.videos)
-    index = VideoIndex(index_dir, args.videos,
-                       model_fingerprint(model, args.num_frames))
-
-    def embed(paths):
-        return iter_video_embeddings(model, paths, args.batch_size,
-                                     args.num_frames, skip_unreadable=True,
-                                     num_workers=args.workers)
-
-    start = time.perf_counter()
-    stats = index.update(embed, progress=True)
-    seconds = time.perf_counter() - start
-    if stats['rebuilt'] not in (None, 'no index yet'):
-        print(f'rebuilt the index: {stats["rebuilt"]}')
-    print(f'index {index.index_dir}: {stats["total"]} videos '
-          f'({stats["new"]} new, {stats["changed"]} changed, '
-          f'{stats["removed"]} removed, {stats["unreadable"]} unreadable '
-          f'left out) in {seconds:.2f} s')
-    for path, entry in list(index.unreadable.items())[:10]:
-        print(f'  unreadable: {path}: {entry["reason"]}', file=sys.stderr)
-    for path in sorted(Path(args.videos).rglob('*')):  # x.mp4/ is skipped
-        if path.suffix.lower() in VIDEO_EXTENSIONS and path.is_dir():
-            print(f'  not a video: {path.relative_to(args.videos)}: a '
-                  'folder', file=sys.stderr)
-    return index
 
 
 def print_hits(query, hits, folder, score_mode):
@@ -221,28 +188,28 @@ def eval_queries(args, paths):
     return pairs
 
 
-def evaluate(model, args, index):
+def evaluate(session, args):
     """Run and report the ``--eval-annotations`` measurement.
 
     Args:
-        model (torch.nn.Module): The loaded model.
+        session (SearchSession): The prepared session.
         args (argparse.Namespace): Parsed arguments.
-        index (VideoIndex): The up-to-date index.
     """
-    paths, embeddings = index.gallery()
+    paths, embeddings = session.paths, session.index.embeddings
     pairs = eval_queries(args, paths)
+    gallery = session.neighbours
     if args.eval_gallery == 'annotations':
         wanted = {path for _, path in pairs}
         rows = [row for row, path in enumerate(paths) if path in wanted]
-        paths, embeddings = [paths[row] for row in rows], embeddings[rows]
-    rerank_k = args.rerank_k
+        paths, gallery = [paths[row] for row in rows], embeddings[rows]
+    rerank_k = args.rerank_k if args.rerank else None
     top = max(EVAL_TOP[-1], rerank_k or 0)
     hits_at = dict(vtc=[0] * len(EVAL_TOP), rerank=[0] * len(EVAL_TOP))
     latencies = []
     for query, target in pairs:
         start = time.perf_counter()
-        hits = search_videos(model, query, paths, embeddings, top, rerank_k,
-                             args.batch_size, args.num_frames,
+        hits = search_videos(session.model, query, paths, gallery, top,
+                             rerank_k, args.batch_size, args.num_frames,
                              args.score_mode)
         latencies.append(time.perf_counter() - start)
         rankings = dict(vtc=sorted(hits, key=lambda hit: -hit['vtc_score']))
@@ -271,34 +238,60 @@ def evaluate(model, args, index):
           f'{1000 * statistics.mean(latencies):.1f} ms')
 
 
+def serve_page(session, args):
+    """Serve the search page while the session prepares in the background.
+
+    The port is taken first, so that a port in use is reported at once.
+
+    Args:
+        session (SearchSession): The session, not prepared yet.
+        args (argparse.Namespace): Parsed arguments.
+    """
+    from smaug.apis.search_server import (PortInUseError, listening_socket,
+                                          serve)
+    try:
+        sock = listening_socket(args.port)
+    except PortInUseError as error:
+        sys.exit(f'search.py: {error.strerror}')
+    session.prepare_in_background()
+    serve(session, sock)
+
+
 def main(argv=None):
-    """Load the model, bring the index of ``--videos`` up to date, then
-    answer each ``--query`` and run ``--eval-annotations``.
+    """Load the model and bring the index of ``--videos`` up to date, then
+    answer each ``--query`` (and write ``--html``), run
+    ``--eval-annotations``, or serve the page (``--serve``).
 
     Args:
         argv (list[str], optional): The command line without the program
             name (default: ``sys.argv[1:]``).
 
     Returns:
-        int: Exit status 0; errors of the index or the annotations end the
-        tool with a message.
+        int: Exit status 0; input errors (checkpoint, folder, index,
+        annotations, port) end the tool with a message.
     """
     args = parse_args(argv)
-    model = init_model_from_args(args)
-    rerank_settings(model.cfg, args)
+    session = SearchSession(args)
+    if args.serve:
+        serve_page(session, args)
+        return 0
     try:
-        index = build_index(model, args)
-        paths, embeddings = index.gallery()
+        session.prepare(progress=True)
+        print(session.summary())
+        for path, entry in session.index.unreadable.items():
+            print(f'  unreadable: {path}: {entry["reason"]}', file=sys.stderr)
         for query in args.query:
-            start = time.perf_counter()
-            hits = search_videos(model, query, paths, embeddings, args.top,
-                                 args.rerank_k, args.batch_size,
-                                 args.num_frames, args.score_mode)
-            print_hits(query, hits, index.folder, args.score_mode)
-            print(f'({1000 * (time.perf_counter() - start):.1f} ms)')
+            result = session.search(query, args.top, args.rerank)
+            print_hits(query, result['hits'], session.index.folder,
+                       args.score_mode)
+            print(f'({1000 * result["seconds"]:.1f} ms)')
+        if args.html:
+            write_results_page(session, args.query, args.html, args.top,
+                               args.rerank)
+            print(f'results page: {osp.abspath(args.html)}')
         if args.eval_annotations:
-            evaluate(model, args, index)
-    except (IndexWriteError, AnnotationError, FileNotFoundError) as error:
+            evaluate(session, args)
+    except (SearchInputError, AnnotationError) as error:
         sys.exit(f'search.py: {error}')
     return 0
 

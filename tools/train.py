@@ -9,11 +9,11 @@ Examples::
     python tools/train.py CONFIG --cfg-options max_epochs=2  # shorter run
 
 ``--cfg-options`` sets entries the Runner reads (``train_cfg.max_epochs=2``)
-or top-level variables of the config and its ``_base_`` files
-(``max_epochs=2``, ``num_frames=8``): the entries computed from a variable
-follow it, and the LR schedule ends with the run either way. An override
-that would be ignored, or an invalid value, stops the tool with a message
-naming the config file and the entry.
+or config variables (``max_epochs=2``, ``num_frames=8``, ``img_size=288``),
+which the config loader writes into every pipeline, dataset and model part
+that takes them (:mod:`smaug.config.config_variables`); the LR schedule ends
+with the run either way. An override that would be ignored, or an invalid
+value, stops the tool with a message naming the config file and the entry.
 """
 import logging
 import os
@@ -25,7 +25,7 @@ from mmengine.logging import print_log
 from smaug.cli.command_help import command_parser
 from smaug.cli.command_line import (add_common_arguments, exit_on_config_error,
                                     load_config_with_arguments)
-from smaug.engine.config import ConfigError
+from smaug.config import ConfigError
 from smaug.engine.runners.work_dir_lock import (WorkDirInUseError,
                                                claim_work_dir)
 from smaug.engine.utils.process_group import close_distributed

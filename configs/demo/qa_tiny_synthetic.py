@@ -22,6 +22,6 @@ param_scheduler = [
     dict(type='CosineAnnealingLR', eta_min=1e-6, by_epoch=True, begin=0.5,
          convert_to_iter_based=True),
 ]
-train_cfg = dict(max_epochs=max_epochs, val_interval=4)
+train_cfg = dict(val_interval=4)
 default_hooks = dict(logger=dict(interval=20),
-                     checkpoint=dict(interval=max_epochs, max_keep_ckpts=1))
+                     checkpoint=dict(interval=8, max_keep_ckpts=1))

@@ -17,7 +17,7 @@ param_scheduler = [
     dict(type='CosineAnnealingLR', eta_min=1e-6, by_epoch=True, begin=0,
          convert_to_iter_based=True),
 ]
-train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
+train_cfg = dict(val_interval=4)
 # As in the demo: the tiny VTM is weaker than VTC, so its score is added
 # to the VTC similarity.
 val_cfg = dict(k=16, score_mode='vtm+vtc')

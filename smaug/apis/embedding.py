@@ -1,11 +1,5 @@
-"""Embedding texts and video files into a model's VTC space.
-
-The functions use only the retrieval contract of the models:
-``extract_text_feats``, ``extract_video_feats`` and the data preprocessor's
-``normalize_frames``, so they serve every model that implements it
-(``SMAUGPretrain`` and the fine-tuned retrieval model alike). Texts are
-cleaned as the datasets clean captions (:func:`clean_text`); videos are read
-with the config's test pipeline (:func:`inference_pipeline_cfg`).
+"""Embedding texts and video files into a model's VTC space, through the
+retrieval interface (``extract_text_feats``, ``extract_video_feats``).
 """
 import warnings
 
@@ -25,18 +19,14 @@ def _bar(total, desc, unit, progress):
 
 @torch.no_grad()
 def embed_texts(model, texts, batch_size=64, progress=None):
-    """Unit-norm VTC embeddings of texts.
+    """(n, E) float32 CPU unit-norm VTC embeddings of ``texts``, cleaned as
+    the datasets clean captions.
 
     Args:
         model (torch.nn.Module): From :func:`smaug.apis.init_model`.
         texts (Sequence[str]): Queries or captions.
         batch_size (int): Texts per forward pass. Defaults to 64.
-        progress (bool, optional): Show a progress bar; None shows it on a
-            terminal only.
-
-    Returns:
-        torch.Tensor: (n, E) float32 on the CPU, rows in the order of
-        ``texts``.
+        progress (bool, optional): Progress bar; None: on a terminal only.
     """
     if isinstance(texts, str) or not texts:
         raise ValueError('embed_texts: texts must be a non-empty list of '
@@ -55,30 +45,21 @@ def embed_texts(model, texts, batch_size=64, progress=None):
 def iter_video_embeddings(model, paths, batch_size=8, num_frames=None,
                           return_tokens=False, skip_unreadable=False,
                           num_workers=0):
-    """Embed video files batch by batch (the engine of
-    :func:`embed_videos` and of :class:`smaug.apis.VideoIndex` updates).
+    """Embed video files batch by batch.
 
     Args:
         model (torch.nn.Module): From :func:`smaug.apis.init_model`.
         paths (Sequence[str]): Video files.
         batch_size (int): Clips per forward pass. Defaults to 8.
-        num_frames (int, optional): Frames per clip instead of the test
-            pipeline's.
-        return_tokens (bool): Also return the clips' tokens for VTM
-            re-ranking (large: K x (1 + T) x C floats per video).
-        skip_unreadable (bool): Warn about and leave out a file that cannot
-            be read instead of raising. Defaults to False.
-        num_workers (int): DataLoader processes reading videos; 0 reads in
-            this process. Defaults to 0.
+        num_frames (int, optional): Instead of the test pipeline's.
+        return_tokens (bool): Also the tokens, for VTM re-ranking.
+        skip_unreadable (bool): Warn and skip an unreadable file instead of
+            raising BadMediaError. Defaults to False.
+        num_workers (int): DataLoader processes. Defaults to 0.
 
     Yields:
-        dict: Per batch, ``paths`` (the embedded files, in input order),
-        ``emb`` (m, E) float32 CPU tensor, ``skipped`` (dict of file ->
-        reason) and, with ``return_tokens``, ``tokens`` (m, K, 1 + T, C).
-
-    Raises:
-        BadMediaError: Naming the first unreadable file, unless
-            ``skip_unreadable``.
+        dict: ``paths`` (embedded, in order), ``emb`` (m, E) float32 CPU,
+        ``skipped`` (file -> reason) and maybe ``tokens`` (m, K, 1 + T, C).
     """
     files = VideoClipFiles(paths, inference_pipeline_cfg(model.cfg,
                                                          num_frames))
@@ -114,21 +95,16 @@ def embed_videos(model, paths, batch_size=8, num_frames=None,
         model (torch.nn.Module): From :func:`smaug.apis.init_model`.
         paths (Sequence[str]): Video files.
         batch_size (int): Clips per forward pass. Defaults to 8.
-        num_frames (int, optional): Frames per clip instead of the test
-            pipeline's.
-        return_tokens (bool): Also return the tokens for
-            :func:`smaug.apis.rerank`.
-        skip_unreadable (bool): Warn about and leave out unreadable files
-            instead of raising :class:`BadMediaError`. Defaults to False.
-        num_workers (int): DataLoader processes reading videos.
-        progress (bool, optional): Show a progress bar; None shows it on a
-            terminal only.
+        num_frames (int, optional): Instead of the test pipeline's.
+        return_tokens (bool): Also the tokens, for :func:`rerank`.
+        skip_unreadable (bool): Warn and skip unreadable files instead of
+            raising BadMediaError. Defaults to False.
+        num_workers (int): DataLoader processes. Defaults to 0.
+        progress (bool, optional): Progress bar; None: on a terminal only.
 
     Returns:
-        dict: ``emb`` (m, E) float32 CPU tensor, ``paths`` (the m embedded
-        files, in input order), ``skipped`` (dict of file -> reason) and,
-        with ``return_tokens``, ``tokens`` (m, K, 1 + T, C). m equals
-        ``len(paths)`` unless files were skipped.
+        dict: ``emb`` (m, E) float32 CPU, ``paths`` (embedded, in order),
+        ``skipped`` (file -> reason), maybe ``tokens`` (m, K, 1 + T, C).
     """
     if isinstance(paths, str) or not paths:
         raise ValueError('embed_videos: paths must be a non-empty list of '

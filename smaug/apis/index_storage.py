@@ -25,10 +25,7 @@ class IndexWriteError(OSError):
 @contextlib.contextmanager
 def reporting_unwritable(index_dir):
     """Turn an OSError of :data:`UNWRITABLE` kind into an
-    :class:`IndexWriteError` naming the folder and what to do.
-
-    Args:
-        index_dir (str): The index folder (for the message).
+    :class:`IndexWriteError` naming ``index_dir`` and what to do.
     """
     try:
         yield
@@ -45,12 +42,8 @@ def reporting_unwritable(index_dir):
 
 
 def write_atomically(path, write):
-    """Write a file through a temporary file beside it and a rename, so a
-    reader sees the old file or the complete new one, never a torn one.
-
-    Args:
-        path (str): Final file path.
-        write (callable): Called with the binary file object to fill.
+    """Write ``path`` through ``write(file)`` on a temporary file beside it
+    and a rename: readers see the old or the complete new file.
     """
     directory, name = osp.split(osp.abspath(path))
     fd, tmp_path = tempfile.mkstemp(dir=directory, prefix=f'.{name}.',
@@ -70,10 +63,7 @@ def write_atomically(path, write):
 @contextlib.contextmanager
 def exclusive_lock(index_dir):
     """Hold an exclusive ``flock`` on ``index_dir/.lock``: two processes
-    updating one index take turns instead of deleting each other's files.
-
-    Args:
-        index_dir (str): An existing index folder.
+    updating one index take turns.
     """
     with reporting_unwritable(index_dir):
         lock_file = open(osp.join(index_dir, '.lock'), 'a')

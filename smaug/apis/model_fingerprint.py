@@ -24,25 +24,14 @@ def _weights_digest(model):
 
 
 def model_fingerprint(model, num_frames=None):
-    """Fingerprint the weights, the model config and the video pipeline.
-
-    Two models with equal fingerprints embed a video identically, so a
-    cache of embeddings is valid exactly while the fingerprint is
-    unchanged. The weights are hashed by content (a checkpoint copied
-    elsewhere keeps its fingerprint; retraining changes it); hashing
-    ViT-B/16 + BERT-base takes about a second on a CPU. The whole model
-    config is included, text side too, which errs on the side of
-    re-indexing.
+    """sha256 digests ``weights`` (by content), ``model_config`` and
+    ``pipeline`` of what a video embedding depends on: equal fingerprints
+    embed a video identically.
 
     Args:
-        model (torch.nn.Module): From :func:`smaug.apis.init_model` (its
-            ``cfg`` gives the model config and the test pipeline).
-        num_frames (int, optional): The frame count the videos are read
-            with, when it overrides the pipeline's.
-
-    Returns:
-        dict[str, str]: sha256 hex digests ``weights``, ``model_config`` and
-        ``pipeline``.
+        model (torch.nn.Module): From :func:`smaug.apis.init_model`.
+        num_frames (int, optional): The frame count videos are read with,
+            when it overrides the pipeline's.
     """
     return dict(
         weights=_weights_digest(model),

@@ -1,20 +1,12 @@
-"""Building a model from a config and loading its checkpoint for inference:
-the one model loader of smaug's APIs and tools (``tools/search.py``, the
-figure tools of ``tools/analysis``, ``benchmark_retrieval_test.py``).
+"""Build a model from a config and load its weights for inference.
 
 Checkpoints are read weights-only, as training reads them
-(:mod:`smaug.engine.checkpoints.checkpoint_loading`);
-``trust_checkpoint=True`` lifts that for files from a source the caller
-trusts.
+(:mod:`smaug.checkpoints`), unless ``trust_checkpoint=True``.
 """
-import os
-
-from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
 
-from smaug.engine.checkpoints.checkpoint_loading import (
-    load_checkpoint_file, use_weights_only_loader)
-from smaug.cli.command_line import add_trust_argument
+from smaug.checkpoints import load_checkpoint_file, use_weights_only_loader
+from smaug.config import load_config
 from smaug.registry import MODELS
 
 
@@ -26,20 +18,16 @@ def _state_dict_of(checkpoint):
 
 
 def load_weights(model, checkpoint, trust_checkpoint=False):
-    """Load a checkpoint's weights into ``model``; every weight must be there.
+    """Load a checkpoint's weights into ``model``.
 
-    The file is read weights-only (:func:`load_checkpoint_file`). Weights
-    of the checkpoint that the model has no place for (e.g. a pre-training
-    checkpoint's MLM and MVM heads in a retrieval model) are ignored; a
-    weight the model needs and the checkpoint lacks is an error, since
-    inference with a randomly initialised part would give meaningless
-    embeddings without any sign of it.
+    Extra weights (e.g. a pre-training checkpoint's MLM head in a retrieval
+    model) are ignored; a missing one is an error, since a randomly
+    initialised part would give meaningless embeddings without a sign.
 
     Args:
         model (torch.nn.Module): The built model.
         checkpoint (str): Path (or any mmengine checkpoint URI).
-        trust_checkpoint (bool): Allow pickled objects beyond tensors (only
-            for files from a source you trust). Defaults to False.
+        trust_checkpoint (bool): Allow pickled objects beyond tensors.
 
     Raises:
         KeyError: Naming the checkpoint and the first missing weights.
@@ -59,30 +47,20 @@ def init_model(config, checkpoint=None, device='cpu', cfg_options=None,
     """Build a model for inference from a config and a checkpoint.
 
     Args:
-        config (str | os.PathLike | mmengine.Config): Config file or object.
-        checkpoint (str, optional): Weights to load (see
-            :func:`load_weights`). None keeps the model's own initial weights
-            (the components' ``init_cfg``, random where there is none).
-        device (str | torch.device): Where the model goes. Defaults to 'cpu'.
-        cfg_options (dict, optional): Config entries to override, as
-            ``--cfg-options`` does (``{'model.num_test_selected_frames': 2}``).
+        config (str | os.PathLike | mmengine.Config): Config file or object,
+            read by :func:`smaug.config.load_config` as the tools read theirs.
+        checkpoint (str, optional): Weights (see :func:`load_weights`); None
+            keeps the initial weights (``init_cfg``, else random).
+        device (str | torch.device): Defaults to 'cpu'.
+        cfg_options (dict, optional): Overrides, as ``--cfg-options``: config
+            entries or config variables (``{'img_size': 288}``).
         trust_checkpoint (bool): Allow checkpoints (``checkpoint`` and the
-            components' ``init_cfg`` weights) that need unrestricted
-            unpickling. Defaults to False.
+            parts' ``init_cfg`` weights) that need unrestricted unpickling.
 
     Returns:
-        torch.nn.Module: The model in eval mode, with the (overridden)
-        config as ``model.cfg``.
+        torch.nn.Module: The model in eval mode, its config as ``model.cfg``.
     """
-    if isinstance(config, (str, os.PathLike)):
-        config = Config.fromfile(str(config))
-    elif isinstance(config, Config):
-        config = config.copy()
-    else:
-        raise TypeError(f'config must be a file path or an mmengine Config, '
-                        f'got {type(config).__name__}')
-    if cfg_options:
-        config.merge_from_dict(cfg_options)
+    config = load_config(config, cfg_options)
     if 'model' not in config:
         raise KeyError(f'{config.filename}: the config has no "model" entry')
     init_default_scope(config.get('default_scope', 'smaug'))
@@ -94,34 +72,3 @@ def init_model(config, checkpoint=None, device='cpu', cfg_options=None,
         load_weights(model, checkpoint, trust_checkpoint)
     model.cfg = config
     return model.to(device).eval()
-
-
-def add_model_arguments(parser):
-    """Add the options of :func:`init_model` to a tool's parser: the
-    positional ``config`` and ``checkpoint``, ``--device``,
-    ``--trust-checkpoint`` and ``--cfg-options``.
-
-    Args:
-        parser (argparse.ArgumentParser): The tool's parser, changed in place.
-    """
-    parser.add_argument('config', help='model config')
-    parser.add_argument('checkpoint', help='checkpoint of that model')
-    parser.add_argument('--device', default='cpu',
-                        help='e.g. cuda:0 (default: %(default)s)')
-    add_trust_argument(parser)
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        metavar='KEY=VALUE',
-                        help='override config entries (key=value)')
-
-
-def init_model_from_args(args):
-    """:func:`init_model` with the options of :func:`add_model_arguments`.
-
-    Args:
-        args (argparse.Namespace): The parsed command line.
-
-    Returns:
-        torch.nn.Module: The model in eval mode, its config as ``model.cfg``.
-    """
-    return init_model(args.config, args.checkpoint, args.device,
-                      args.cfg_options, args.trust_checkpoint)

@@ -9,31 +9,21 @@ from .embedding import embed_videos
 @torch.no_grad()
 def rerank(model, query, candidates, batch_size=16, num_frames=None,
            vtc_scores=None):
-    """Order candidate videos of one query by their VTM match score.
-
-    VTC ranks a gallery with one matrix product; VTM runs the multimodal
-    encoder on every (query, video) pair (with text-guided frame selection
-    inside ``score_pairs``), so it re-scores only a short candidate list,
-    as the retrieval test loop does. Given the candidates' VTC scores, the
-    order is by VTM + VTC, the loop's ``score_mode='vtm+vtc'``.
+    """Order candidate videos of one query by VTM score (VTM + VTC given
+    ``vtc_scores``), as the retrieval test loop re-scores its top-k.
 
     Args:
         model (torch.nn.Module): From :func:`smaug.apis.init_model`.
         query (str): The text.
-        candidates (torch.Tensor | Sequence[str]): The candidates' tokens
-            (n, K, 1 + T, C) from ``embed_videos(..., return_tokens=True)``,
-            or their video files (read and encoded here; an unreadable one
-            raises :class:`BadMediaError`).
-        batch_size (int): Pairs per multimodal forward pass. Defaults to 16.
-        num_frames (int, optional): Frames per clip when ``candidates`` are
-            files.
-        vtc_scores (torch.Tensor, optional): (n,) the candidates' VTC
-            similarities, added to the VTM scores for the order.
+        candidates (torch.Tensor | Sequence[str]): Tokens (n, K, 1 + T, C)
+            (``embed_videos(..., return_tokens=True)``) or video files.
+        batch_size (int): Pairs per forward pass. Defaults to 16.
+        num_frames (int, optional): Frames per clip when reading files.
+        vtc_scores (torch.Tensor, optional): (n,) VTC similarities.
 
     Returns:
-        dict: ``scores`` (n,) VTM scores in candidate order and ``order``
-        (n,) long, the candidate indices from best to worst (ties keep the
-        candidates' order).
+        dict: ``scores`` (n,) VTM scores and ``order`` (n,), best first
+        (ties keep the candidates' order).
     """
     if len(candidates) == 0:
         raise ValueError('rerank: no candidates to score')

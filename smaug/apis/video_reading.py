@@ -1,26 +1,18 @@
-"""Reading video files for inference exactly as a config's test set does:
-the one clip reader of smaug's APIs and tools (embedding and search, the
-figure tools of ``tools/analysis``).
-
-A clip is read by the config's test pipeline (:func:`inference_pipeline_cfg`)
-with :func:`read_clip`. A config that names a model without datasets (e.g. a
-backbone config for ``visualize_sparsification.py``) is read with
-:func:`standard_test_pipeline_cfg`, the test transforms that smaug's dataset
-configs write.
-"""
+"""Reading video files for inference exactly as a config's test set does."""
 import copy
 
 from mmengine.dataset import Compose
 from torch.utils.data import Dataset
 
-from smaug.datasets.transforms import BadMediaError
+from smaug.config import frame_settings
+from smaug.datasets.transforms import BadMediaError, VideoTestPipeline
 from smaug.registry import TRANSFORMS
 
 
 def _dataset_pipeline(dataset_cfg):
     """The ``pipeline`` of a dataset config, looking inside wrappers
-    (``dataset=`` of RepeatDataset and the like, the first of ``datasets=``
-    of ConcatDataset)."""
+    (``dataset=``, the first of ``datasets=``).
+    """
     while dataset_cfg is not None:
         if 'pipeline' in dataset_cfg:
             return dataset_cfg['pipeline']
@@ -29,111 +21,67 @@ def _dataset_pipeline(dataset_cfg):
     return None
 
 
-#: Frames per clip of :func:`standard_test_pipeline_cfg` unless given.
+def _test_preset(cfg):
+    """The ``VideoTestPipeline`` of the config's test set (else its val
+    set), or None."""
+    for loader in ('test_dataloader', 'val_dataloader'):
+        pipeline = _dataset_pipeline((cfg.get(loader) or {}).get('dataset'))
+        for step in pipeline or []:
+            if isinstance(step, dict) and step.get('type') == \
+                    'VideoTestPipeline':
+                return step
+    return None
+
+
+#: Frames per clip of a config without a test pipeline, unless given.
 DEFAULT_NUM_FRAMES = 4
 
 
-def standard_test_pipeline_cfg(num_frames, size):
-    """smaug's test-time video transforms, as the ``test_pipeline`` of the
-    dataset configs (``configs/_base_/datasets``) writes them: decord (else
-    PyAV), ``num_frames`` frames from the middles of equal segments, each
-    resized to ``size`` x ``size`` (bicubic), packed.
-
-    Args:
-        num_frames (int): Frames per clip, K.
-        size (int): Frame side in pixels (the backbone's ``img_size``).
-
-    Returns:
-        list[dict]: Transform configs.
-    """
-    return [
-        dict(type='DecordInit'),
-        dict(type='SampleClipFrames', num_frames=num_frames, test_mode=True),
-        dict(type='DecordDecode'),
-        dict(type='ClipResize', scale=(size, size), interpolation='bicubic'),
-        dict(type='PackVideoTextInputs'),
-    ]
-
-
 def inference_pipeline_cfg(cfg, num_frames=None, default_size=None):
-    """The config's test-time video pipeline, optionally with another
-    frame count.
-
-    The pipeline is that of ``test_dataloader.dataset`` (else
-    ``val_dataloader.dataset``): video reading (decord, else PyAV),
-    test-time frame sampling (segment middles), resizing, packing. It receives
+    """The steps of the config's test (else val) ``VideoTestPipeline`` at
+    its frame settings (:func:`smaug.config.frame_settings`); they take
     ``dict(video_path=...)``.
 
     Args:
-        cfg (mmengine.Config): A full config (the ``cfg`` that
-            :func:`smaug.apis.init_model` attaches to the model).
-        num_frames (int, optional): Frames per clip; replaces the
-            ``num_frames`` of the pipeline's frame-sampling step. None keeps
-            the config's.
-        default_size (int, optional): For a config without a test or val
-            pipeline: read with :func:`standard_test_pipeline_cfg` at this
-            frame side (and ``num_frames``, else
-            :data:`DEFAULT_NUM_FRAMES`). None makes that an error.
+        cfg (mmengine.Config): A full config (``model.cfg`` of
+            :func:`smaug.apis.init_model`).
+        num_frames (int, optional): Frames per clip; None keeps the config's
+            ``num_test_frames``.
+        default_size (int, optional): Without a test or val pipeline, read
+            with a paper-style ``VideoTestPipeline`` at this size (and
+            ``num_frames``, else :data:`DEFAULT_NUM_FRAMES`); None makes that
+            a KeyError.
 
     Returns:
         list[dict]: Transform configs.
-
-    Raises:
-        KeyError: When the config has no test or val pipeline and no
-            ``default_size`` is given, or ``num_frames`` is given and no
-            step has a ``num_frames`` field.
     """
-    pipeline = None
-    for loader in ('test_dataloader', 'val_dataloader'):
-        if cfg.get(loader):
-            pipeline = _dataset_pipeline(cfg[loader].get('dataset'))
-        if pipeline:
-            break
-    if not pipeline and default_size is not None:
-        return standard_test_pipeline_cfg(num_frames or DEFAULT_NUM_FRAMES,
-                                          default_size)
-    if not pipeline:
+    preset = _test_preset(cfg)
+    if preset is None and default_size is None:
         raise KeyError(
-            f'{cfg.filename}: no test_dataloader.dataset.pipeline (or '
-            'val_dataloader\'s) to read videos with; use a config that has '
-            'one (e.g. one inheriting a _base_/datasets retrieval file)')
-    pipeline = copy.deepcopy(list(pipeline))
-    if num_frames is not None:
-        samplers = [step for step in pipeline if 'num_frames' in step]
-        if not samplers:
-            raise KeyError(f'{cfg.filename}: no step of the test pipeline '
-                           'has a "num_frames" field to set')
-        for step in samplers:
-            step['num_frames'] = num_frames
-    return pipeline
+            f'{cfg.filename}: no VideoTestPipeline in test_dataloader.dataset.'
+            'pipeline (or val_dataloader\'s) to read videos with; use a '
+            'config that has one (e.g. one inheriting a _base_/datasets '
+            'retrieval file)')
+    settings = frame_settings(cfg)
+    options = {key: value for key, value in (preset or {}).items()
+               if key in ('style', 'text_keys')}
+    return copy.deepcopy(VideoTestPipeline(
+        num_frames=num_frames or settings.num_test_frames
+        or DEFAULT_NUM_FRAMES,
+        img_size=settings.img_size or default_size, **options).step_cfgs)
 
 
 def compose_pipeline(pipeline):
-    """Build transform configs in smaug's registry (whatever the default
-    scope) into one callable.
-
-    Args:
-        pipeline (list[dict]): Transform configs.
-
-    Returns:
-        Compose: The transforms in order.
+    """Transform configs built in smaug's registry, whatever the default
+    scope, as one ``Compose``.
     """
     return Compose([TRANSFORMS.build(step) for step in pipeline])
 
 
 def read_clip(path, pipeline):
-    """Read a video file into a test-time clip.
-
-    Args:
-        path (str): The video file.
-        pipeline (list[dict] | Compose): Transform configs (see
-            :func:`inference_pipeline_cfg`) or their composition.
-
-    Returns:
-        torch.Tensor: uint8 (K, 3, H, W).
-
-    Raises:
-        BadMediaError: When the file cannot be read as a video.
+    """uint8 (K, 3, H, W) test-time clip of a video file, read by
+    ``pipeline`` (configs or their ``Compose``); BadMediaError when
+    unreadable.
     """
     if not isinstance(pipeline, Compose):
         pipeline = compose_pipeline(pipeline)
@@ -141,17 +89,13 @@ def read_clip(path, pipeline):
 
 
 class VideoClipFiles(Dataset):
-    """Video files read into test-time clips, one item per file.
-
-    An item is ``(index, clip, error)``: the uint8 clip (K, 3, H, W) and
-    None, or None and the :class:`BadMediaError` of a file that cannot be
-    read, so that a caller (or a DataLoader worker) decides what to do with
-    bad files instead of losing the batch.
+    """Video files as test-time clips: item ``(index, clip, error)``, the
+    uint8 (K, 3, H, W) clip or the file's :class:`BadMediaError`, so that the
+    caller decides about bad files.
 
     Args:
         paths (Sequence[str]): Video files.
-        pipeline (list[dict]): Transform configs (see
-            :func:`inference_pipeline_cfg`).
+        pipeline (list[dict]): See :func:`inference_pipeline_cfg`.
     """
 
     def __init__(self, paths, pipeline):

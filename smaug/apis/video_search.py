@@ -5,18 +5,21 @@ from smaug.evaluation.retrieval_scoring import (check_score_mode,
                                                 merge_rerank_scores,
                                                 top_candidates)
 from .embedding import embed_texts
+from .neighbour_index import NeighbourIndex
 from .reranking import rerank
 
 
 @torch.no_grad()
-def search_videos(model, query, paths, embeddings, top=5, rerank_k=None,
+def search_videos(model, query, paths, gallery, top=5, rerank_k=None,
                   batch_size=16, num_frames=None, score_mode='vtm'):
     """The videos that best match a text query.
 
-    The gallery is ranked by VTC similarity (the cosine of the unit-norm
-    embeddings). With ``rerank_k``, the ``rerank_k`` best are re-scored with
-    VTM (:func:`smaug.apis.rerank`) and ranked as the retrieval test loop
-    ranks (:mod:`smaug.evaluation.retrieval_scoring`): the re-scored
+    The gallery is ranked by VTC similarity (the inner product of the
+    unit-norm embeddings) through a faiss index
+    (:class:`smaug.apis.NeighbourIndex`: exact, or approximate for a large
+    saved gallery). With ``rerank_k``, the ``rerank_k`` best are re-scored
+    with VTM (:func:`smaug.apis.rerank`) and ranked as the retrieval test
+    loop ranks (:mod:`smaug.evaluation.retrieval_scoring`): the re-scored
     candidates first, by the VTM score (``score_mode='vtm'``) or VTM + VTC
     (``'vtm+vtc'``), the others after them in VTC order. The candidates'
     tokens are recomputed from the files here, since caching tokens for a
@@ -26,8 +29,10 @@ def search_videos(model, query, paths, embeddings, top=5, rerank_k=None,
         model (torch.nn.Module): From :func:`smaug.apis.init_model`.
         query (str): The text.
         paths (Sequence[str]): The gallery's video files.
-        embeddings (torch.Tensor): (n, E) their unit-norm VTC embeddings
-            (``embed_videos`` or ``VideoIndex.gallery``).
+        gallery (NeighbourIndex | torch.Tensor | np.ndarray): The faiss
+            index of their embeddings (``VideoIndex.gallery``), or the
+            (n, E) unit-norm embeddings themselves (``embed_videos``),
+            searched exactly.
         top (int): Results to return. Defaults to 5.
         rerank_k (int, optional): Candidates to re-score with VTM; None or
             0 ranks by VTC only.
@@ -38,30 +43,37 @@ def search_videos(model, query, paths, embeddings, top=5, rerank_k=None,
         score_mode (str): ``'vtm'`` or ``'vtm+vtc'``. Defaults to 'vtm'.
 
     Returns:
-        list[dict]: Up to ``top`` hits, best first, each with ``path``,
-        ``vtc_score`` (cosine similarity) and, for re-scored candidates,
-        ``vtm_score``.
+        list[dict]: Up to ``top`` hits, best first, each with ``row`` (its
+        index in ``paths``), ``path``, ``vtc_score`` (cosine similarity)
+        and, for re-scored candidates, ``vtm_score``.
     """
     check_score_mode(score_mode, 'search_videos')
-    if len(paths) != len(embeddings):
+    if not isinstance(gallery, NeighbourIndex):
+        gallery = NeighbourIndex.build(gallery, exact_limit=len(gallery))
+    if len(paths) != len(gallery):
         raise ValueError(f'search_videos: {len(paths)} paths but '
-                         f'{len(embeddings)} embeddings')
+                         f'{len(gallery)} embeddings')
     if not len(paths):
         return []
-    query_emb = embed_texts(model, [query], progress=False)[0]
-    similarity = (embeddings.float() @ query_emb)[None]
+    query_emb = embed_texts(model, [query], progress=False)
+    scores, rows = gallery.search(query_emb, max(top, rerank_k or 0))
+    found = rows[0] >= 0  # an IVF index's probed cells may hold fewer
+    rows = rows[0][found].tolist()
+    similarity = torch.from_numpy(scores[:, found])
     ranking, vtm_scores = similarity, {}
     if rerank_k:
         candidates = top_candidates(similarity, rerank_k)
-        vtm = rerank(model, query, [paths[row] for row in candidates[0]],
+        vtm = rerank(model, query, [paths[rows[i]] for i in candidates[0]],
                      batch_size, num_frames)['scores']
         ranking = merge_rerank_scores(similarity, candidates, vtm[None],
                                       score_mode)
         vtm_scores = dict(zip(candidates[0].tolist(), vtm.tolist()))
     hits = []
-    for row in top_candidates(ranking, top)[0].tolist():
-        hit = dict(path=paths[row], vtc_score=float(similarity[0, row]))
-        if row in vtm_scores:
-            hit['vtm_score'] = vtm_scores[row]
+    for position in top_candidates(ranking, top)[0].tolist():
+        row = rows[position]
+        hit = dict(row=row, path=paths[row],
+                   vtc_score=float(similarity[0, position]))
+        if position in vtm_scores:
+            hit['vtm_score'] = vtm_scores[position]
         hits.append(hit)
     return hits

@@ -1,10 +1,6 @@
-"""``--help`` of the command-line tools, made from their docstrings.
-
-Each tool in ``tools/`` documents itself in its module docstring: a summary
-paragraph, details, and command lines in literal blocks (indented text after
-a paragraph that ends with ``::``). :func:`command_parser` turns that into
-the tool's parser, so that ``--help`` shows the whole summary (never a cut
-first line) and, after the options, the docstring's example command lines.
+"""``--help`` of the command-line tools, made from their docstrings: the
+whole summary paragraph, and after the options the command lines of the
+docstring's literal blocks.
 """
 import argparse
 import re
@@ -27,35 +23,22 @@ class _ExamplesHelpFormatter(argparse.HelpFormatter):
 
 
 def docstring_summary(docstring):
-    """The first paragraph of a docstring as one line, with reST's double
-    backquotes removed.
-
-    Args:
-        docstring (str): A module docstring.
+    """The first paragraph of a docstring as one line, without reST's
+    double backquotes.
     """
     paragraph = docstring.strip().split('\n\n')[0]
     return ' '.join(paragraph.replace('``', '').split())
 
 
 def _literal_blocks(docstring):
-    """The literal blocks of a docstring, dedented.
-
-    Args:
-        docstring (str): A module docstring (its text starts in column 0).
-
-    Returns:
-        list[str]: Each block's text.
-    """
+    """The dedented literal blocks of a module docstring."""
     return [textwrap.dedent(block).strip('\n')
             for block in LITERAL_BLOCK.findall(docstring + '\n')]
 
 
 def docstring_examples(docstring):
-    """The literal blocks of a docstring that hold command lines (a line
-    starting with ``python`` or ``tools/``), joined by blank lines.
-
-    Args:
-        docstring (str): A module docstring.
+    """The literal blocks of a docstring holding command lines (starting
+    with ``python`` or ``tools/``), joined by blank lines.
     """
     return '\n\n'.join(
         block for block in _literal_blocks(docstring)
@@ -64,16 +47,8 @@ def docstring_examples(docstring):
 
 
 def command_parser(docstring, **kwargs):
-    """An ``ArgumentParser`` whose ``--help`` shows a tool's docstring: its
-    summary paragraph as the description and its example command lines
-    after the options.
-
-    Args:
-        docstring (str): The tool's module docstring (``__doc__``).
-        **kwargs: Further ``argparse.ArgumentParser`` arguments.
-
-    Returns:
-        argparse.ArgumentParser: The parser, without arguments yet.
+    """An ``ArgumentParser`` (no arguments yet; ``**kwargs`` passed on)
+    whose ``--help`` shows the tool's ``docstring``.
     """
     examples = docstring_examples(docstring)
     epilog = 'examples:\n' + textwrap.indent(examples, '  ') \

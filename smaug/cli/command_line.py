@@ -1,6 +1,4 @@
-"""Command-line options shared by the tools: those of tools/train.py and
-tools/test.py, and ``--trust-checkpoint`` of every tool that loads a
-checkpoint."""
+"""Command-line options shared by the tools."""
 import argparse
 import functools
 import os
@@ -9,14 +7,13 @@ import sys
 
 from mmengine.config import DictAction
 
-from ..engine.config.config_overrides import load_config
-from ..engine.config.config_validation import ConfigError
+from ..config import ConfigError, load_config
 
 
 class ConfigOptionsAction(DictAction):
-    """mmengine's ``DictAction`` for ``--cfg-options KEY=VALUE ...``, with
-    a usage error for an option that is not ``KEY=VALUE`` (mmengine raises
-    ``ValueError: not enough values to unpack``)."""
+    """mmengine's ``DictAction`` with a usage error for an option that is
+    not ``KEY=VALUE``.
+    """
 
     def __call__(self, parser, namespace, values, option_string=None):
         """Check the form of each option, then parse them as mmengine."""
@@ -29,12 +26,7 @@ class ConfigOptionsAction(DictAction):
 
 
 def add_trust_argument(parser):
-    """Add ``--trust-checkpoint``, the opt-out of weights-only checkpoint
-    loading (:mod:`smaug.engine.checkpoints.checkpoint_loading`).
-
-    Args:
-        parser (argparse.ArgumentParser): The tool's parser, changed in place.
-    """
+    """Add ``--trust-checkpoint``, the opt-out of weights-only loading."""
     parser.add_argument(
         '--trust-checkpoint', action='store_true',
         help='allow checkpoints that need unrestricted unpickling (only for '
@@ -42,19 +34,15 @@ def add_trust_argument(parser):
 
 
 def add_common_arguments(parser):
-    """Add the options every smaug tool that runs a config accepts.
-
-    Args:
-        parser (argparse.ArgumentParser): The tool's parser, changed in place.
-    """
+    """Add the options of every tool that runs a config."""
     parser.add_argument('--work-dir', help='folder for logs and outputs')
     add_trust_argument(parser)
     parser.add_argument(
         '--cfg-options', nargs='+', action=ConfigOptionsAction,
         metavar='KEY=VALUE',
         help='override config entries (train_dataloader.batch_size=8) or '
-        'variables of the config files (max_epochs=2, num_frames=8: the '
-        'entries computed from them follow)')
+        'config variables (max_epochs=2, num_frames=8, img_size=288: every '
+        'entry that takes one follows it)')
     parser.add_argument(
         '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
         default='none',
@@ -67,14 +55,8 @@ def add_common_arguments(parser):
 
 
 def load_config_with_arguments(args):
-    """Load ``args.config`` with the options of
-    :func:`add_common_arguments` applied.
-
-    Args:
-        args (argparse.Namespace): The parsed command line (with ``config``).
-
-    Returns:
-        mmengine.Config: The config.
+    """``args.config`` loaded with :func:`add_common_arguments`' options
+    applied.
     """
     cfg = load_config(args.config, args.cfg_options)
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
@@ -91,12 +73,8 @@ def load_config_with_arguments(args):
 
 
 def exit_on_config_error(main):
-    """Decorate a tool's ``main``: a :class:`ConfigError` (a bad config or
-    override) ends the tool with its message and status 1, without a
-    traceback.
-
-    Args:
-        main (callable): The tool's entry point.
+    """Decorate a tool's ``main``: a :class:`ConfigError` ends it with its
+    message and status 1, without a traceback.
     """
     @functools.wraps(main)
     def run():

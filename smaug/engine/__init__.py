@@ -1,8 +1,4 @@
 """Re-exports."""
-from .checkpoints import (UnreadableCheckpointError, UntrustedCheckpointError,
-                          load_checkpoint_file, load_local_checkpoint,
-                          use_weights_only_loader)
-from .config import ConfigError, check_config
 from .hooks import (AnswerListHook, CrashSafeCheckpointHook, ExactResumeHook,
                     GumbelTemperatureHook, HardNegativeWarmupHook,
                     NonFiniteLossHook, PreemptionHook, TrainingPreempted,
@@ -15,14 +11,12 @@ from .runners import SMAUGRunner, WorkDirInUseError
 from .vis_backends import SMAUGTensorboardVisBackend
 
 __all__ = [
-    'AnswerListHook', 'AutoAmpOptimWrapper', 'ConfigError',
+    'AnswerListHook', 'AutoAmpOptimWrapper',
     'CrashSafeCheckpointHook', 'ExactResumeHook', 'GuardedAmpOptimWrapper',
     'GuardedOptimWrapper', 'GumbelTemperatureHook', 'HardNegativeWarmupHook',
     'NonFiniteGuardMixin', 'NonFiniteLossError', 'NonFiniteLossHook',
     'PreemptionHook', 'PretrainVisualizationHook', 'ProtocolRecordHook',
     'RetrievalTestLoop', 'RetrievalValLoop', 'SMAUGRunner',
-    'SMAUGTensorboardVisBackend', 'TrainingPreempted',
-    'UnreadableCheckpointError', 'UntrustedCheckpointError',
-    'WorkDirInUseError', 'check_config', 'gather_rows', 'load_checkpoint_file',
-    'load_local_checkpoint', 'use_weights_only_loader'
+    'SMAUGTensorboardVisBackend', 'TrainingPreempted', 'WorkDirInUseError',
+    'gather_rows'
 ]

@@ -1,12 +1,11 @@
 """The paper's evaluation protocol of each down-stream benchmark.
 
-A config names its benchmark in ``paper_reference['benchmark']``; a test
-run records the protocol it followed (:mod:`smaug.evaluation.protocol_record`)
-and :func:`protocol_differences` names every way it differs from the
-paper's. Sources: Sec. 4.1 (splits, paragraph-to-video retrieval, 12 test
-frames for QA), Tables 12 and 13 (test frames), DESIGN.md (VTM re-scores
-the top 128 VTC candidates). Splits are named by the annotation file stem
-that ``tools/data/`` writes for them (data/README.md).
+A config names its benchmark in ``paper_reference['benchmark']``;
+:func:`protocol_differences` names every way a run differs from it.
+Sources: Sec. 4.1 (splits, paragraph-to-video retrieval, 12 test frames
+for QA), Tables 12 and 13 (test frames), and the retrieval loops' default
+``k=128`` (VTM re-scores the top 128 VTC candidates). Splits are named by
+the annotation file stems ``tools/data/`` writes (data/README.md).
 """
 
 PAPER_PROTOCOLS = {
@@ -39,13 +38,8 @@ PAPER_PROTOCOLS = {
 
 
 def paper_protocol(benchmark):
-    """The paper's protocol of a benchmark.
-
-    Args:
-        benchmark (str): A key of :data:`PAPER_PROTOCOLS`.
-
-    Returns:
-        dict: A copy of its protocol.
+    """A copy of the paper's protocol of ``benchmark`` (a key of
+    :data:`PAPER_PROTOCOLS`).
     """
     if benchmark not in PAPER_PROTOCOLS:
         raise KeyError(
@@ -55,20 +49,9 @@ def paper_protocol(benchmark):
 
 
 def protocol_differences(protocol, benchmark):
-    """Every way a run's protocol differs from the paper's.
-
-    The training split is compared only when the config fine-tunes on one
-    annotation file (``protocol['train_split']`` is not None): a
-    pre-training config is tested zero-shot.
-
-    Args:
-        protocol (dict): A protocol as
-            :func:`smaug.evaluation.protocol_record.config_protocol` gives.
-        benchmark (str): A key of :data:`PAPER_PROTOCOLS`.
-
-    Returns:
-        list[str]: ``'<key>: <this run's value> here, <the paper's> in the
-        paper'`` per difference; empty when the protocols agree.
+    """``'<key>: <this run's> here, <the paper's> in the paper'`` for every
+    difference of ``protocol`` (:func:`config_protocol`) from ``benchmark``'s;
+    the training split only when the config fine-tunes on one file.
     """
     differences = []
     for key, expected in paper_protocol(benchmark).items():

@@ -1,14 +1,7 @@
-"""The evaluation protocol record of a test run.
-
-What a run was tested on and how, so that a number can be compared with the
-paper's: the test split and the SHA-256 of its annotation file, the counts
-of videos and queries, frames per test clip, whether captions were joined
-into paragraphs and to how many tokens texts were trimmed, how candidates
-were scored (VTC alone, or the top ``k`` re-scored by VTM), and the paper's
-row for the config (``paper_reference``) with every way the run's protocol
-differs from the paper's. :class:`smaug.engine.ProtocolRecordHook` writes
-it as ``protocol.json`` and logs it; :func:`config_protocol` alone is what
-the config tests check against the paper.
+"""The evaluation protocol record of a test run: split and annotation
+SHA-256, video and query counts, test frames, paragraphs and text length,
+how candidates were scored, the paper's row and every difference from the
+paper's protocol. ``ProtocolRecordHook`` writes it as ``protocol.json``.
 
 A config's ``paper_reference``::
 
@@ -17,10 +10,9 @@ A config's ``paper_reference``::
         table='Table 1', row='SMAUG, 17M corpus, 1 frame, fine-tuned',
         metrics={'retrieval/t2v/R@1': 44.0})  # the run's metric names
 
-(``table=None, row=None, metrics={}`` where the paper reports no number;
-``same_run_rows=[dict(table=..., row=..., metrics=...)]`` lists the rows of
-other tables that report the same run, as the ablation tables repeat the
-default setting.)
+(``table=None, row=None, metrics={}`` where the paper has no number;
+``same_run_rows=[dict(table=..., row=...)]`` for other tables' rows of the
+same run, each with the run's ``metrics`` unless it gives its own.)
 """
 import hashlib
 import inspect
@@ -28,6 +20,7 @@ import os.path as osp
 
 from mmengine.fileio import get
 
+from smaug.config import frame_settings
 from smaug.registry import LOOPS, MODELS
 from .metrics.retrieval_metric import format_table
 from .paper_protocols import paper_protocol, protocol_differences
@@ -38,11 +31,7 @@ TASK_OF_DATASET = dict(VideoRetrievalDataset='retrieval',
 
 
 def split_name(ann_file):
-    """The split an annotation file holds: its name without extension.
-
-    Args:
-        ann_file (str | None): The annotation file.
-    """
+    """The split of an annotation file: its name without extension."""
     if not ann_file:
         return None
     return osp.splitext(osp.basename(ann_file))[0]
@@ -72,30 +61,19 @@ def _scoring(cfg, task):
 
 
 def config_protocol(cfg):
-    """The evaluation protocol of a config's test run.
-
-    Args:
-        cfg (mmengine.Config): The full config (after command-line
-            overrides).
-
-    Returns:
-        dict: ``task``, ``test_split``, ``train_split`` (None unless the
-        config trains on one annotation file), ``frames`` (per test clip),
-        ``paragraph``, ``text_max_tokens`` (texts are trimmed to it),
-        ``score_mode`` ('vtc': VTC alone; 'vtm' or 'vtm+vtc': the top ``k``
-        VTC candidates re-scored; 'answer list'; MC's 'vtm') and ``k``.
+    """The evaluation protocol of a config's test run: ``task``,
+    ``test_split``, ``train_split`` (None unless it trains on one file),
+    ``frames``, ``paragraph``, ``text_max_tokens``, ``score_mode`` ('vtc',
+    'vtm', 'vtm+vtc', 'answer list', MC's 'vtm') and ``k``.
     """
     dataset = cfg.test_dataloader.dataset
     task = TASK_OF_DATASET.get(dataset.get('type'))
     train = (cfg.get('train_dataloader') or {}).get('dataset', {})
-    frames = [step['num_frames'] for step in dataset.get('pipeline', [])
-              if isinstance(step, dict)
-              and step.get('type') == 'SampleClipFrames']
     return dict(
         task=task,
         test_split=split_name(dataset.get('ann_file')),
         train_split=split_name(train.get('ann_file')),
-        frames=frames[0] if frames else None,
+        frames=frame_settings(cfg).num_test_frames,
         paragraph=bool(dataset.get('paragraph', False)),
         text_max_tokens=_setting(
             (cfg.get('model') or {}).get('data_preprocessor'), MODELS,
@@ -104,25 +82,13 @@ def config_protocol(cfg):
 
 
 def file_sha256(path, backend_args=None):
-    """Hex SHA-256 of a file's bytes.
-
-    Args:
-        path (str): The file (any mmengine file backend).
-        backend_args (dict, optional): mmengine backend arguments.
-    """
+    """Hex SHA-256 of a file (any mmengine backend)."""
     return hashlib.sha256(get(path, backend_args=backend_args)).hexdigest()
 
 
 def dataset_counts(dataset):
-    """Videos and queries of a test dataset.
-
-    Args:
-        dataset (BaseDataset): The test dataset (full, as tested).
-
-    Returns:
-        dict: ``videos`` (distinct media files) and ``queries`` (captions
-        or paragraphs of a retrieval gallery, else one per item: questions,
-        multiple-choice clips).
+    """``videos`` (distinct media files) and ``queries`` (captions or
+    paragraphs of a gallery, else one per item) of a built test dataset.
     """
     infos = [dataset.get_data_info(i) for i in range(len(dataset))]
     videos = {info.get('video_path', info.get('img_path')) for info in infos}
@@ -132,18 +98,10 @@ def dataset_counts(dataset):
 
 
 def build_protocol_record(cfg, dataset):
-    """The record of a test run before it starts.
-
-    Args:
-        cfg (mmengine.Config): The run's config.
-        dataset (BaseDataset): Its test dataset, built.
-
-    Returns:
-        dict: ``config``, ``checkpoint``, ``protocol``
-        (:func:`config_protocol`), ``annotation_file`` (``path``,
-        ``sha256``), ``videos``, ``queries``, ``paper`` (the config's
-        ``paper_reference`` with the paper's ``protocol``, or None) and
-        ``differences`` from the paper's protocol.
+    """The record of a test run of ``cfg`` on its built ``dataset``:
+    ``config``, ``checkpoint``, ``protocol``, ``annotation_file`` (``path``,
+    ``sha256``), ``videos``, ``queries``, ``paper`` (or None) and
+    ``differences``.
     """
     protocol = config_protocol(cfg)
     ann_file = getattr(dataset, 'ann_file', None)
@@ -169,11 +127,7 @@ def build_protocol_record(cfg, dataset):
 
 
 def describe_scoring(protocol):
-    """How candidates were scored, in words.
-
-    Args:
-        protocol (dict): A :func:`config_protocol` result.
-    """
+    """How a :func:`config_protocol`'s candidates were scored, in words."""
     mode, k = protocol['score_mode'], protocol['k']
     if mode == 'vtc':
         return 'VTC similarity alone (k=0)'
@@ -187,14 +141,7 @@ def describe_scoring(protocol):
 
 
 def protocol_lines(record):
-    """The record as a few log lines.
-
-    Args:
-        record (dict): A :func:`build_protocol_record` result.
-
-    Returns:
-        list[str]: One line per fact group.
-    """
+    """A :func:`build_protocol_record` result as a few log lines."""
     protocol, ann = record['protocol'], record['annotation_file']
     lines = [
         f'Evaluation protocol of {record["config"]}:',
@@ -222,15 +169,8 @@ def protocol_lines(record):
 
 
 def paper_comparison(record, metrics):
-    """The paper's numbers beside the run's, as a table.
-
-    Args:
-        record (dict): A :func:`build_protocol_record` result.
-        metrics (dict): The run's metrics (e.g. ``retrieval/t2v/R@1``).
-
-    Returns:
-        str | None: A title line and a table with a ``paper`` and a
-        ``this run`` row; None when the config has no paper numbers.
+    """The paper's numbers beside the run's ``metrics`` as a titled table,
+    or None when the config has none.
     """
     paper = record['paper']
     if not paper or not paper['metrics']:

@@ -1,22 +1,4 @@
-"""Paper Fig. 3: a clip's frames, the selector's scores, the kept frames.
-
-:func:`frame_selection` runs the model's own parts on uint8 clips and their
-captions under :func:`probe_mode` (eval mode, so no tube mask and no Gumbel
-noise; no gradients; random state and module modes restored afterwards):
-the data preprocessor, ``encode_video`` (visual and temporal encoders), the
-text encoder's [CLS] through ``extract_text_feats``, the frame selector's
-scores, and which frames the selector's own ``select`` keeps at test time
-(it is given the frame indices as the "features" to select, so a user's
-selector with another selection rule is drawn faithfully).
-
-kappa defaults to the model's test-time ``num_test_selected_frames``, else
-its training ``num_selected_frames`` (the usual pre-training configs set
-only the latter), else every frame.
-
-:func:`frame_selection_figure` draws one clip: its frames in temporal order,
-each with its score written on it, the selected ones framed in green, the
-caption as the title.
-"""
+"""Paper Fig. 3: a clip's frames, the selector's scores, the kept frames."""
 import numpy as np
 import torch
 
@@ -25,30 +7,28 @@ from .tile_grid import TileGrid, zoom_for
 
 
 def default_num_selected(model, num_frames):
-    """kappa to draw: the model's test, else training, setting, capped at K.
-
-    Args:
-        model (SMAUGPretrain): The model.
-        num_frames (int): K.
+    """kappa to draw for K = ``num_frames``: the model's test setting, else
+    its training one, capped at K.
     """
     kappa = model.num_test_selected_frames or model.num_selected_frames
     return min(kappa or num_frames, num_frames)
 
 
 def frame_selection(model, clips, captions, num_selected=None):
-    """Score every frame of each clip against its caption and select.
+    """Score every frame of each clip against its caption and select, with
+    the model's own parts (its selector's ``select`` too) under
+    :func:`probe_mode`.
 
     Args:
-        model (SMAUGPretrain): A model with ``frame_selector``,
-            ``encode_video`` and ``extract_text_feats``.
-        clips (list[Tensor]): uint8 clips (K, 3, H, W) of one shape.
-        captions (list[str]): One caption per clip.
-        num_selected (int, optional): kappa; see
-            :func:`default_num_selected` when None.
+        model (SMAUGPretrain): With ``frame_selector``, ``encode_video``,
+            ``extract_text_feats``.
+        clips (list[Tensor]): uint8 (K, 3, H, W) clips of one shape.
+        captions (list[str]): One per clip.
+        num_selected (int, optional): kappa (:func:`default_num_selected`).
 
     Returns:
         dict[str, np.ndarray]: ``frames`` (B, K, H, W, 3) uint8, ``scores``
-        (B, K) float and ``selected`` (B, K) bool.
+        (B, K) and ``selected`` (B, K) bool.
     """
     if len(captions) != len(clips):
         raise ValueError(
@@ -73,31 +53,24 @@ def frame_selection(model, clips, captions, num_selected=None):
 
 
 def frame_selection_grid(num_frames, frame_size):
-    """The layout of :func:`frame_selection_figure` for one clip.
-
-    Args:
-        num_frames (int): K, the number of columns.
-        frame_size (tuple[int, int]): (height, width) of a frame.
-
-    Returns:
-        TileGrid: one row of K tiles under two caption lines.
+    """The layout of :func:`frame_selection_figure`: one row of
+    ``num_frames`` tiles of ``frame_size`` (h, w) under two caption lines.
     """
     return TileGrid(1, num_frames, frame_size, zoom=zoom_for(frame_size),
                     title_lines=2)
 
 
 def frame_selection_figure(frames, scores, selected, caption):
-    """Draw one clip's Fig. 3 panel.
+    """One clip's Fig. 3 panel.
 
     Args:
-        frames (np.ndarray): (K, H, W, 3) uint8 frames.
-        scores (np.ndarray): (K, ) selector scores.
-        selected (np.ndarray): (K, ) bool, True for the kept frames.
-        caption (str): The caption the frames were scored against.
+        frames (np.ndarray): (K, H, W, 3) uint8.
+        scores (np.ndarray): (K,) selector scores, written on the frames.
+        selected (np.ndarray): (K,) bool, the kept frames (framed).
+        caption (str): The title.
 
     Returns:
-        np.ndarray: (H', W', 3) uint8 RGB image (see
-        :func:`frame_selection_grid` for the layout).
+        np.ndarray: (H', W', 3) uint8 RGB.
     """
     num_frames = frames.shape[0]
     grid = frame_selection_grid(num_frames, frames.shape[1:3])

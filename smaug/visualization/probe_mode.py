@@ -6,19 +6,10 @@ import torch
 
 @contextmanager
 def probe_mode(model):
-    """Evaluation mode, no gradients, and the random state left untouched.
-
-    Inside the block every module of ``model`` is in eval mode (a figure may
-    switch a part back to training mode, e.g. the backbone to draw a tube
-    mask), autograd is off, and the torch random generators may be used
-    freely: on exit each module's ``training`` flag and the CPU generator's
-    state, and that of the model's accelerator (e.g. its CUDA device) when
-    it is on one, are put back. A training run that draws figures therefore
-    continues exactly as if it had not (same masks, Gumbel noise and MLM
-    masking afterwards).
-
-    Args:
-        model (torch.nn.Module): The (unwrapped) model.
+    """Eval mode and no gradients inside the block; on exit every module's
+    ``training`` flag and the CPU's (and the model's accelerator's) random
+    state are put back, so a training run that draws figures continues as if
+    it had not.
     """
     flags = [(module, module.training) for module in model.modules()]
     parameter = next(model.parameters(), None)

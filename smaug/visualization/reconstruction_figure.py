@@ -1,25 +1,4 @@
-"""Paper Fig. 4: original frames, masked frames, and MAE reconstructions.
-
-:func:`mae_reconstruction` runs the model's own parts on uint8 clips: its
-data preprocessor, the backbone in training mode (so that it draws a tube
-mask at its ``mask_ratio``; the backbone has no dropout, so nothing else
-changes) and the MVM decoder, under :func:`probe_mode` (no gradients, the
-random state and every module's mode restored afterwards).
-:func:`reconstruction_figure` draws one clip: a row of original frames, a
-row with the masked patches grey, and a row with the decoder's prediction
-pasted into the masked patches and the visible patches as they were (MAE's
-presentation; visible patches pruned by token sparsification were still
-seen by the encoder, so they count as visible).
-
-With ``norm_pix_loss`` the decoder predicts each patch normalised by its own
-mean and standard deviation. As in MAE's visualisation, the prediction is
-shown de-normalised with the statistics of the original patch, i.e. the
-figure shows the predicted structure at the true patch's brightness and
-contrast (the same normalisation as the loss target: unbiased variance plus
-1e-6); a flat original patch is therefore drawn flat, whatever the decoder
-predicted for it. Pixels then go back from CLIP normalisation to 0-255 with the data
-preprocessor's ``mean`` and ``std``.
-"""
+"""Paper Fig. 4: original frames, masked frames, and MAE reconstructions."""
 import numpy as np
 import torch
 
@@ -38,18 +17,19 @@ def _pixels(frames):
 
 
 def mae_reconstruction(model, clips):
-    """Mask clips, reconstruct the masked patches with the MVM decoder.
+    """Mask clips (the backbone in training mode draws a tube mask) and
+    reconstruct the masked patches with the MVM decoder, under
+    :func:`probe_mode`. With ``norm_pix_loss`` the prediction is shown at the
+    original patch's mean and std, as in MAE's figures.
 
     Args:
-        model (SMAUGPretrain): A model with ``backbone``, ``mvm_head`` and a
-            data preprocessor with ``mean`` and ``std`` (0-255 scale).
-        clips (list[Tensor]): uint8 clips (K, 3, H, W) of one shape, as the
-            dataloader gives them.
+        model (SMAUGPretrain): With ``backbone``, ``mvm_head`` and a data
+            preprocessor's ``mean`` and ``std``.
+        clips (list[Tensor]): uint8 (K, 3, H, W) clips of one shape.
 
     Returns:
-        dict[str, np.ndarray]: ``frames``, ``masked`` and ``reconstruction``
-        (B, K, H, W, 3) uint8, and ``mask`` (B, N) bool (True at masked
-        patches, raster order over the patch grid).
+        dict[str, np.ndarray]: ``frames``, ``masked``, ``reconstruction``
+        (B, K, H, W, 3) uint8 and ``mask`` (B, N) bool.
     """
     preprocessor = model.data_preprocessor
     decoder = model.mvm_head
@@ -80,15 +60,9 @@ def mae_reconstruction(model, clips):
 
 
 def reconstruction_grid(num_frames, frame_size, with_caption=True):
-    """The layout of :func:`reconstruction_figure` for one clip.
-
-    Args:
-        num_frames (int): K, the number of columns.
-        frame_size (tuple[int, int]): (height, width) of a frame.
-        with_caption (bool): Reserve two title lines for the caption.
-
-    Returns:
-        TileGrid: 3 rows (``ROW_LABELS``) by K columns.
+    """The layout of :func:`reconstruction_figure`: 3 rows
+    (``ROW_LABELS``) by ``num_frames`` tiles of ``frame_size`` (h, w), with
+    two title lines when ``with_caption``.
     """
     return TileGrid(len(ROW_LABELS), num_frames, frame_size,
                     zoom=zoom_for(frame_size), row_labels=ROW_LABELS,
@@ -96,18 +70,16 @@ def reconstruction_grid(num_frames, frame_size, with_caption=True):
 
 
 def reconstruction_figure(frames, masked, reconstruction, caption=None):
-    """Draw one clip's Fig. 4 panel.
+    """One clip's Fig. 4 panel.
 
     Args:
         frames (np.ndarray): (K, H, W, 3) uint8 original frames.
-        masked (np.ndarray): (K, H, W, 3) uint8, masked patches grey.
-        reconstruction (np.ndarray): (K, H, W, 3) uint8, predictions in the
-            masked patches.
-        caption (str, optional): Written above the rows.
+        masked (np.ndarray): (K, H, W, 3), masked patches grey.
+        reconstruction (np.ndarray): (K, H, W, 3), predictions pasted in.
+        caption (str, optional): Written above.
 
     Returns:
-        np.ndarray: (H', W', 3) uint8 RGB image (see
-        :func:`reconstruction_grid` for the layout).
+        np.ndarray: (H', W', 3) uint8 RGB.
     """
     grid = reconstruction_grid(frames.shape[0], frames.shape[1:3],
                                with_caption=caption is not None)

@@ -1,18 +1,9 @@
 """A grid of equal image tiles under a title, with row labels (PIL).
 
-The pre-training figures (frames / masked frames / reconstructions, frames
-with selector scores) are such grids. The layout is fixed by the grid's
-arguments alone, never by the text it shows: the title band always holds
-``title_lines`` lines (longer titles are wrapped, then cut with "..."), so
-the figures of several clips of one batch have one shape and stack into one
-image, and :meth:`TileGrid.origin` tells where each tile's pixels are.
-
-Pixel layout, top to bottom: ``gap``, the title band (if a title line is
-asked), then the rows of tiles, each tile framed by ``gap`` background
-pixels; left to right: the label column (if there are labels), then the
-columns of tiles. Tiles are enlarged ``zoom`` times with nearest-neighbour
-sampling, so patch boundaries stay sharp and text stays legible on small
-frames.
+The layout depends on the grid's arguments alone, never on its text (the
+title band holds ``title_lines`` lines; longer titles are cut), so the
+figures of a batch's clips stack into one image. Tiles are enlarged
+``zoom`` times, nearest-neighbour, so patch edges stay sharp.
 """
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -25,11 +16,8 @@ LINE_HEIGHT = 16
 
 
 def zoom_for(frame_size, min_tile=128):
-    """The integer zoom that makes a tile at least ``min_tile`` pixels.
-
-    Args:
-        frame_size (tuple[int, int]): Frame (height, width).
-        min_tile (int): Smallest tile side wanted. Defaults to 128.
+    """The integer zoom that makes a (h, w) frame at least ``min_tile``
+    pixels (default 128).
     """
     return max(1, -(-min_tile // min(frame_size)))
 
@@ -40,15 +28,12 @@ class TileGrid:
     Args:
         num_rows (int): Rows of tiles.
         num_cols (int): Columns of tiles.
-        frame_size (tuple[int, int]): (height, width) of one tile before
-            zooming.
-        zoom (int): Integer enlargement of every tile. Defaults to 1.
-        row_labels (Sequence[str]): One label per row, written left of the
-            row; empty for no label column. Defaults to ().
-        title_lines (int): Text lines reserved for the title; 0 for no title
-            band. Defaults to 0.
-        gap (int): Background pixels around each tile; outlines are drawn in
-            it, ``gap // 2`` wide. Defaults to 6.
+        frame_size (tuple[int, int]): (h, w) of a tile before zooming.
+        zoom (int): Integer enlargement. Defaults to 1.
+        row_labels (Sequence[str]): One per row, or () for none.
+        title_lines (int): Title lines; 0 for no title. Defaults to 0.
+        gap (int): Background pixels around each tile (outlines are
+            ``gap // 2`` wide). Defaults to 6.
     """
 
     def __init__(self,
@@ -115,21 +100,15 @@ class TileGrid:
         return lines
 
     def render(self, tiles, title=None, tile_texts=None, outlined=None):
-        """Draw the grid.
+        """Draw the grid: (H, W, 3) uint8 of :attr:`shape`.
 
         Args:
-            tiles (np.ndarray): (num_rows, num_cols, h, w, 3) uint8 RGB at
-                ``frame_size``.
-            title (str, optional): Written in the title band (needs
-                ``title_lines > 0``).
-            tile_texts (Sequence[Sequence[str]], optional): Per row and
-                column, a short text written on the tile's top-left corner
-                (white on black).
+            tiles (np.ndarray): (num_rows, num_cols, h, w, 3) uint8.
+            title (str, optional): Needs ``title_lines > 0``.
+            tile_texts (Sequence[Sequence[str]], optional): A short text per
+                tile, written on its top-left corner.
             outlined (np.ndarray, optional): (num_rows, num_cols) bool; those
-                tiles get an ``OUTLINE`` frame in the gap around them.
-
-        Returns:
-            np.ndarray: (H, W, 3) uint8 RGB of :attr:`shape`.
+                tiles are framed.
         """
         tiles = np.asarray(tiles)
         expected = (self.num_rows, self.num_cols,

@@ -1,10 +1,10 @@
 """embed_texts / embed_videos: shapes, unit norm, bad files."""
 import pytest
 import torch
-from mmengine.config import Config
 from search_setup import DEMO_CONFIG
 
 from smaug.apis import embed_texts, embed_videos, inference_pipeline_cfg
+from smaug.config import load_config
 from smaug.datasets.transforms import BadMediaError
 
 CAPTIONS = ['a red circle moves left', 'A blue square!', 'a green triangle']
@@ -79,7 +79,7 @@ def test_reading_in_worker_processes(model, video_paths, tmp_path):
 
 
 def test_pipeline_from_config_with_frame_override():
-    cfg = Config.fromfile(DEMO_CONFIG)
+    cfg = load_config(DEMO_CONFIG)
     pipeline = inference_pipeline_cfg(cfg, num_frames=3)
     sampler = next(step for step in pipeline
                    if step['type'] == 'SampleClipFrames')
@@ -92,4 +92,4 @@ def test_config_without_pipeline_is_named(tmp_path):
     path = tmp_path / 'no_data.py'
     path.write_text("model = dict(type='SMAUGPretrain')\n")
     with pytest.raises(KeyError, match='no_data.py.*pipeline'):
-        inference_pipeline_cfg(Config.fromfile(str(path)))
+        inference_pipeline_cfg(load_config(path))

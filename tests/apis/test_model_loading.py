@@ -7,7 +7,8 @@ import torch
 from search_setup import DEMO_CONFIG
 
 from smaug.apis import init_model
-from smaug.engine import UntrustedCheckpointError
+from smaug.checkpoints import UntrustedCheckpointError
+from smaug.config import ConfigError
 
 
 def test_loads_checkpoint_in_eval_mode_with_cfg(setup, model):
@@ -25,6 +26,16 @@ def test_cfg_options_reach_model_and_cfg(setup):
                        cfg_options={'model.num_test_selected_frames': 3})
     assert model.num_test_selected_frames == 3
     assert model.cfg.model.num_test_selected_frames == 3
+
+
+def test_cfg_options_mean_what_they_mean_to_train_py(setup):
+    """A config variable reaches the model and the test pipeline, and an
+    override that would be ignored is refused, as tools/train.py does."""
+    model = init_model(DEMO_CONFIG, cfg_options={'img_size': 32})
+    assert model.backbone.img_size == (32, 32)
+    assert model.cfg.test_dataloader.dataset.pipeline[0].img_size == 32
+    with pytest.raises(ConfigError, match='did you mean img_size'):
+        init_model(DEMO_CONFIG, cfg_options={'img_sizes': 32})
 
 
 def test_missing_weights_name_checkpoint_and_keys(setup, tmp_path):

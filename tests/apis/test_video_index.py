@@ -1,6 +1,7 @@
-"""VideoIndex: incremental updates, invalidation, unreadable files, safe
-writes. The videos are dummy files and the embedder a fake that counts
-what it is asked to embed."""
+"""VideoIndex: incremental updates, invalidation, unreadable entries, safe
+writes, the float16 memory-mapped store and its faiss index. The videos
+are dummy files and the embedder a fake that counts what it is asked to
+embed."""
 import errno
 import json
 import os
@@ -10,6 +11,7 @@ import pytest
 import torch
 
 from smaug.apis import IndexWriteError, VideoIndex, scan_videos
+from smaug.apis.video_index import FOLDER_REASON
 
 FINGERPRINT = dict(weights='w0', model_config='c0', pipeline='p0')
 
@@ -61,11 +63,19 @@ def folder(tmp_path):
 
 
 def check_rows(index):
-    """Every row holds the embedding of its own file."""
-    paths, emb = index.gallery()
-    assert len(paths) == len(emb)
+    """Every row holds the float16 embedding of its own file, and the faiss
+    index finds each file first for its own embedding."""
+    paths, neighbours = index.gallery()
+    emb = index.embeddings
+    assert emb.dtype == np.float16 and isinstance(emb, np.memmap)
+    assert len(paths) == len(emb) == len(neighbours)
     for path, row in zip(paths, emb):
-        torch.testing.assert_close(row, FakeEmbedder.vector(path))
+        torch.testing.assert_close(torch.from_numpy(row.astype(np.float32)),
+                                   FakeEmbedder.vector(path), atol=1e-3,
+                                   rtol=0)
+    vectors = torch.stack([FakeEmbedder.vector(path) for path in paths])
+    _, rows = neighbours.search(vectors, 1)
+    assert rows[:, 0].tolist() == list(range(len(paths)))
 
 
 def update(index_dir, folder, fingerprint=FINGERPRINT):
@@ -103,9 +113,10 @@ def test_only_new_or_changed_files_are_embedded(folder, tmp_path):
     manifest = json.loads((index_dir / 'manifest.json').read_text())
     assert [entry['path'] for entry in manifest['videos']] == \
         [entry['path'] for entry in index.videos]
-    # the manifest's embeddings file only: old ones and temporary files gone
-    assert set(os.listdir(index_dir)) == {'.lock', 'manifest.json',
-                                          manifest['embeddings']}
+    # the manifest's data files only: old ones and temporary files gone
+    assert set(os.listdir(index_dir)) == {
+        '.lock', 'manifest.json', manifest['embeddings'],
+        manifest['neighbours']['file']}
 
 
 def test_another_model_invalidates(folder, tmp_path):
@@ -174,10 +185,10 @@ def test_full_or_read_only_index_dir(folder, tmp_path, monkeypatch, code,
     before = (index_dir / 'manifest.json').read_text()
     write(folder, 'new.mp4', b'nnnn')
 
-    def failing_save(file, array):
+    def failing_flush(fd):
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(np, 'save', failing_save)
+    monkeypatch.setattr(os, 'fsync', failing_flush)
     with pytest.raises(IndexWriteError, match=f'{words}.*--index-dir') as err:
         VideoIndex(index_dir, folder, FINGERPRINT).update(FakeEmbedder())
     assert str(index_dir) in str(err.value)
@@ -195,3 +206,89 @@ def test_index_dir_that_cannot_be_created(folder, tmp_path, monkeypatch):
     with pytest.raises(IndexWriteError, match='read-only'):
         VideoIndex(tmp_path / 'ro' / 'index', folder,
                    FINGERPRINT).update(FakeEmbedder())
+
+
+def test_folder_named_like_a_video_is_reported(folder, tmp_path):
+    write(folder, 'clip.mp4/inside.mp4', b'iiii')
+    index, stats, embedder = update(tmp_path / 'index', folder)
+    assert embedder.calls == [['a.mp4', 'b.MKV', 'c.avi', 'inside.mp4']]
+    assert index.unreadable == {'clip.mp4': dict(
+        size=(folder / 'clip.mp4').stat().st_size,
+        mtime_ns=(folder / 'clip.mp4').stat().st_mtime_ns,
+        reason=FOLDER_REASON)}
+    assert stats['unreadable'] == 1 and stats['total'] == 4
+    check_rows(index)
+
+
+def test_embeddings_stored_as_float16(folder, tmp_path):
+    index, _, _ = update(tmp_path / 'index', folder)
+    manifest = json.loads((tmp_path / 'index' / 'manifest.json').read_text())
+    stored = np.load(tmp_path / 'index' / manifest['embeddings'])
+    assert stored.dtype == np.float16 and stored.shape == (3, 4)
+    np.testing.assert_array_equal(stored, index.embeddings)
+
+
+def test_format_1_cache_converted_without_embedding(folder, tmp_path):
+    index_dir = tmp_path / 'index'
+    index, _, _ = update(index_dir, folder)
+    old = np.asarray(index.embeddings, np.float32)
+    manifest = json.loads((index_dir / 'manifest.json').read_text())
+    (index_dir / manifest.pop('embeddings')).unlink()
+    (index_dir / manifest.pop('neighbours')['file']).unlink()
+    np.save(index_dir / 'embeddings-old.npy', old)
+    manifest.update(format=1, embeddings='embeddings-old.npy')
+    (index_dir / 'manifest.json').write_text(json.dumps(manifest))
+    index, stats, embedder = update(index_dir, folder)
+    assert embedder.calls == [] and stats['rebuilt'] is None
+    assert json.loads((index_dir / 'manifest.json').read_text())[
+        'format'] == 2
+    assert not (index_dir / 'embeddings-old.npy').exists()
+    check_rows(index)
+
+
+def test_approximate_index_above_the_exact_limit(folder, tmp_path):
+    for number in range(400):
+        write(folder, f'many/{number:03d}.mp4', f'{number:08d}'.encode())
+    index_dir = tmp_path / 'index'
+    index = VideoIndex(index_dir, folder, FINGERPRINT, exact_limit=1000)
+    index.update(FakeEmbedder())
+    assert index.gallery()[1].info == dict(kind='exact', exact_limit=1000)
+    embedder = FakeEmbedder()
+    index = VideoIndex(index_dir, folder, FINGERPRINT, exact_limit=200)
+    stats = index.update(embedder)
+    info = index.gallery()[1].info
+    assert embedder.calls == [] and stats['total'] == 403
+    assert info['kind'] == 'ivf' and info['trained_size'] == 403
+    assert 0.95 <= info['recall'] <= 1
+    manifest = json.loads((index_dir / 'manifest.json').read_text())
+    assert manifest['neighbours']['info'] == info
+
+
+def test_unreadable_faiss_file_rebuilt_without_embedding(folder, tmp_path):
+    index_dir = tmp_path / 'index'
+    update(index_dir, folder)
+    manifest = json.loads((index_dir / 'manifest.json').read_text())
+    (index_dir / manifest['neighbours']['file']).write_bytes(b'torn')
+    index, stats, embedder = update(index_dir, folder)
+    assert embedder.calls == [] and stats['rebuilt'] is None
+    check_rows(index)
+
+
+def test_one_deleted_file_is_dropped(folder, tmp_path):
+    update(tmp_path / 'index', folder)
+    (folder / 'c.avi').unlink()
+    index, stats, embedder = update(tmp_path / 'index', folder)
+    assert embedder.calls == [] and stats['removed'] == 1
+    assert [entry['path'] for entry in index.videos] == ['a.mp4', 'sub/b.MKV']
+    check_rows(index)
+
+
+def test_progress_reported_per_batch(folder, tmp_path):
+    write(folder, 'clip.mp4/inside.mp4', b'iiii')
+    calls = []
+    VideoIndex(tmp_path / 'index', folder, FINGERPRINT).update(
+        FakeEmbedder(batch_size=2),
+        on_progress=lambda *args: calls.append(args))
+    # the folder entry counts as done at once; then batches of 2 files
+    assert calls == [('embedding', 1, 5), ('embedding', 3, 5),
+                     ('embedding', 5, 5), ('search index', 0, 4)]

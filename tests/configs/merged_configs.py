@@ -1,6 +1,6 @@
 """Every shipped config merged as smaug's loader merges it (base files,
-variables, ``{{_base_.x}}`` references), as canonical JSON data, so that a
-change to the config files can be checked for what it changes.
+``{{_base_.x}}`` references, config variables), as canonical JSON data, so
+that a change to the config files can be checked for what it changes.
 
 Write the snapshot the tests compare against (run from the repository
 root, before a change to the configs):
@@ -43,7 +43,7 @@ def merged_config(path):
     Args:
         path (str): The config file.
     """
-    from smaug.engine.config.config_overrides import load_config
+    from smaug.config import load_config
     return canonical(load_config(str(REPO_ROOT / path)).to_dict())
 
 

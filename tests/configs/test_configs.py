@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 import torch
-from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 
@@ -12,6 +11,7 @@ import smaug.datasets  # noqa: F401  (registers the datasets)
 import smaug.engine  # noqa: F401
 import smaug.evaluation  # noqa: F401
 import smaug.models  # noqa: F401
+from smaug.config import load_config
 from smaug.engine import SMAUGRunner
 from smaug.registry import (DATA_SAMPLERS, DATASETS, EVALUATORS, HOOKS,
                             LOOPS, METRICS, MODEL_WRAPPERS, MODELS,
@@ -60,7 +60,7 @@ def test_all_configs_are_listed():
 @pytest.mark.parametrize('config', CONFIGS)
 def test_config_builds(config):
     init_default_scope('smaug')
-    cfg = Config.fromfile(str(REPO_ROOT / config))
+    cfg = load_config(REPO_ROOT / config)
     unknown = sorted({name for name in config_types(cfg._cfg_dict.to_dict())
                       if not resolves(name)})
     assert not unknown, f'{config} names unregistered types {unknown}'
@@ -81,7 +81,7 @@ def synthetic_workspace(tmp_path_factory):
 @pytest.mark.parametrize('config', TINY_CONFIGS)
 def test_tiny_config_trains_one_step(config, synthetic_workspace,
                                      monkeypatch):
-    cfg = Config.fromfile(str(REPO_ROOT / config))
+    cfg = load_config(REPO_ROOT / config)
     monkeypatch.chdir(synthetic_workspace)
     init_default_scope('smaug')
     torch.manual_seed(0)
@@ -128,7 +128,7 @@ def test_user_module_replaces_frame_selector(tmp_path, monkeypatch,
         "model = dict(frame_selector=dict(_delete_=True,\n"
         "                                 type='FirstFramesSelector'))\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    cfg = Config.fromfile(str(config))
+    cfg = load_config(config)
     monkeypatch.chdir(synthetic_workspace)
     init_default_scope('smaug')
     model = MODELS.build(cfg.model)
@@ -146,7 +146,7 @@ def test_optimizer_steps_on_the_cpu(config):
     """The configs' optimizer options (e.g. fused AdamW) work here too, on
     a model with a weight tied in two places, as SMAUG's word embedding and
     MLM / answer decoder are."""
-    cfg = Config.fromfile(str(REPO_ROOT / config))
+    cfg = load_config(REPO_ROOT / config)
     if 'optim_wrapper' not in cfg:
         pytest.skip('test-only config')
     init_default_scope('smaug')

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 import torch
-from mmengine.config import Config
 
 import smaug.datasets  # noqa: F401  (registers the datasets)
 import smaug.engine  # noqa: F401
 import smaug.evaluation  # noqa: F401
+from smaug.config import load_config
 from smaug.engine import SMAUGRunner
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +45,7 @@ def small_runner(config, corpus, work_dir):
     """A Runner of ``config`` on ``corpus``: batches of 2, two training
     batches, one test batch, no workers, no validation during training, no
     load_from."""
-    cfg = Config.fromfile(str(REPO_ROOT / config))
+    cfg = load_config(REPO_ROOT / config)
     small_configs.shrink_config(cfg, corpus)
     cfg.work_dir = str(work_dir)
     return SMAUGRunner.from_cfg(cfg)

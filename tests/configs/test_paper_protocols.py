@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from mmengine.config import Config
 
+from smaug.config import load_config
 from smaug.evaluation.paper_protocols import protocol_differences
 from smaug.evaluation.protocol_record import config_protocol
 
@@ -29,7 +29,7 @@ METRIC_PREFIX = dict(retrieval='retrieval/t2v/', qa='qa/', mc='mc/')
 @functools.lru_cache(maxsize=None)
 def load(config_file):
     """The config of a file (read once per test session)."""
-    return Config.fromfile(str(config_file))
+    return load_config(config_file)
 
 
 def check_paper_protocol(config_file):
@@ -55,12 +55,14 @@ def test_config_follows_the_papers_protocol(config):
 
 def paper_rows(reference):
     """The paper rows a ``paper_reference`` names: its own and those of
-    ``same_run_rows`` (rows of other tables that are the same run)."""
+    ``same_run_rows`` (rows of other tables that are the same run, with its
+    metrics unless they give their own)."""
     if reference.table is None:
         assert reference.row is None and not reference.metrics
         assert not reference.get('same_run_rows')
         return []
-    return [reference, *reference.get('same_run_rows', [])]
+    return [reference, *(dict(dict(metrics=reference.metrics), **row)
+                         for row in reference.get('same_run_rows', []))]
 
 
 def test_each_paper_row_belongs_to_one_config():
@@ -69,10 +71,10 @@ def test_each_paper_row_belongs_to_one_config():
         cfg = load(REPO_ROOT / config)
         prefix = METRIC_PREFIX[config_protocol(cfg)['task']]
         for row in paper_rows(cfg.paper_reference):
-            assert row.table and row.row and row.metrics, config
-            assert all(name.startswith(prefix) for name in row.metrics), (
-                config, list(row.metrics))
-            key = (row.table, row.row, cfg.paper_reference.benchmark)
+            assert row['table'] and row['row'] and row['metrics'], config
+            assert all(name.startswith(prefix) for name in row['metrics']), (
+                config, list(row['metrics']))
+            key = (row['table'], row['row'], cfg.paper_reference.benchmark)
             assert key not in rows, f'{config} repeats the row of {rows[key]}'
             rows[key] = config
     assert {table for table, _, _ in rows} == {
@@ -95,7 +97,7 @@ def test_each_paper_row_belongs_to_one_config():
     ('ablations/table7_components/smaug_5m_mae.py', 'retrieval_runtime.py',
      "test_cfg = dict(type='RetrievalTestLoop', k=128)",
      "test_cfg = dict(type='RetrievalTestLoop', k=0)", 'score_mode'),
-    ('smaug_qa_msrvtt.py', 'datasets/msrvtt_qa.py', 'num_test_frames = 12',
+    ('smaug_qa_msrvtt.py', 'datasets/msrvtt_ret.py', 'num_test_frames = 12',
      'num_test_frames = 4', 'frames'),
 ])
 def test_a_changed_copy_fails(tmp_path, config, changed_file, old, new, key):

@@ -7,18 +7,19 @@ from pathlib import Path
 
 import pytest
 import torch
-from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 import smaug.datasets  # noqa: F401  (registers the datasets)
 import smaug.engine  # noqa: F401
 import smaug.evaluation  # noqa: F401
+from smaug.config import load_config
 from smaug.engine import SMAUGRunner
 from smaug.registry import MODELS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_ROOT / 'tests' / 'fixtures'))
 import media_files  # noqa: E402
+from tiny_smaug import tiny_model_cfg  # noqa: E402
 
 
 @pytest.fixture(scope='module')
@@ -29,12 +30,11 @@ def workspace(tmp_path_factory):
     corpus = media_files.make_synthetic(
         root / 'data' / 'synthetic', num_videos=12, num_frames=8, size=64,
         num_images=1)
-    cfg = Config.fromfile(
-        str(REPO_ROOT / 'configs' / '_base_' / 'models' / 'smaug_tiny.py'))
-    cfg.model.data_preprocessor.tokenizer = str(corpus / 'vocab.txt')
+    model_cfg = tiny_model_cfg()
+    model_cfg.data_preprocessor.tokenizer = str(corpus / 'vocab.txt')
     init_default_scope('smaug')
     torch.manual_seed(0)
-    model = MODELS.build(cfg.model)
+    model = MODELS.build(model_cfg)
     model.init_weights()
     torch.save({'state_dict': model.state_dict()}, root / 'pretrain.pth')
     return root
@@ -43,7 +43,7 @@ def workspace(tmp_path_factory):
 def small_runner(config, work_dir, checkpoint, **loaders):
     """A Runner of ``config`` with two batches per split (``loaders``:
     dataloader name -> batch size), no workers, a local visualiser only."""
-    cfg = Config.fromfile(str(REPO_ROOT / config))
+    cfg = load_config(str(REPO_ROOT / config))
     cfg.work_dir = str(work_dir)
     cfg.load_from = str(checkpoint)
     cfg.visualizer.vis_backends = [dict(type='LocalVisBackend')]

@@ -7,21 +7,23 @@ from pathlib import Path
 import pytest
 import torch
 
-from smaug.engine.config.config_overrides import load_config
-from smaug.registry import MODELS
+from smaug.config import load_config
+from smaug.registry import MODELS, TRANSFORMS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TABLE10 = REPO_ROOT / 'configs' / 'ablations' / 'table10_resolution'
 
 
 def frame_sizes(pipeline):
-    """The output frame sizes a pipeline's crops and resizes give."""
+    """The output frame sizes the crops and resizes of a pipeline of
+    presets give, as built."""
     sizes = []
-    for step in pipeline:
-        if step.type == 'ClipRandomResizedCrop':
-            sizes.append((step.size, step.size))
-        elif step.type == 'ClipResize':
-            sizes.append(tuple(step.scale))
+    for preset in pipeline:
+        for step in TRANSFORMS.build(preset).step_cfgs:
+            if step['type'] == 'ClipRandomResizedCrop':
+                sizes.append((step['size'], step['size']))
+            elif step['type'] == 'ClipResize':
+                sizes.append(tuple(step['scale']))
     return sizes
 
 
@@ -34,8 +36,8 @@ def test_pipelines_and_backbone_at_the_frame_size(size):
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         sizes = frame_sizes(cfg[loader].dataset.pipeline)
         assert sizes and set(sizes) == {(size, size)}, loader
-    assert cfg.train_dataloader.dataset.pipeline[1].num_frames == 1
-    assert cfg.test_dataloader.dataset.pipeline[1].num_frames == 12
+    assert cfg.train_dataloader.dataset.pipeline[0].num_frames == 1
+    assert cfg.test_dataloader.dataset.pipeline[0].num_frames == 12
 
     backbone = MODELS.build(cfg.model.backbone)
     grid = size // 16

@@ -16,7 +16,7 @@ from faulty_modules import TENSORBOARD_FAULT_ENV
 from toy_runs import toy_cfg
 
 from smaug.engine import SMAUGRunner
-from smaug.engine.checkpoints.checkpoint_loading import load_local_checkpoint
+from smaug.checkpoints.checkpoint_loading import load_local_checkpoint
 
 CONFIG = """
 _base_ = [{toy!r}]

@@ -29,12 +29,12 @@ from unittest import mock
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
-from mmengine.config import Config
 from mmengine.model import MMDistributedDataParallel
 from mmengine.optim import OptimWrapper
 from mmengine.registry import init_default_scope
 from mmpretrain.structures import DataSample
 
+from smaug.config import load_config
 from smaug.datasets.sample_seeding import derive_seed, seed_global_rngs
 from smaug.models.heads import VTCHead, vtc_head
 from smaug.registry import MODELS
@@ -56,7 +56,8 @@ def write_vocab(path):
 def build_model(vocab, state_dict=None):
     """The tiny SMAUG of the demo (4 frames -> 2 selected, 50% masking)."""
     init_default_scope('smaug')
-    cfg = Config.fromfile(str(TINY_MODEL))
+    # the frames of the demo's data (configs/_base_/datasets)
+    cfg = load_config(TINY_MODEL, dict(num_frames=4, img_size=64))
     cfg.model.data_preprocessor.tokenizer = vocab
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)

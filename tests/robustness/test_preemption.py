@@ -28,7 +28,7 @@ from run_recorder import let_continue, wait_until_paused
 from toy_runs import toy_cfg
 
 from smaug.engine import SMAUGRunner, TrainingPreempted
-from smaug.engine.checkpoints.checkpoint_loading import load_local_checkpoint
+from smaug.checkpoints.checkpoint_loading import load_local_checkpoint
 
 CONFIG = """
 _base_ = [{toy!r}]

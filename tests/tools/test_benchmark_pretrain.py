@@ -9,7 +9,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / 'tests' / 'fixtures'))
 from tool_scripts import load_tool  # noqa: E402
 
-TINY = str(REPO / 'configs' / '_base_' / 'models' / 'smaug_tiny.py')
+TINY = str(REPO / 'configs' / 'demo' / 'smaug_tiny_synthetic.py')
 COLUMNS = ['config', 'step', 's', 'optim', 's', 'samples/s', 'peak', 'GiB',
            'GFLOP', 'FLOP', 'x', 'time', 'x', 'time/FLOP', 'TFLOP/s', 'MFU']
 
@@ -35,8 +35,8 @@ def test_core_functions_measure_two_configs(tool, tmp_path, one_thread):
         '--cfg-options', 'model.mvm_head.depth=2'])
     benches = [tool.build_bench(path, args, str(tmp_path))
                for path in args.configs]
-    # Frames from the temporal encoder, size from the backbone, caption
-    # length from the preprocessor; the vocabulary has BERT's special ids.
+    # Frames and size from the config's frame settings, caption length
+    # from the preprocessor; the vocabulary has BERT's special ids.
     assert tuple(benches[0].clips.shape) == (2, 4, 3, 64, 64)
     assert tuple(benches[0].text['input_ids'].shape) == (2, 24)
     tokenizer = benches[0].model.data_preprocessor.tokenizer
@@ -50,7 +50,8 @@ def test_core_functions_measure_two_configs(tool, tmp_path, one_thread):
     assert benches[0].flops == pytest.approx(benches[1].flops, rel=0.05)
     table = tool.format_table(benches, peak=1.0).splitlines()
     assert table[0].split() == COLUMNS
-    assert [line.split()[0] for line in table[1:]] == ['smaug_tiny'] * 2
+    assert [line.split()[0] for line in table[1:]] == [
+        'smaug_tiny_synthetic'] * 2
     reference = table[1].split()
     assert reference[6:9] == ['1.000', '1.000', '1.000']
     assert reference[-1].endswith('%')

@@ -1,4 +1,5 @@
 """tools/model_converters/clip_to_smaug.py on a tiny open_clip ViT."""
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -10,7 +11,8 @@ from open_clip.transformer import QuickGELU, VisionTransformer
 from smaug.models.backbones import SparseMAEViT
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
-from tool_scripts import load_tool  # noqa: E402
+from tool_scripts import TOOLS, load_tool  # noqa: E402
+from trust_checks import assert_refused_unless_trusted  # noqa: E402
 
 ARCH = dict(embed_dims=32, num_layers=2, num_heads=2, feedforward_channels=64)
 
@@ -73,3 +75,17 @@ def test_wrong_arch_reports_unknown_and_missing(tmp_path):
         load_tool('model_converters/clip_to_smaug.py').main([str(src), str(dst), '--arch',
                           json.dumps(dict(ARCH, num_layers=3))])
     assert 'missing: layers.2.ln_1.weight' in str(error.value)
+
+
+def test_pickled_objects_need_trust(tmp_path):
+    """The converter reads its input weights-only, as training does."""
+    src, dst = tmp_path / 'open_clip.pt', tmp_path / 'smaug.pth'
+    write_open_clip_checkpoint(src)
+    checkpoint = torch.load(src, weights_only=True)
+    checkpoint['args'] = argparse.Namespace(model='ViT-B-16')
+    torch.save(checkpoint, src)
+    command = [sys.executable, str(TOOLS / 'model_converters' /
+                                   'clip_to_smaug.py'), str(src), str(dst),
+               '--arch', json.dumps(ARCH)]
+    assert_refused_unless_trusted(command, dst)
+    assert 'conv1.weight' in torch.load(dst, weights_only=True)['state_dict']

@@ -14,6 +14,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from mmengine.registry import Registry
+
+import smaug.registry
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = sorted(path.relative_to(REPO_ROOT).as_posix()
@@ -37,6 +40,13 @@ def run_help(script, monkeypatch, capsys):
         print_help(parser, file)
 
     monkeypatch.setattr(argparse.ArgumentParser, 'print_help', record)
+    # Each script registers its classes as a process of its own would: a
+    # module of commands run as __main__ must not leave them registered for
+    # the commands that import it later.
+    for registry in vars(smaug.registry).values():
+        if isinstance(registry, Registry):
+            monkeypatch.setattr(registry, '_module_dict',
+                                dict(registry._module_dict))
     monkeypatch.chdir(REPO_ROOT)
     monkeypatch.setattr(sys, 'argv', [script, '--help'])
     monkeypatch.syspath_prepend(str((REPO_ROOT / script).parent))

@@ -6,9 +6,9 @@ import sys
 from pathlib import Path
 
 import torch
-from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
+from smaug.config import load_config
 from smaug.registry import MODELS
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
@@ -20,7 +20,7 @@ METRIC = re.compile(r'(retrieval/[\w/@]+): ([\d.]+)')
 
 def write_checkpoint(repo_root, workspace):
     """A randomly initialised tiny retrieval model's checkpoint."""
-    cfg = Config.fromfile(str(repo_root / CONFIG))
+    cfg = load_config(str(repo_root / CONFIG))
     cfg.model.data_preprocessor.tokenizer = str(
         workspace / 'data' / 'synthetic' / 'vocab.txt')
     init_default_scope('smaug')

@@ -5,7 +5,8 @@ import re
 from pathlib import Path
 
 import pytest
-from mmengine.config import Config
+
+from smaug.config import load_config
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHECKPOINT = re.compile(r'work_dirs/(?:([\w.-]+)/)?epoch_(\d+)\.pth')
@@ -26,7 +27,7 @@ def kept_epochs(config_path):
     Args:
         config_path (Path): The config.
     """
-    cfg = Config.fromfile(config_path)
+    cfg = load_config(config_path)
     last = cfg.train_cfg.max_epochs
     hook = cfg.default_hooks.checkpoint
     interval = hook.get('interval', 1)

@@ -1,14 +1,20 @@
 """tools/search.py on a tiny corpus with random checkpoints of the demo
 model: tables, the cache, re-ranking, evaluation, errors."""
+import base64
 import errno
+import io
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
-from mmengine.config import Config
+import torch
+from PIL import Image
+
+from smaug.apis.search_session import default_index_dir
+from smaug.config import load_config
 
 FIXTURES = Path(__file__).resolve().parents[1] / 'fixtures'
 sys.path.insert(0, str(FIXTURES))
@@ -118,14 +124,12 @@ def test_av1_gif_and_symbolic_link_loops(run, setup, tmp_path):
     (folder / 'loop.mp4').symlink_to('loop.mp4')
     (folder / 'sub').mkdir()
     (folder / 'sub' / 'up').symlink_to('..')  # a folder loop: not followed
-    (folder / 'sub' / 'x.mp4').mkdir()  # named like a video: said so
     with pytest.warns(UserWarning, match='loop.mp4'):
         result = run('--query', QUERY, videos=folder)
     assert '4 videos (5 new, 0 changed, 0 removed, 1 unreadable' in \
         result.out
     assert ('unreadable: loop.mp4: a symbolic link to nowhere (a loop, or a '
             'missing target)') in result.err
-    assert 'not a video: sub/x.mp4: a folder' in result.err
     assert {row[0] for row in result_rows(result.out, 1)} >= {
         'av1.mkv', 'animation.gif'}
 
@@ -145,7 +149,7 @@ def test_rerank_reorders_the_vtc_candidates(run):
 
 
 def test_rerank_defaults_to_the_config_test_loop(run):
-    test_cfg = Config.fromfile(search_setup.DEMO_CONFIG).test_cfg
+    test_cfg = load_config(search_setup.DEMO_CONFIG).test_cfg
     out = run('--query', QUERY, '--top', '20', '--rerank').out
     assert f're-ranked by {test_cfg.score_mode})' in out
     rows = result_rows(out, 2)
@@ -186,17 +190,79 @@ def test_eval_names_a_video_missing_from_the_index(run, setup, tmp_path):
 def test_full_index_dir_is_a_clear_error(run, setup, monkeypatch, tmp_path):
     copy_videos(setup, tmp_path / 'videos', 1)
 
-    def full_disk(file, array):
+    def full_disk(fd):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(np, 'save', full_disk)
+    monkeypatch.setattr(os, 'fsync', full_disk)
     with pytest.raises(SystemExit, match='no space left.*--index-dir'):
         run(videos=tmp_path / 'videos')
 
 
 def test_default_index_dir_under_user_cache(monkeypatch, tmp_path):
     monkeypatch.setenv('XDG_CACHE_HOME', str(tmp_path))
-    tool = load_tool('search.py')
-    first = tool.default_index_dir('/data/videos')
+    first = default_index_dir('/data/videos')
     assert first.startswith(str(tmp_path / 'smaug' / 'search' / 'videos-'))
-    assert first != tool.default_index_dir('/other/videos')
+    assert first != default_index_dir('/other/videos')
+
+
+def test_html_page_embeds_the_results(run, tmp_path):
+    out_file = tmp_path / 'results.html'
+    result = run('--query', QUERY, '--query', 'a blue circle', '--top', '3',
+                 '--html', str(out_file))
+    assert f'results page: {out_file}' in result.out
+    html = out_file.read_text()
+    data = json.loads(re.search(r'const DATA = (.*);\n', html).group(1))
+    assert data['mode'] == 'static'
+    assert [entry['query'] for entry in data['results']] == \
+        [QUERY, 'a blue circle']
+    terminal = result_rows(result.out, 1)
+    hits = data['results'][0]['hits']
+    assert [(hit['name'], round(hit['vtc_score'], 3)) for hit in hits] == \
+        [(name, score) for name, score in terminal]
+    for hit in hits:
+        assert hit['video'] == Path(hit['path']).as_uri()
+        prefix = 'data:image/jpeg;base64,'
+        assert hit['thumbnail'].startswith(prefix)
+        jpeg = Image.open(io.BytesIO(base64.b64decode(
+            hit['thumbnail'][len(prefix):])))
+        # the 8 test frames of 64 x 64, 4 to a row, at 96 pixels high
+        assert jpeg.format == 'JPEG' and jpeg.size == (4 * 96, 2 * 96)
+    assert 'http' not in html.replace('http://www.w3.org', '')
+
+
+def test_folder_named_like_a_video_is_named(run, setup, tmp_path):
+    folder = tmp_path / 'videos'
+    copy_videos(setup, folder, 2)
+    (folder / 'x.mp4').mkdir()
+    result = run(videos=folder)
+    assert '2 videos (3 new, 0 changed, 0 removed, 1 unreadable' in \
+        result.out
+    assert 'unreadable: x.mp4: a folder, not a video file' in result.err
+
+
+def test_no_readable_video_is_a_clear_error(run, tmp_path):
+    folder = tmp_path / 'videos'
+    folder.mkdir()
+    with pytest.raises(SystemExit, match=f'no video file in {folder}'):
+        run(videos=folder)
+    (folder / 'broken.mp4').write_bytes(b'garbage' * 100)
+    with pytest.warns(UserWarning), pytest.raises(
+            SystemExit, match=f'no readable video in {folder}: all 1 '
+            'entries .*broken.mp4: decord cannot open it'):
+        run(videos=folder)
+
+
+def test_checkpoint_of_another_model_is_a_clear_error(run, tmp_path):
+    other = tmp_path / 'other.pth'
+    torch.save({'state_dict': {'head.weight': torch.zeros(2)}}, other)
+    with pytest.raises(SystemExit, match=f'the checkpoint {other} does not '
+                       'fit the model of the config .*lacks'):
+        run(checkpoint=str(other))
+
+
+def test_serve_leaves_queries_to_the_page(capsys):
+    tool = load_tool('search.py')
+    with pytest.raises(SystemExit):
+        tool.parse_args(['c.py', 'k.pth', '--videos', 'v', '--serve',
+                         '--query', 'a'])
+    assert '--serve answers queries on its page' in capsys.readouterr().err

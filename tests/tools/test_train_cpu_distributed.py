@@ -4,7 +4,7 @@ import subprocess
 
 import torch
 
-from smaug.engine.checkpoints.checkpoint_loading import load_local_checkpoint
+from smaug.checkpoints.checkpoint_loading import load_local_checkpoint
 
 ITERS_PER_EPOCH = 16 // (2 * 2)  # 16 points, batch 2 per process, 2 processes
 

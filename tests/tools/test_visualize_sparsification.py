@@ -7,7 +7,9 @@ import numpy as np
 import torch
 from PIL import Image
 
-from smaug.apis import read_clip, standard_test_pipeline_cfg
+from smaug.apis import read_clip
+from smaug.config import load_config
+from smaug.datasets.transforms import VideoTestPipeline
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
 from tool_scripts import load_tool  # noqa: E402
@@ -57,15 +59,13 @@ def test_patch_states_and_video_frames(tmp_path):
     tool = load_tool('analysis/visualize_sparsification.py')
     video = tmp_path / 'clip.mp4'
     write_video(video, size=80)
-    frames = read_clip(str(video), standard_test_pipeline_cfg(4, 64))
+    frames = read_clip(str(video), VideoTestPipeline(4, 64))
     assert frames.shape == (4, 3, 64, 64) and frames.dtype == torch.uint8
 
     config = tmp_path / 'tiny.py'
     config.write_text(CONFIG)
-    from mmengine.config import Config
-
     from smaug.registry import MODELS
-    backbone = MODELS.build(tool.backbone_config(Config.fromfile(config)))
+    backbone = MODELS.build(tool.backbone_config(load_config(config)))
     torch.manual_seed(0)
     output = backbone.train()(tool.normalise(frames))
     states = tool.patch_states(output, 16)

@@ -12,10 +12,10 @@ to decoding), the milliseconds per clip of the transforms other than decord's
 two (the pipeline's own work, less noisy than the ratio on a busy machine)
 and the mean time of every transform.
 
-The pipeline is the first video dataset's ``train_dataloader`` pipeline of
-``config`` (its ``SampleClipFrames`` set to each ``--num-frames``), or a
-built-in default: decord, segment sampling, random resized crop to
-``--img-size``, flip, caption cleaning, packing. Videos come from the
+The pipeline is the ``VideoTrainPipeline`` of the first video dataset of
+``config``'s ``train_dataloader`` at the config's frame size, or a
+paper-style one at ``--img-size`` (decord, segment sampling, random resized
+crop, flip, caption cleaning, packing), at each ``--num-frames``. Videos come from the
 config's annotation file or from ``--videos`` (every ``*.mp4`` in a folder).
 
 With ``--shards`` (and ``--videos``) a second table compares, per K, the
@@ -45,61 +45,61 @@ import cv2
 import decord
 import numpy as np
 import torch
-from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
-from smaug.datasets import VideoTextPretrainDataset
 from smaug.cli.command_help import command_parser
+from smaug.config import frame_settings, load_config
+from smaug.datasets import VideoTextPretrainDataset
+from smaug.datasets.transforms import VideoTrainPipeline
 from smaug.registry import DATASETS, TRANSFORMS
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'data'))
 import pack_shards  # noqa: E402
 
 
-def default_pipeline(img_size):
-    """The built-in training pipeline (the paper's augmentation).
+def train_preset(cfg, img_size):
+    """The settings of the training pipeline to time: those of the config's
+    first video dataset's ``VideoTrainPipeline`` at its frame size
+    (:func:`smaug.config.frame_settings`), else a paper-style pipeline
+    (decord, segment sampling, random resized crop to ``img_size``, flip,
+    caption cleaning, packing).
 
     Args:
-        img_size (int): Output frame side.
+        cfg (Config | None): A training config, if any.
+        img_size (int): The frame size without a config.
     """
-    return [
-        dict(type='DecordInit'),
-        dict(type='SampleClipFrames', num_frames=1),
-        dict(type='DecordDecode'),
-        dict(type='ClipRandomResizedCrop', size=img_size, scale=(0.5, 1.0)),
-        dict(type='ClipFlip', prob=0.5),
-        dict(type='CleanText'),
-        dict(type='PackVideoTextInputs'),
-    ]
+    if cfg is None:
+        return dict(img_size=img_size)
+    preset = next(step for step in video_dataset_cfg(cfg)['pipeline']
+                  if step['type'] == 'VideoTrainPipeline')
+    return dict({key: value for key, value in preset.items()
+                 if key != 'type'}, img_size=frame_settings(cfg).img_size)
 
 
 def video_dataset_cfg(cfg):
-    """The first video dataset config of ``cfg.train_dataloader``.
+    """The first video dataset config of ``cfg.train_dataloader`` (one
+    whose pipeline is a ``VideoTrainPipeline``).
 
     Args:
         cfg (Config): A training config.
     """
     dataset = cfg.train_dataloader.dataset
-    candidates = dataset.get('datasets', [dataset])
-    for candidate in candidates:
-        if any(t['type'] == 'DecordInit' for t in candidate['pipeline']):
+    for candidate in dataset.get('datasets', [dataset]):
+        if any(step['type'] == 'VideoTrainPipeline'
+               for step in candidate['pipeline']):
             return copy.deepcopy(candidate)
-    raise ValueError('the config has no training dataset whose pipeline '
-                     'reads videos (DecordInit)')
+    raise ValueError(f'{cfg.filename}: no training dataset whose pipeline '
+                     'is a VideoTrainPipeline')
 
 
-def with_num_frames(pipeline, num_frames):
-    """A copy of a pipeline config with ``SampleClipFrames`` set to K.
+def pipeline_at(preset, num_frames):
+    """The transform configs of a training pipeline at K frames.
 
     Args:
-        pipeline (list[dict]): Transform configs.
+        preset (dict): ``VideoTrainPipeline`` settings (:func:`train_preset`).
         num_frames (int): K.
     """
-    pipeline = copy.deepcopy(list(pipeline))
-    for transform in pipeline:
-        if transform['type'] == 'SampleClipFrames':
-            transform['num_frames'] = num_frames
-    return pipeline
+    return VideoTrainPipeline(**dict(preset, num_frames=num_frames)).step_cfgs
 
 
 def raw_decode(path, frame_inds):
@@ -212,7 +212,7 @@ def compare_shards(infos, base, num_frames, passes, work):
 
     Args:
         infos (list[dict]): The clips' data infos (``video_path``).
-        base (list[dict]): The pipeline config.
+        base (dict): The training pipeline's settings (:func:`train_preset`).
         num_frames (list[int]): The Ks.
         passes (int): Timed passes.
         work (Path): Folder for the annotation file and the shards.
@@ -239,7 +239,7 @@ def compare_shards(infos, base, num_frames, passes, work):
                         str(k))
         datasets = [
             VideoTextPretrainDataset(
-                str(ann_file), pipeline=with_num_frames(base, k),
+                str(ann_file), pipeline=pipeline_at(base, k),
                 media_format='shards' if index else 'loose',
                 shard_index=index) for index in (None, originals, frames)
         ]
@@ -285,7 +285,7 @@ def main(argv=None):
                         help='frames sampled per clip (K); one result row '
                         'each (default: 1 4)')
     parser.add_argument('--img-size', type=int, default=224,
-                        help='crop size in pixels of the built-in pipeline '
+                        help='crop size in pixels without a config '
                         '(default: %(default)s)')
     parser.add_argument('--num-clips', type=int, default=100,
                         help='clips read, at most (default: %(default)s)')
@@ -303,18 +303,16 @@ def main(argv=None):
     init_default_scope('smaug')
     torch.set_num_threads(1)
     cv2.setNumThreads(0)  # as mmengine's opencv_num_threads=0 in workers
-    cfg = Config.fromfile(args.config) if args.config else None
+    cfg = load_config(args.config) if args.config else None
     infos = load_infos(args, cfg)
-    base = video_dataset_cfg(cfg)['pipeline'] if cfg else default_pipeline(
-        args.img_size)
+    base = train_preset(cfg, args.img_size)
     print(f'{len(infos)} clips x {args.passes} passes, one process '
           f'(= one dataloader worker)')
     print(f'{"K":>3} {"raw clips/s":>12} {"pipeline clips/s":>17} '
           f'{"pipeline/raw":>13} {"other ms":>9}  mean ms per clip by '
           'transform')
     for num_frames in args.num_frames:
-        result = benchmark(infos, with_num_frames(base, num_frames),
-                           args.passes)
+        result = benchmark(infos, pipeline_at(base, num_frames), args.passes)
         n = result['clips']
         steps = ', '.join(f'{name} {1e3 * sec / n:.2f}'
                           for name, sec in result['steps'].items())

@@ -6,8 +6,8 @@ with random weights: init configs that name a checkpoint (``Pretrained``,
 ``PretrainedBERT``) are dropped, and the data preprocessor's tokenizer is a
 generated vocabulary of the text encoder's size, so nothing is read or
 downloaded. Each config gets its own synthetic batch: random uint8 clips of
-``--num-frames`` frames (default: the temporal encoder's ``num_frames``,
-else 1) at ``--img-size`` (default: the backbone's ``img_size``), and
+``--num-frames`` frames (default: the config's ``num_frames``, else 1) at
+``--img-size`` (default: the config's ``img_size``, else 224), and
 random token ids of a fixed caption length (the preprocessor's
 ``max_text_len``; no padding), with distinct captions and video paths so
 that every pair has hard negatives.
@@ -74,12 +74,13 @@ import warnings
 from dataclasses import dataclass, field
 
 import torch
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.logging import MMLogger
 from mmengine.registry import init_default_scope
 from mmpretrain.structures import DataSample
 
 from smaug.cli.command_help import command_parser
+from smaug.config import frame_settings, load_config
 from flop_counting import count_flops as count_training_flops
 from smaug.models.language.bert_arch import resolve_bert_arch
 from smaug.registry import MODELS
@@ -116,10 +117,9 @@ def parse_args(argv=None):
                         help='clip-caption pairs per step (default: '
                         '%(default)s)')
     parser.add_argument('--num-frames', type=int,
-                        help='frames per clip (default: the temporal '
-                        'encoder\'s num_frames, else 1)')
+                        help='frames per clip (default: num_frames or 1)')
     parser.add_argument('--img-size', type=int,
-                        help='frame size (default: the backbone\'s img_size)')
+                        help='frame size (default: img_size or 224)')
     parser.add_argument('--text-len', type=int,
                         help='caption length in tokens (default: the data '
                         'preprocessor\'s max_text_len)')
@@ -235,9 +235,7 @@ def load_model_config(path, args, vocab_folder):
         tuple[dict, int, int, int]: The model config, frames per clip, frame
         size, caption length.
     """
-    cfg = Config.fromfile(path)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(path, args.cfg_options)
     if 'model' not in cfg:
         raise ValueError(f'{path}: the config has no "model" dict.')
     model_cfg = cfg.model.to_dict()
@@ -258,9 +256,9 @@ def load_model_config(path, args, vocab_folder):
         model_cfg['text_encoder'].get('arch', 'base'))['vocab_size']
     preprocessor = model_cfg['data_preprocessor']
     preprocessor['tokenizer'] = write_vocab(vocab_folder, vocab_size)
-    temporal = model_cfg.get('temporal_encoder') or {}
-    num_frames = args.num_frames or temporal.get('num_frames', 1)
-    img_size = args.img_size or model_cfg['backbone'].get('img_size', 224)
+    settings = frame_settings(cfg)
+    num_frames = args.num_frames or settings.num_frames or 1
+    img_size = args.img_size or settings.img_size or 224
     text_len = args.text_len or preprocessor.get('max_text_len', 32)
     return model_cfg, num_frames, img_size, text_len
 

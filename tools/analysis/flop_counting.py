@@ -50,8 +50,27 @@ def count_flops(step):
     return counter.get_total_flops()
 
 
+
+def training_batch_flops(model, batch):
+    """FLOPs of one training forward and backward of ``model`` on a
+    collated ``batch`` (the optimizer step not included); the gradients
+    are cleared afterwards.
+
+    Args:
+        model (BaseModel): A smaug model in training mode.
+        batch (dict): A batch of its training dataloader.
+    """
+    def forward_backward():
+        data = model.data_preprocessor(batch, True)
+        loss, _ = model.parse_losses(model(**data, mode='loss'))
+        loss.backward()
+
+    flops = count_flops(forward_backward)
+    model.zero_grad(set_to_none=True)
+    return flops
+
 if __name__ == '__main__':
     sys.exit('flop_counting.py is a module of benchmark_pretrain.py, '
-             'mini_ablation.py and model_timing.py, not a command: run python '
-             'tools/analysis/benchmark_pretrain.py --help or python '
-             'tools/analysis/mini_ablation.py --help')
+             'mini_ablation.py, table7_study.py and model_timing.py, not a '
+             'command: run python tools/analysis/benchmark_pretrain.py '
+             '--help or python tools/analysis/table7_study.py --help')

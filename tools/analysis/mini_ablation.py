@@ -39,22 +39,18 @@ its corpus). Wall times depend on the machine and its load; compare ratios.
 """
 import json
 import os.path as osp
-import statistics
 import time
 
-import numpy as np
-import psutil
 import torch
 from mmengine.config import DictAction
 
-from recall_intervals import video_bootstrap
+from compute_ledger import process_tree_cpu
+from flop_counting import training_batch_flops
+from query_ranks import QueryRankMetric  # noqa: F401 (registers it)
+from recall_intervals import recall, recall_cell, spread
 from smaug.cli.command_help import command_parser
-from smaug.engine.config.config_overrides import load_config
-from flop_counting import count_flops
-from smaug.evaluation.metrics.retrieval_metric import (RetrievalMetric,
-                                                       ground_truth_masks,
-                                                       retrieval_ranks)
-from smaug.registry import METRICS, RUNNERS
+from smaug.config import load_config
+from smaug.registry import RUNNERS
 
 DEFAULT_CONFIGS = ['configs/demo/dense_tiny_synthetic.py',
                    'configs/demo/smaug_tiny_synthetic.py']
@@ -87,61 +83,6 @@ def parse_args():
     return parser.parse_args()
 
 
-@METRICS.register_module()
-class QueryRankMetric(RetrievalMetric):
-    """:class:`RetrievalMetric` that also keeps the rank of each text query
-    (re-ranked text-to-video) and its video, for intervals over queries."""
-
-    def compute_metrics(self, results):
-        """Keep ``t2v`` ranks in :attr:`ranks`, then compute as usual.
-
-        Args:
-            results (list[dict]): The loop's one result.
-        """
-        result = results[0]
-        scores = torch.as_tensor(result['t2v_scores'])
-        gt = ground_truth_masks(result['text_to_video'], scores.shape[1])
-        self.ranks = retrieval_ranks(scores, gt).numpy()
-        self.query_video = np.array(
-            [min(videos) for videos in result['text_to_video']])
-        return super().compute_metrics(results)
-
-
-def cpu_seconds():
-    """CPU time (user + system) of this process and of each live child
-    (dataloader workers), by process id."""
-    seconds = {}
-    process = psutil.Process()
-    for proc in [process, *process.children(recursive=True)]:
-        try:
-            times = proc.cpu_times()
-        except psutil.NoSuchProcess:
-            continue
-        seconds[proc.pid] = times.user + times.system
-    return seconds
-
-
-def step_flops(runner):
-    """FLOPs of one training forward + backward on the first batch.
-
-    Args:
-        runner (Runner): A built runner (its model and train dataloader).
-    """
-    model = runner.model
-    batch = next(iter(runner.train_dataloader))
-    model.train()
-
-    def forward_backward():
-        data = model.data_preprocessor(batch, True)
-        losses = model(**data, mode='loss')
-        loss, _ = model.parse_losses(losses)
-        loss.backward()
-
-    flops = count_flops(forward_backward)
-    model.zero_grad(set_to_none=True)
-    return flops
-
-
 def run(config, epochs, seed, work_dir, cfg_options):
     """Train and test one config.
 
@@ -150,7 +91,7 @@ def run(config, epochs, seed, work_dir, cfg_options):
         epochs (int): Pre-training epochs.
         seed (int): Random seed.
         work_dir (str): The run's folder.
-        cfg_options (dict | None): Config overrides (entries or top-level
+        cfg_options (dict | None): Config overrides (entries or config
             variables such as ``data_root``).
 
     Returns:
@@ -170,60 +111,20 @@ def run(config, epochs, seed, work_dir, cfg_options):
     cfg.param_scheduler[-1]['end'] = epochs
     cfg.test_evaluator = dict(cfg.test_evaluator, type='QueryRankMetric')
     runner = RUNNERS.build(cfg)
-    cpu_before = cpu_seconds()
+    cpu_before = process_tree_cpu()
     start = time.perf_counter()
     runner.train()
     seconds = time.perf_counter() - start
-    cpu = sum(t - cpu_before.get(pid, 0.0)
-              for pid, t in cpu_seconds().items())
-    flops = step_flops(runner)
+    cpu = process_tree_cpu() - cpu_before
+    runner.model.train()
+    flops = training_batch_flops(runner.model,
+                                 next(iter(runner.train_dataloader)))
     metrics = runner.test()
     metric = runner.test_evaluator.metrics[0]
     return dict(seconds=seconds, cpu_seconds=cpu, flops=flops,
                 steps=runner.iter,
                 ranks=metric.ranks.tolist(),
                 query_video=metric.query_video.tolist(), **metrics)
-
-
-def spread(values, digits):
-    """``mean +- SD`` of per-seed values (SD 0 for one seed).
-
-    Args:
-        values (list[float]): Per-seed values.
-        digits (int): Decimals.
-    """
-    sd = statistics.stdev(values) if len(values) > 1 else 0.0
-    return f'{statistics.mean(values):.{digits}f} +- {sd:.{digits}f}'
-
-
-def recall(run_result, k):
-    """R@k of one run, in percent.
-
-    Args:
-        run_result (dict): A result of :func:`run`.
-        k (int): The K of R@K.
-    """
-    return 100 * float(np.mean(np.array(run_result['ranks']) <= k))
-
-
-def recall_cell(runs, weights, k):
-    """``mean +- seed SD [95% interval over test videos]`` of a weighted
-    sum of R@k: one config's mean over seeds, or a difference of two.
-
-    Args:
-        runs (list[dict]): Results of :func:`run`, the seeds of one config
-            (weights 1/S) or of two (+1/S, then -1/S).
-        weights (list[float]): Weight of each run.
-        k (int): The K of R@K.
-    """
-    num_seeds = sum(w > 0 for w in weights)
-    per_seed = [num_seeds * sum(w * recall(r, k) for w, r in
-                                zip(weights[s::num_seeds],
-                                    runs[s::num_seeds]))
-                for s in range(num_seeds)]
-    hits = [np.array(r['ranks']) <= k for r in runs]
-    _, low, high = video_bootstrap(hits, runs[0]['query_video'], weights)
-    return f'{spread(per_seed, 1)} [{low:.1f}, {high:.1f}]'
 
 
 def print_table(results, seeds):
@@ -240,7 +141,8 @@ def print_table(results, seeds):
         for seed, result in zip(seeds, runs):
             print(f'{name:<24}{seed:>5}{result["steps"]:>7}'
                   f'{result["seconds"]:>9.1f}{result["cpu_seconds"]:>9.1f}'
-                  + ''.join(f'{recall(result, k):>7.1f}' for k in TOPK))
+                  + ''.join(f'{recall(result["ranks"], k):>7.1f}'
+                            for k in TOPK))
     base_name, base = next(iter(results.items()))
     print(f'\nover {len(seeds)} seeds, mean +- SD\n{"config":<24}'
           f'{"steps":>6}{"train s":>17}{"time x":>14}{"CPU x":>14}'

@@ -13,6 +13,7 @@ for the difference of two configs' means. Every run is resampled with the
 same videos, so a difference is paired: what both configs find or miss
 alike cancels out.
 """
+import statistics
 import sys
 
 import numpy as np
@@ -60,7 +61,49 @@ def video_bootstrap(hits, query_video, weights, num_resamples=2000, seed=0,
     return float(estimate), float(low), float(high)
 
 
+def spread(values, digits):
+    """``mean +- SD`` of per-seed values (SD 0 for one seed).
+
+    Args:
+        values (list[float]): Per-seed values.
+        digits (int): Decimals.
+    """
+    sd = statistics.stdev(values) if len(values) > 1 else 0.0
+    return f'{statistics.mean(values):.{digits}f} +- {sd:.{digits}f}'
+
+
+def recall(ranks, k):
+    """R@k of one run, in percent.
+
+    Args:
+        ranks (list[int]): The rank of each text query.
+        k (int): The K of R@K.
+    """
+    return 100 * float(np.mean(np.array(ranks) <= k))
+
+
+def recall_cell(runs, weights, k, key='ranks'):
+    """``mean +- seed SD [95% interval over test videos]`` of a weighted
+    sum of R@k: one config's mean over seeds, or a difference of two.
+
+    Args:
+        runs (list[dict]): Test results with the query ranks under ``key``
+            and ``query_video``: the seeds of one config (weights 1/S) or
+            of two (+1/S, then -1/S), in the same seed order.
+        weights (list[float]): Weight of each run.
+        k (int): The K of R@K.
+        key (str): Which ranks. Defaults to ``'ranks'``.
+    """
+    num_seeds = sum(w > 0 for w in weights)
+    per_seed = [num_seeds * sum(w * recall(r[key], k) for w, r in
+                                zip(weights[s::num_seeds],
+                                    runs[s::num_seeds]))
+                for s in range(num_seeds)]
+    hits = [np.array(r[key]) <= k for r in runs]
+    _, low, high = video_bootstrap(hits, runs[0]['query_video'], weights)
+    return f'{spread(per_seed, 1)} [{low:.1f}, {high:.1f}]'
+
 if __name__ == '__main__':
-    sys.exit('recall_intervals.py is a module of mini_ablation.py (the '
-             'intervals of its R@K), not a command: run python '
-             'tools/analysis/mini_ablation.py --help')
+    sys.exit('recall_intervals.py is a module of mini_ablation.py and '
+             'table7_study.py (the intervals of their R@K), not a command: '
+             'run python tools/analysis/table7_study.py --help')

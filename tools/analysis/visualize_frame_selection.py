@@ -3,7 +3,7 @@ selector's score of each for a caption, and the kappa frames it keeps.
 
 The clip is a video file (``--video``, read by the config's test pipeline)
 or item ``--index`` of the config's training set (see
-:mod:`smaug.visualization.figure_cli`); the caption is ``--caption``
+:mod:`smaug.cli.figure_tools`); the caption is ``--caption``
 or the training item's. The model runs in eval mode (no mask, no Gumbel
 noise), so the kept frames are the selector's test-time top-kappa; kappa is
 ``--num-selected``, else the model's ``num_test_selected_frames``, else its
@@ -19,9 +19,9 @@ Example::
 import sys
 
 from smaug.cli.command_help import command_parser
+from smaug.cli.figure_tools import (add_figure_arguments,
+                                    load_figure_inputs, save_png)
 from smaug.visualization import frame_selection, frame_selection_figure
-from smaug.visualization.figure_cli import (add_figure_arguments,
-                                            load_figure_inputs, save_png)
 
 
 def main(argv=None):

@@ -3,7 +3,7 @@ reconstruction, from a pre-training checkpoint.
 
 The clip is a video file (``--video``, read by the config's test pipeline)
 or item ``--index`` of the config's training set (see
-:mod:`smaug.visualization.figure_cli`). The backbone draws a tube mask
+:mod:`smaug.cli.figure_tools`). The backbone draws a tube mask
 at its configured ``mask_ratio`` (change it with ``--cfg-options
 model.backbone.mask_ratio=0.75``); ``--seed`` fixes the mask. The decoder's
 prediction is pasted into the masked patches; with ``norm_pix_loss`` it is
@@ -19,9 +19,9 @@ Example::
 import sys
 
 from smaug.cli.command_help import command_parser
+from smaug.cli.figure_tools import (add_figure_arguments,
+                                    load_figure_inputs, save_png)
 from smaug.visualization import mae_reconstruction, reconstruction_figure
-from smaug.visualization.figure_cli import (add_figure_arguments,
-                                            load_figure_inputs, save_png)
 
 
 def main(argv=None):

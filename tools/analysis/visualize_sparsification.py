@@ -8,8 +8,8 @@ to white) and the kept patches (as in the frame).
 
 The clip is a video file read by the config's test pipeline
 (``--video``, :func:`smaug.apis.read_clip`; a config without datasets is
-read with smaug's standard test transforms at the backbone's ``img_size``:
-K frames from the middles of K equal segments, resized) or, without
+read with a ``VideoTestPipeline`` at the backbone's ``img_size``: K frames
+from the middles of K equal segments, resized) or, without
 ``--video``, a synthetic clip of moving colour blobs. Frames are normalised
 with CLIP's mean and std. The backbone runs in training mode, so tube
 masking applies (set ``--mask-ratio 0`` to see sparsification alone),
@@ -38,14 +38,15 @@ matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-from mmengine.config import Config, DictAction  # noqa: E402
+from mmengine.config import DictAction  # noqa: E402
 
 import smaug.models  # noqa: E402,F401
 from smaug.apis import inference_pipeline_cfg, read_clip  # noqa: E402
 from smaug.apis.video_reading import DEFAULT_NUM_FRAMES  # noqa: E402
-from smaug.engine.checkpoints import load_checkpoint_file  # noqa: E402
+from smaug.checkpoints import load_checkpoint_file  # noqa: E402
 from smaug.cli.command_help import command_parser  # noqa: E402
 from smaug.cli.command_line import add_trust_argument  # noqa: E402
+from smaug.config import load_config  # noqa: E402
 from smaug.models.backbones import load_clip_visual_weights  # noqa: E402
 from smaug.registry import MODELS  # noqa: E402
 
@@ -257,9 +258,7 @@ def main(argv=None):
         int: Exit status 0.
     """
     args = parse_args(argv)
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options)
     backbone_cfg = backbone_config(cfg)
     backbone_cfg.pop('init_cfg', None)
     for key in ('mask_ratio', 'keep_rate'):

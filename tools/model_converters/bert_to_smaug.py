@@ -28,7 +28,8 @@ import sys
 
 import torch
 
-from smaug.cli.command_help import command_parser
+from smaug.checkpoints import use_weights_only_loader
+from smaug.cli import add_trust_argument, command_parser
 from smaug.models.language.bert_weights import (convert_bert_state_dict,
                                                 count_bert_layers,
                                                 load_bert_state_dict,
@@ -47,12 +48,14 @@ def parse_args():
     parser.add_argument(
         '--allow-missing', action='store_true',
         help='write the output even if BERT keys are missing or unexpected')
+    add_trust_argument(parser)
     return parser.parse_args()
 
 
 def main():
     """Read, convert, report and save."""
     args = parse_args()
+    use_weights_only_loader(trust=args.trust_checkpoint)
     state_dict = normalise_bert_keys(load_bert_state_dict(args.src))
     num_layers = count_bert_layers(state_dict)
     if not 1 <= args.num_text_layers < num_layers:

@@ -32,7 +32,8 @@ import sys
 
 import torch
 
-from smaug.cli.command_help import command_parser
+from smaug.checkpoints import use_weights_only_loader
+from smaug.cli import add_trust_argument, command_parser
 from smaug.models.backbones import (SparseMAEViT,
                                     convert_clip_visual_state_dict,
                                     load_clip_visual_weights, read_checkpoint,
@@ -57,6 +58,7 @@ def parse_args(argv=None):
     parser.add_argument(
         '--allow-partial', action='store_true',
         help='write the output even if keys are unknown or missing')
+    add_trust_argument(parser)
     return parser.parse_args(argv)
 
 
@@ -89,6 +91,7 @@ def main(argv=None):
         int: 0 on success (errors exit with a message).
     """
     args = parse_args(argv)
+    use_weights_only_loader(trust=args.trust_checkpoint)
     checkpoint = read_checkpoint(args.src)
     converted, _ = convert_clip_visual_state_dict(
         unwrap_state_dict(checkpoint))

@@ -3,7 +3,3 @@
 _base_ = ['./msrvtt_qa.py']
 
 data_root = 'data/anet'
-
-train_dataloader = dict(dataset=dict(data_root=data_root))
-val_dataloader = dict(dataset=dict(data_root=data_root))
-test_dataloader = dict(dataset=dict(data_root=data_root))

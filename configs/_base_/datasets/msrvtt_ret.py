@@ -1,37 +1,34 @@
 # MSRVTT text-to-video retrieval (paper Sec. 4.1): fine-tune on the 7K
 # training videos (one item per video-caption pair), test on the 1K-A split
 # (JSFusion; one caption per video). Layout and preparation: data/README.md.
+# The other dataset files of the paper's data start from this one.
 #
-# Frames: num_frames for training (as in pre-training), num_test_frames = 12
-# at test (Table 13). mmengine runs this file before a config that inherits
-# it, so such a config that changes a frame count or the frame size also
-# rebuilds the pipeline and passes it on, e.g.
-#   img_size = 288
-#   train_pipeline = pipelines.video_train({{_base_.num_frames}}, img_size)
-#   train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
-# (--cfg-options num_frames=4 needs none of this: smaug's loader sets a
-# variable before the entries using it are computed.)
-# _base_ comes before the import (see smaug/datasets/pipeline_configs.py)
-_base_ = []
-from smaug.datasets import pipeline_configs as pipelines  # noqa: E402
-from smaug.datasets import loader_configs as loaders  # noqa: E402
+# num_frames, num_test_frames, img_size and data_root are config variables:
+# the config loader writes them into every pipeline, dataset and model part
+# that leaves them unset (docs/design.md). A config inheriting this file
+# changes one with one line (img_size = 288), a command with one override
+# (--cfg-options num_frames=4).
+_base_ = ['./paper_loaders.py']
 
-num_frames = 1
-num_test_frames = 12
+num_frames = 1  # training frames per clip, as in pre-training
+num_test_frames = 12  # Table 13
 img_size = 224
 data_root = 'data/msrvtt'
 
-train_pipeline = pipelines.video_train(num_frames, img_size)
-# resized to img_size x img_size, as the paper says (no crop)
-test_pipeline = pipelines.video_test(num_test_frames, img_size)
-
-train_dataloader = loaders.dataloader(
-    dict(type='VideoRetrievalDataset', data_root=data_root,
-         data_prefix=dict(video='videos'),
-         ann_file='annotations/ret_train_7k.json', pipeline=train_pipeline),
-    batch_size=32, shuffle=True)
-val_dataloader = loaders.dataloader(
-    dict(train_dataloader['dataset'], ann_file='annotations/ret_test_1ka.json',
-         pipeline=test_pipeline, test_mode=True),
-    batch_size=16, shuffle=False)
+train_dataloader = dict(
+    batch_size=32,
+    dataset=dict(
+        type='VideoRetrievalDataset',
+        data_prefix=dict(video='videos'),
+        ann_file='annotations/ret_train_7k.json',
+        pipeline=[dict(type='VideoTrainPipeline')]))
+# The training set's dataset on the test split; test frames are resized to
+# img_size x img_size, as the paper says (no crop).
+val_dataloader = dict(
+    batch_size=16,
+    dataset=dict(
+        train_dataloader['dataset'],
+        ann_file='annotations/ret_test_1ka.json',
+        pipeline=[dict(type='VideoTestPipeline')],
+        test_mode=True))
 test_dataloader = val_dataloader

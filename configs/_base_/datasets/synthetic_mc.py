@@ -1,19 +1,13 @@
 # Multiple choice on the synthetic corpus: each held-out clip with its
 # caption among four other clips' captions (test only, as MSRVTT-MC).
-# _base_ comes before the import (see smaug/datasets/pipeline_configs.py)
-_base_ = []
-from smaug.datasets import pipeline_configs as pipelines  # noqa: E402
-from smaug.datasets import loader_configs as loaders  # noqa: E402
+# Loaders and config variables are synthetic_ret.py's.
+_base_ = ['./synthetic_ret.py']
 
-num_test_frames = 8
-img_size = 64
-
-test_pipeline = pipelines.video_test(num_test_frames, img_size, 'synthetic',
-                                     text_keys=('options', ))
-
-val_dataloader = loaders.dataloader(
-    dict(type='VideoMCDataset', data_root='data/synthetic',
-         ann_file='annotations/mc_test.json', pipeline=test_pipeline,
-         test_mode=True),
-    batch_size=8, shuffle=False, style='synthetic')
+train_dataloader = None  # no training set: test only
+val_dataloader = dict(
+    dataset=dict(
+        type='VideoMCDataset',
+        ann_file='annotations/mc_test.json',
+        pipeline=[dict(type='VideoTestPipeline', style='synthetic',
+                       text_keys=('options', ))]))
 test_dataloader = val_dataloader

@@ -1,6 +1,8 @@
 # A tiny SMAUG for CPU runs on the synthetic corpus (configs/demo/, tests):
 # the same components as the ViT-B/16 + BERT-base model, at small widths.
-# 64x64 frames with 8x8 patches (64 patches per frame), 4 frames -> 2 selected.
+# 8x8 patches (64 per frame of the synthetic data's 64x64), 4 frames -> 2
+# selected. The frame size and count are the config's img_size and
+# num_frames (config variables, filled in by the config loader).
 patch_size = 8
 embed_dims = 64
 vocab_file = 'data/synthetic/vocab.txt'
@@ -31,7 +33,6 @@ model = dict(
         type='SparseMAEViT',
         arch=dict(embed_dims=embed_dims, num_layers=4, num_heads=4,
                   feedforward_channels=4 * embed_dims),
-        img_size=64,
         patch_size=patch_size,
         mask_ratio=0.5,
         sparse_layers=(2, 3),
@@ -41,8 +42,7 @@ model = dict(
         embed_dims=embed_dims,
         num_layers=1,
         num_heads=4,
-        feedforward_channels=4 * embed_dims,
-        num_frames=4),
+        feedforward_channels=4 * embed_dims),
     frame_selector=dict(
         type='TextGuidedFrameSelector',
         video_dims=embed_dims,
@@ -72,6 +72,5 @@ model = dict(
         depth=1,
         num_heads=2,
         feedforward_channels=64,
-        img_size=64,
         patch_size=patch_size),
 )

@@ -5,6 +5,9 @@
 # Weights: the OpenAI CLIP ViT-B/16 file (ViT-B-16.pt, or its conversion by
 # tools/model_converters/clip_to_smaug.py) and a Hugging Face BERT folder or
 # hub name; see data/README.md for where they go.
+#
+# The frame size is the config's img_size (a config variable, filled in by
+# the config loader).
 clip_checkpoint = 'data/pretrained/ViT-B-16.pt'
 bert_checkpoint = 'bert-base-uncased'
 
@@ -17,7 +20,6 @@ model = dict(
     backbone=dict(
         type='SparseMAEViT',
         arch='base',
-        img_size=224,
         patch_size=16,
         mask_ratio=0.5,
         sparse_layers=(4, 7, 10),
@@ -47,7 +49,6 @@ model = dict(
         embed_dims=512,
         depth=3,
         num_heads=16,
-        img_size=224,
         patch_size=16),
     # Few GPUs: each process's batch (train_dataloader.total_batch_size, 128
     # as in the paper, over the GPUs) goes through the encoders in this many

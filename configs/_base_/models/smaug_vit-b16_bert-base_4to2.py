@@ -1,5 +1,7 @@
 # SMAUG, multi-frame: 4 frames, a temporal encoder, and the text-guided
-# frame selector keeping 2 of them (paper Table 6, "4->2").
+# frame selector keeping 2 of them (paper Table 6, "4->2"). The temporal
+# encoder's frame count is the config's num_frames (the config variable the
+# data's clips follow too).
 _base_ = ['./smaug_vit-b16_bert-base.py']
 
 model = dict(
@@ -8,8 +10,7 @@ model = dict(
         embed_dims=768,
         num_layers=2,
         num_heads=12,
-        feedforward_channels=3072,
-        num_frames=4),
+        feedforward_channels=3072),
     frame_selector=dict(
         type='TextGuidedFrameSelector',
         video_dims=768,

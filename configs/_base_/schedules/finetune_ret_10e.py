@@ -3,4 +3,3 @@
 _base_ = ['./finetune_ret_5e.py']
 
 max_epochs = 10
-train_cfg = dict(max_epochs=max_epochs)

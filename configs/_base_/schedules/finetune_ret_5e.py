@@ -2,6 +2,8 @@
 # decay 0.02, no warm-up, cosine decay to 1e-6, 5 epochs (MSRVTT; DiDeMo and
 # ActivityNet configs set 10), batch 32 in total (the configs give
 # train_dataloader.total_batch_size). Validation every epoch.
+# The run's length; the config loader writes it into train_cfg (a config
+# variable: --cfg-options max_epochs=N).
 max_epochs = 5
 
 optim_wrapper = dict(
@@ -18,4 +20,4 @@ param_scheduler = [
     dict(type='CosineAnnealingLR', eta_min=1e-6, by_epoch=True, begin=0,
          convert_to_iter_based=True),
 ]
-train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=1)
+train_cfg = dict(by_epoch=True, val_interval=1)

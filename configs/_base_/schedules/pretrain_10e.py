@@ -6,6 +6,9 @@
 # 8), so the learning rate stays the paper's whatever the number of GPUs.
 # The paper's text says the cosine ends at 1e-6 while its Table 12 says 1e-5;
 # the table is followed here.
+
+# The run's length; the config loader writes it into train_cfg (a config
+# variable: --cfg-options max_epochs=N).
 max_epochs = 10
 
 optim_wrapper = dict(
@@ -39,5 +42,5 @@ param_scheduler = [
          convert_to_iter_based=True),
 ]
 
-train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=1)
+train_cfg = dict(by_epoch=True, val_interval=1)
 auto_scale_lr = dict(base_batch_size=128, enable=False)

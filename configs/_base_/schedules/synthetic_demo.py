@@ -1,5 +1,9 @@
 # A short CPU schedule for the tiny models on the synthetic corpus: AdamW,
-# warm-up for 1 epoch, cosine decay; validation at the end.
+# warm-up for 1 epoch, cosine decay; validation at the end (mmengine also
+# validates after the last epoch of a shorter run).
+
+# The run's length; the config loader writes it into train_cfg (a config
+# variable: --cfg-options max_epochs=N).
 max_epochs = 40
 
 optim_wrapper = dict(
@@ -16,4 +20,4 @@ param_scheduler = [
     dict(type='CosineAnnealingLR', eta_min=1e-5, by_epoch=True, begin=1,
          convert_to_iter_based=True),
 ]
-train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=max_epochs)
+train_cfg = dict(by_epoch=True, val_interval=40)

@@ -8,17 +8,10 @@
 #   tools/dist_test.sh configs/ablations/table10_resolution/smaug_5m_ret_msrvtt_288px.py \
 #       work_dirs/smaug_5m_ret_msrvtt_288px/best_retrieval_mean_recall.pth 4
 _base_ = ['../../smaug_ret_msrvtt.py']
-from smaug.datasets import pipeline_configs as pipelines  # noqa: E402
 
+# Every pipeline's frames and the ViT's (the config variable img_size).
 img_size = 288
 load_from = 'work_dirs/smaug_pretrain_5m/best_retrieval_mean_recall.pth'
-
-model = dict(backbone=dict(img_size=img_size))
-train_pipeline = pipelines.video_train({{_base_.num_frames}}, img_size)
-test_pipeline = pipelines.video_test({{_base_.num_test_frames}}, img_size)
-train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
-val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
-test_dataloader = val_dataloader
 
 paper_reference = dict(
     table='Table 10',

@@ -2,15 +2,8 @@
 # patches): smaug_5m_ret_msrvtt_288px.py at this frame size.
 #   tools/dist_train.sh configs/ablations/table10_resolution/smaug_5m_ret_msrvtt_336px.py 4
 _base_ = ['./smaug_5m_ret_msrvtt_288px.py']
-from smaug.datasets import pipeline_configs as pipelines  # noqa: E402
 
 img_size = 336
-model = dict(backbone=dict(img_size=img_size))
-train_pipeline = pipelines.video_train({{_base_.num_frames}}, img_size)
-test_pipeline = pipelines.video_test({{_base_.num_test_frames}}, img_size)
-train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
-val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
-test_dataloader = val_dataloader
 
 paper_reference = dict(
     row='336x336 frames, 5M corpus, 1 frame',

@@ -1,19 +1,9 @@
 # Paper Table 6: select 4 of 8 frames (5M corpus); also Table 9's 5M
 # 4-frame row (the same numbers).
 _base_ = ['../../smaug_pretrain_5m_4frame.py']
-from smaug.datasets import pipeline_configs as pipelines  # noqa: E402
-from smaug.datasets.corpus_configs import pretrain_corpus  # noqa: E402
 
 num_frames = 8
-video_train_pipeline = pipelines.video_train(num_frames,
-                                             {{_base_.img_size}})
-train_dataloader = dict(
-    dataset=dict(datasets=[
-        pretrain_corpus('webvid', 'video', video_train_pipeline,
-                        {{_base_.media_format}}), {{_base_.cc3m_train}}
-    ]))
-model = dict(temporal_encoder=dict(num_frames=num_frames),
-             num_selected_frames=4)
+model = dict(num_selected_frames=4)
 
 # The paper's row for this pre-training (measured after fine-tuning on
 # MSRVTT with configs/smaug_ret_msrvtt.py) and its evaluation protocol; a
@@ -29,8 +19,5 @@ paper_reference = dict(
         'retrieval/t2v/R@10': 79.5},
     same_run_rows=[
         dict(table='Table 9',
-             row='SMAUG, 5M corpus, 4 of 8 frames, after MSRVTT fine-tuning',
-             metrics={
-                 'retrieval/t2v/R@1': 42.8,
-                 'retrieval/t2v/R@5': 69.2,
-                 'retrieval/t2v/R@10': 79.5})])
+             row='SMAUG, 5M corpus, 4 of 8 frames, after MSRVTT fine-tuning')
+    ])

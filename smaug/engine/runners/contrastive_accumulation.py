@@ -8,7 +8,7 @@ the loss is a different (easier) one. ``SMAUGPretrain(micro_batches=N)``
 is the exact path: the whole batch's VTC, VTM, MLM and MVM, with one
 micro-batch's activation memory.
 """
-from ..config.config_validation import ConfigError
+from smaug.config import ConfigError
 
 
 def check_contrastive_accumulation(cfg):

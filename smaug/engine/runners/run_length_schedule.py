@@ -17,7 +17,7 @@ import logging
 
 from mmengine.logging import print_log
 
-from ..config.config_validation import ConfigError
+from smaug.config import ConfigError
 
 
 def run_length(train_cfg):

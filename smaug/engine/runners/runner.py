@@ -15,7 +15,7 @@ late or not at all:
 
 - the config is checked before anything is built (unknown types,
   arguments and misspelt top-level keys, named by their place:
-  :mod:`smaug.engine.config.config_validation`); mmengine's gradient
+  :mod:`smaug.config.config_validation`); mmengine's gradient
   accumulation of a contrastive model is refused for the exact one
   (:mod:`smaug.engine.runners.contrastive_accumulation`);
 - a work_dir that cannot be written stops the run at start-up, not at the
@@ -39,7 +39,7 @@ late or not at all:
 
 Every checkpoint it loads (``load_from``, ``resume`` and the components'
 ``init_cfg=dict(type='Pretrained')``) is read weights-only
-(:mod:`smaug.engine.checkpoints.checkpoint_loading`), unless the config sets
+(:mod:`smaug.checkpoints.checkpoint_loading`), unless the config sets
 ``trust_checkpoint=True`` (``--trust-checkpoint`` of the tools).
 """
 import datetime
@@ -56,13 +56,11 @@ from mmengine.runner import Runner
 from mmengine.runner.checkpoint import find_latest_checkpoint
 from torch.nn.parallel import DistributedDataParallel
 
+from smaug.checkpoints import (compare_state_dicts, format_report,
+                               load_checkpoint_file, revise_state_dict,
+                               use_weights_only_loader)
+from smaug.config import check_config
 from smaug.registry import MODEL_WRAPPERS, RUNNERS
-from ..checkpoints.checkpoint_compatibility import (compare_state_dicts,
-                                                    format_report,
-                                                    revise_state_dict)
-from ..checkpoints.checkpoint_loading import (load_checkpoint_file,
-                                              use_weights_only_loader)
-from ..config.config_validation import check_config
 from .contrastive_accumulation import check_contrastive_accumulation
 from ..hooks.preemption_hook import PreemptionHook
 from ..hooks.rank_watchdog_hook import RankWatchdogHook

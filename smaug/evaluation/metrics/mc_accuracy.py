@@ -5,14 +5,12 @@ from .sample_accuracy import SampleAccuracy
 
 @METRICS.register_module()
 class MCAccuracy(SampleAccuracy):
-    """Percentage of clips whose chosen option is the right one.
-
-    The data samples need ``pred_index`` (from ``SMAUGMultipleChoice``'s
-    predict mode) and ``answer_index`` (``VideoMCDataset``).
+    """Percentage of clips whose ``pred_index`` (``SMAUGMultipleChoice``)
+    is their ``answer_index`` (``VideoMCDataset``).
 
     Args:
-        collect_device (str): ``'cpu'`` or ``'gpu'``, for gathering.
-        prefix (str, optional): Metric name prefix. Defaults to ``'mc'``.
+        collect_device (str): ``'cpu'`` or ``'gpu'``.
+        prefix (str, optional): Defaults to ``'mc'``.
     """
     default_prefix = 'mc'
     pred_key = 'pred_index'

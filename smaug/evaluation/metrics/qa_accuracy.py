@@ -8,19 +8,14 @@ from .sample_accuracy import SampleAccuracy
 
 @METRICS.register_module()
 class QAAccuracy(SampleAccuracy):
-    """Percentage of questions whose predicted answer equals the ground truth.
-
-    Both strings go through the same cleaning before an exact comparison:
-    :func:`~smaug.datasets.transforms.text_cleaning.clean_text` (lower case,
-    punctuation dropped, spaces collapsed), the cleaning of the questions.
-    The data samples need ``pred_answer`` (from ``SMAUGQA``'s predict mode)
-    and ``answer``.
+    """Percentage of questions whose ``pred_answer`` (``SMAUGQA``) equals
+    the ``answer``, both cleaned as the questions are (lower case, no
+    punctuation, single spaces).
 
     Args:
-        clean (bool): Clean both answers before comparing; False compares
-            them verbatim. Defaults to True.
-        collect_device (str): ``'cpu'`` or ``'gpu'``, for gathering.
-        prefix (str, optional): Metric name prefix. Defaults to ``'qa'``.
+        clean (bool): Clean both before comparing. Defaults to True.
+        collect_device (str): ``'cpu'`` or ``'gpu'``.
+        prefix (str, optional): Defaults to ``'qa'``.
     """
     default_prefix = 'qa'
     pred_key = 'pred_answer'

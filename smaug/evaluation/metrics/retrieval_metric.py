@@ -1,12 +1,8 @@
 """Text-video retrieval metric: R@K, their mean, median and mean rank.
 
-The rank of a query is the 1-based position of its best-placed ground truth
-in the gallery sorted by score, so a video with several captions (or a
-caption that describes several videos) is found as soon as any of its
-ground truths is. Ties are resolved pessimistically: a gallery item that is
-not a ground truth and scores exactly as high as the best ground truth is
-counted as ranked above it (a constant score matrix gives every query the
-worst rank, not the best). Ties among ground truths themselves cost nothing.
+A query's rank is that of its best-placed ground truth. Ties are
+pessimistic: a wrong item scoring as high as the best ground truth ranks
+above it (a constant score matrix gives every query the worst rank).
 """
 import logging
 from typing import Dict, List, Optional, Sequence
@@ -26,18 +22,9 @@ RANKINGS = (('t2v', 't2v_scores'), ('v2t', 'v2t_scores'),
 
 def retrieval_ranks(scores: torch.Tensor,
                     gt_mask: torch.Tensor) -> torch.Tensor:
-    """1-based rank of each query's best ground truth, ties pessimistic.
-
-    rank = 1 + number of non-ground-truth gallery items whose score is at
-    least the best ground truth's score.
-
-    Args:
-        scores (torch.Tensor): (Q, G) scores, higher is better. NaN refused.
-        gt_mask (torch.Tensor): (Q, G) bool, True where the gallery item is a
-            correct answer to the query. Every row needs at least one True.
-
-    Returns:
-        torch.Tensor: (Q,) long ranks in 1..G.
+    """(Q,) ranks in 1..G: 1 + the wrong items scoring at least the best
+    ground truth, for (Q, G) ``scores`` (no NaN) and bool ``gt_mask`` (a True
+    in every row).
     """
     if scores.shape != gt_mask.shape or scores.dim() != 2:
         raise ValueError('retrieval_ranks: scores and gt_mask must be two '
@@ -58,16 +45,8 @@ def retrieval_ranks(scores: torch.Tensor,
 
 def rank_summary(ranks: torch.Tensor,
                  topk: Sequence[int] = (1, 5, 10)) -> Dict[str, float]:
-    """Recall at each K (percent), their mean, median rank and mean rank.
-
-    Args:
-        ranks (torch.Tensor): (Q,) 1-based ranks.
-        topk (Sequence[int]): The K of the R@K. Defaults to (1, 5, 10).
-
-    Returns:
-        dict[str, float]: ``R@K`` for each K, ``R_mean``, ``MdR`` (the plain
-        median, the mean of the two middle ranks for an even count) and
-        ``MnR``.
+    """``R@K`` (percent) for each K in ``topk``, ``R_mean``, ``MdR`` (plain
+    median) and ``MnR`` of (Q,) 1-based ``ranks``.
     """
     ranks = ranks.double().cpu()
     summary = {f'R@{k}': 100.0 * (ranks <= k).double().mean().item()
@@ -80,16 +59,8 @@ def rank_summary(ranks: torch.Tensor,
 
 def ground_truth_masks(text_to_video: Sequence[Sequence[int]],
                        num_videos: int) -> torch.Tensor:
-    """The (texts, videos) bool matrix of correct pairs.
-
-    Args:
-        text_to_video (Sequence[Sequence[int]]): For each text, the indices
-            of the videos it describes.
-        num_videos (int): Size of the video gallery.
-
-    Returns:
-        torch.Tensor: (len(text_to_video), num_videos) bool; its transpose
-        is the video-to-text ground truth.
+    """(texts, videos) bool matrix of correct pairs from each text's video
+    indices; its transpose is the video-to-text ground truth.
     """
     mask = torch.zeros(len(text_to_video), num_videos, dtype=torch.bool)
     for text, videos in enumerate(text_to_video):
@@ -104,33 +75,19 @@ def ground_truth_masks(text_to_video: Sequence[Sequence[int]],
 
 @METRICS.register_module()
 class RetrievalMetric(BaseMetric):
-    """Recall at K, mean recall, median and mean rank of both directions.
+    """R@K, their mean, MdR and MnR of both directions.
 
-    Fed by :class:`smaug.engine.RetrievalValLoop` / ``RetrievalTestLoop``:
-    those loops gather the features of every rank themselves, so the
-    process-0 metric receives the whole gallery's score matrices as one
-    result (``evaluator.process(data_samples=[result])``, called on process 0
-    only) and the other processes receive nothing. Hence :meth:`evaluate`
-    does not collect results across processes; it computes on process 0 and
-    broadcasts the numbers.
-
-    A result is a dict with ``text_to_video`` (for each text, the indices of
-    its videos) and any of the (texts, videos) matrices ``t2v_scores``,
-    ``t2v_vtc_scores`` and (videos, texts) matrices ``v2t_scores``,
-    ``v2t_vtc_scores``. For each matrix present the metric reports
-    ``{name}/R@K`` for K in ``topk``, ``{name}/R_mean``, ``{name}/MdR`` and
-    ``{name}/MnR`` (name: ``t2v``, ``v2t``, ``t2v_vtc``, ``v2t_vtc``), plus
-    ``mean_recall``: the mean R@K of ``t2v`` and ``v2t`` together, for
-    best-checkpoint selection (``save_best='retrieval/mean_recall',
-    rule='greater'``: mmengine cannot infer the rule for this key). The ranks
-    follow :func:`retrieval_ranks` (pessimistic ties).
+    The retrieval loops gather the whole gallery themselves and hand process
+    0 one result (``text_to_video`` and any of ``t2v_scores``,
+    ``t2v_vtc_scores``, ``v2t_scores``, ``v2t_vtc_scores``); the metric
+    computes there and broadcasts. Per matrix it reports ``{name}/R@K``,
+    ``R_mean``, ``MdR``, ``MnR``, plus ``mean_recall`` (mean R@K of t2v and
+    v2t; use ``save_best='retrieval/mean_recall', rule='greater'``).
 
     Args:
-        topk (Sequence[int]): The K of the R@K. Defaults to (1, 5, 10).
-        prefix (str, optional): Prefix of the metric names. Defaults to
-            ``'retrieval'``.
-        collect_device (str): Unused by this metric (no collection); kept for
-            the :class:`BaseMetric` interface. Defaults to 'cpu'.
+        topk (Sequence[int]): Defaults to (1, 5, 10).
+        prefix (str, optional): Defaults to ``'retrieval'``.
+        collect_device (str): Unused (no collection). Defaults to 'cpu'.
     """
     default_prefix = 'retrieval'
 
@@ -145,13 +102,7 @@ class RetrievalMetric(BaseMetric):
         self.topk = tuple(int(k) for k in topk)
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
-        """Keep the loop's score matrices and ground truth.
-
-        Args:
-            data_batch: Unused.
-            data_samples (Sequence[dict]): Dicts as described in the class
-                docstring.
-        """
+        """Keep the loop's one result (score matrices and ground truth)."""
         for result in data_samples:
             names = [key for _, key in RANKINGS if key in result]
             if 'text_to_video' not in result or not names:
@@ -163,14 +114,7 @@ class RetrievalMetric(BaseMetric):
             self.results.append(result)
 
     def evaluate(self, size: int) -> dict:
-        """Compute on process 0 without collecting, broadcast the metrics.
-
-        Args:
-            size (int): Unused (the loop already removed sampler padding).
-
-        Returns:
-            dict: The metrics, identical on every process.
-        """
+        """The metrics computed on process 0 and broadcast; ``size`` unused."""
         metrics = [None]
         if is_main_process():
             metrics = [self.compute_metrics(self.results)]
@@ -182,14 +126,7 @@ class RetrievalMetric(BaseMetric):
         return metrics[0]
 
     def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
-        """Rank every query of every score matrix and summarise.
-
-        Args:
-            results (list[dict]): Exactly one result (one gallery).
-
-        Returns:
-            dict[str, float]: The metrics named in the class docstring.
-        """
+        """The metrics of the one result in ``results``."""
         if len(results) != 1:
             raise ValueError(
                 'RetrievalMetric: expected the score matrices of one gallery '
@@ -226,14 +163,7 @@ class RetrievalMetric(BaseMetric):
 
 
 def format_table(table: Dict[str, Dict[str, float]]) -> str:
-    """A plain-text table with one row per ranking.
-
-    Args:
-        table (dict[str, dict[str, float]]): Row name -> column -> value.
-
-    Returns:
-        str: Aligned columns, two decimals.
-    """
+    """Aligned plain-text table, two decimals: row name -> column -> value."""
     columns = list(next(iter(table.values())))
     rows = [['', *columns]]
     rows += [[name, *(f'{row[c]:.2f}' for c in columns)]

@@ -6,35 +6,20 @@ from mmengine.evaluator import BaseMetric
 
 
 class SampleAccuracy(BaseMetric):
-    """Percentage of data samples whose prediction is right.
-
-    A subclass names the prediction and ground-truth keys of a data sample
-    (:attr:`pred_key`, :attr:`truth_key`), where they come from
-    (:attr:`sources`, for the error of a sample that lacks one) and how the
-    two compare (:meth:`is_right`). In distributed testing mmengine's
-    BaseMetric gathers the per-sample results and drops the sampler's
-    padding.
+    """Percentage of data samples whose prediction is right. Subclasses name
+    :attr:`pred_key`, :attr:`truth_key`, their :attr:`sources` (for the
+    error of a sample lacking one) and :meth:`is_right`.
     """
     pred_key: str
     truth_key: str
     sources: str
 
     def is_right(self, prediction, truth) -> bool:
-        """Whether a prediction equals its ground truth.
-
-        Args:
-            prediction: The sample's :attr:`pred_key` value.
-            truth: Its :attr:`truth_key` value.
-        """
+        """Whether ``prediction`` equals ``truth``."""
         raise NotImplementedError
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
-        """Record whether each prediction is right.
-
-        Args:
-            data_batch: Unused.
-            data_samples (Sequence[dict]): The model's outputs as dicts.
-        """
+        """Record whether each sample's prediction is right."""
         for sample in data_samples:
             missing = [key for key in (self.pred_key, self.truth_key)
                        if key not in sample]
@@ -46,9 +31,5 @@ class SampleAccuracy(BaseMetric):
                 self.is_right(sample[self.pred_key], sample[self.truth_key]))
 
     def compute_metrics(self, results: List[bool]) -> Dict[str, float]:
-        """Accuracy in percent over all samples.
-
-        Args:
-            results (list[bool]): One entry per sample.
-        """
+        """Accuracy in percent over the recorded samples."""
         return dict(accuracy=100.0 * sum(results) / len(results))

@@ -1,44 +1,34 @@
 """SMAUGBase: the encoders and fusion every SMAUG algorithm shares."""
+import zlib
+
+import torch
 from mmengine.model import BaseModel
 
 from smaug.registry import MODELS
 
 
 class SMAUGBase(BaseModel):
-    """SMAUG's visual and text encoders, frame selection and fusion (paper
-    Fig. 2), on which the task models put their heads.
+    """SMAUG's encoders, frame selection and fusion (paper Fig. 2), on
+    which the task models put their heads.
 
-    A clip goes through the visual encoder Q_v and the temporal encoder Q_t
-    (:meth:`encode_video`); for each (clip, text) pair the text-guided frame
-    selector S keeps the kappa frames that fit the text's [CLS]
-    (:meth:`select_frames`) and the multimodal encoder Q_m cross-attends
-    from the text to their tokens (:meth:`fuse`). Pre-training, retrieval
-    and multiple choice (:class:`SMAUGPretrain` and its subclasses) and
-    question answering (:class:`SMAUGQA`) add their heads and losses.
-
-    Every part is built from its config through the MODELS registry, in
-    this order: Q_v, Q_l, Q_m, the task heads (in the order given), Q_t, S.
-    The order fixes which random numbers initialise which part; it is the
-    one SMAUGPretrain has always had, so a seed gives the same initial
-    weights as before this base existed. Parameter names (and so
-    checkpoint keys) are the attribute names below and the heads' names.
+    Parts are built through the MODELS registry, each from a random stream
+    of its own (one draw of the global RNG and the part's name), and
+    registered as Q_v, Q_l, Q_m, Q_t, the task heads, S (the order in which
+    ``init_weights`` draws): variants that drop parts (a dense baseline has
+    no S and no MVM decoder) start, for a seed, with the same weights in
+    every part they share. Parameter names (checkpoint keys) are the
+    attribute names.
 
     Args:
         backbone (dict): Visual encoder Q_v (``SparseMAEViT``).
         text_encoder (dict): Text encoder Q_l (``BertTextEncoder``).
         multimodal_encoder (dict): Q_m (``BertMultimodalEncoder``).
-        task_heads (dict): Attribute name -> config of each task head; a
-            None config leaves the attribute None (a head switched off).
-        temporal_encoder (dict, optional): Q_t (``TemporalEncoder``); None
-            for single-frame models.
-        frame_selector (dict, optional): S (``TextGuidedFrameSelector``);
-            None keeps every frame.
-        num_selected_frames (int, optional): kappa in training; None keeps
-            every frame.
-        num_test_selected_frames (int, optional): kappa at test; None keeps
-            every frame.
-        data_preprocessor (dict): ``VideoTextDataPreprocessor``, the owner
-            of the tokenizer.
+        task_heads (dict): Attribute name -> config; None leaves it None.
+        temporal_encoder (dict, optional): Q_t; None for one frame.
+        frame_selector (dict, optional): S; None keeps every frame.
+        num_selected_frames (int, optional): kappa in training.
+        num_test_selected_frames (int, optional): kappa at test.
+        data_preprocessor (dict): ``VideoTextDataPreprocessor``.
         init_cfg (dict, optional): Initialisation of the whole model.
     """
 
@@ -55,38 +45,38 @@ class SMAUGBase(BaseModel):
                  init_cfg=None):
         super().__init__(data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
-        self.backbone = MODELS.build(backbone)
-        self.text_encoder = MODELS.build(text_encoder)
-        self.multimodal_encoder = MODELS.build(multimodal_encoder)
-        for name, cfg in task_heads.items():
-            setattr(self, name, MODELS.build(cfg) if cfg else None)
-        self.temporal_encoder = (MODELS.build(temporal_encoder)
-                                 if temporal_encoder else None)
-        self.frame_selector = (MODELS.build(frame_selector)
-                               if frame_selector else None)
+        # one draw of the global CPU RNG, also under torch.device('meta')
+        self._stream_seed = int(torch.randint(2**31, (), device='cpu'))
+        parts = dict(backbone=backbone, text_encoder=text_encoder,
+                     multimodal_encoder=multimodal_encoder,
+                     temporal_encoder=temporal_encoder, **task_heads,
+                     frame_selector=frame_selector)
+        for name, cfg in parts.items():
+            setattr(self, name, self._build_part(name, cfg))
         self.num_selected_frames = num_selected_frames
         self.num_test_selected_frames = num_test_selected_frames
 
+    def _build_part(self, name, cfg):
+        """Build one part (None for a part switched off) from its own
+        random stream, leaving the global RNG as it was."""
+        if not cfg:
+            return None
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(self._stream_seed + zlib.crc32(name.encode()))
+            return MODELS.build(cfg)
+
     @property
     def may_leave_parameters_unused(self):
-        """Whether a training step can leave parameters without gradient:
-        a one-frame clip (an image) passes the temporal encoder and the frame
-        selector by. DDP must then look for unused parameters every step,
-        which :class:`~smaug.engine.SMAUGRunner` sets from this property;
-        steps that skip them then leave their gradients None, as without
-        DDP (a zero loss term would let AdamW move them instead)."""
+        """Whether a step can leave parameters without gradient (an image
+        skips Q_t and S); :class:`~smaug.engine.SMAUGRunner` then has DDP look
+        for unused parameters.
+        """
         return (self.temporal_encoder is not None
                 or self.frame_selector is not None)
 
     def encode_video(self, frames):
-        """Visual encoder then temporal encoder.
-
-        Args:
-            frames (Tensor): (B, K, 3, H, W) normalised frames.
-
-        Returns:
-            tuple[SparseViTOutput, Tensor]: the backbone's output and the
-            temporally encoded tokens (B, K, 1 + T, C).
+        """Q_v then Q_t: (B, K, 3, H, W) frames -> the backbone's
+        ``SparseViTOutput`` and tokens (B, K, 1 + T, C).
         """
         visual = self.backbone(frames)
         tokens = visual.tokens
@@ -95,14 +85,8 @@ class SMAUGBase(BaseModel):
         return visual, tokens
 
     def select_frames(self, video_tokens, text_cls):
-        """Keep the frames the selector ranks best for each text.
-
-        Args:
-            video_tokens (Tensor): (n, K, 1 + T, C), one clip per pair.
-            text_cls (Tensor): (n, D) the paired texts' [CLS].
-
-        Returns:
-            Tensor: (n, kappa, 1 + T, C).
+        """The kappa frames S ranks best for each text: tokens
+        (n, K, 1 + T, C) and text [CLS] (n, D) -> (n, kappa, 1 + T, C).
         """
         kappa = (self.num_selected_frames
                  if self.training else self.num_test_selected_frames)
@@ -114,15 +98,15 @@ class SMAUGBase(BaseModel):
         return self.frame_selector.select(video_tokens, scores, kappa)
 
     def fuse(self, video_tokens, text_hidden, text_mask):
-        """Multimodal encoder over each (clip, text) pair.
+        """Q_m over each (clip, text) pair, after frame selection.
 
         Args:
             video_tokens (Tensor): (n, K, 1 + T, C).
-            text_hidden (Tensor): (n, P, D) text encoder output.
-            text_mask (Tensor): (n, P) attention mask of the texts.
+            text_hidden (Tensor): (n, P, D) text encoder states.
+            text_mask (Tensor): (n, P).
 
         Returns:
-            Tensor: (n, P, D) fused states; [CLS] first.
+            Tensor: (n, P, D) fused states, [CLS] first.
         """
         selected = self.select_frames(video_tokens, text_hidden[:, 0])
         return self.multimodal_encoder(text_hidden, text_mask,

@@ -5,30 +5,23 @@ from .smaug_retrieval import SMAUGRetrieval
 
 @MODELS.register_module()
 class SMAUGMultipleChoice(SMAUGRetrieval):
-    """Pick, for each clip, the candidate caption with the highest VTM score
-    (paper Sec. 4.1, MSRVTT-MC; ClipBERT's and Singularity's protocol).
+    """MSRVTT multiple choice: for each clip, the option caption with the
+    highest VTM score (paper Sec. 4.1; ClipBERT's and Singularity's protocol).
 
-    This is the retrieval model (same parameters, so a retrieval or
-    pre-training checkpoint loads with ``load_from``) with a ``predict``
-    mode for multiple choice: every (clip, option) pair goes through
-    :meth:`score_pairs`, with text-guided frame selection per pair, all
-    options of a batch in one pass. A subclass rather than a mode of
-    SMAUGRetrieval, because that model's ``predict`` already has a meaning
-    (the clips' VTC embeddings) and MC needs its own data samples
-    (``options``) and outputs. There is no MC training set
-    (MSRVTT-MC is test-only); ``mode='loss'`` is retrieval fine-tuning.
+    The retrieval model with a ``predict`` for multiple choice (a retrieval or
+    pre-training checkpoint loads with ``load_from``); ``mode='loss'`` is
+    retrieval fine-tuning.
     """
 
     def forward(self, inputs, data_samples=None, text=None, mode='loss'):
-        """mmengine's entry point.
+        """mmengine's entry point: ``'predict'`` scores ``options``
+        (:meth:`predict`); other modes are :class:`SMAUGRetrieval`'s.
 
         Args:
             inputs (Tensor): (B, K, 3, H, W) normalised frames.
-            data_samples (list[DataSample]): With ``options`` for
-                ``mode='predict'``.
-            text (dict, optional): Tokenised captions for ``mode='loss'``.
-            mode (str): ``'predict'`` answers the questions; ``'loss'`` as
-                in :class:`SMAUGRetrieval`.
+            data_samples (list[DataSample]): ``options`` for ``'predict'``.
+            text (dict, optional): Tokenised captions for ``'loss'``.
+            mode (str): ``'predict'`` or ``'loss'``.
         """
         if mode == 'predict':
             return self.predict(inputs, data_samples)
@@ -39,12 +32,11 @@ class SMAUGMultipleChoice(SMAUGRetrieval):
 
         Args:
             frames (Tensor): (B, K, 3, H, W) normalised frames.
-            data_samples (list[DataSample]): ``options`` (list[str], the
-                same count for every clip).
+            data_samples (list[DataSample]): ``options``, as many per clip.
 
         Returns:
-            list[DataSample]: The samples with ``option_scores`` (a tensor
-            of one VTM score per option) and ``pred_index`` (int).
+            list[DataSample]: With ``option_scores`` (a VTM score per option)
+            and ``pred_index``.
         """
         if not data_samples or any('options' not in s for s in data_samples):
             raise KeyError(

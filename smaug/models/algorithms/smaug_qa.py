@@ -13,22 +13,9 @@ QA_WEIGHT_SOURCES = (('multimodal_encoder.', 'answer_decoder.'),
 
 
 def pretrain_to_qa_state_dict(state_dict, prefix=''):
-    """Add the answer decoder's and answer head's weights to the state dict
-    of a SMAUG pre-training (or retrieval) checkpoint.
-
-    ``{prefix}multimodal_encoder.*`` is copied to ``{prefix}answer_decoder.*``
-    (Q_m's layers, cross-attention included, initialise the decoder, as in
-    ALBEF and Singularity) and ``{prefix}mlm_head.*`` to
-    ``{prefix}answer_head.*`` (the LM head starts as the MLM head). The
-    original entries stay, so the encoders load as usual. A state dict that
-    already has answer decoder weights (a QA checkpoint) is returned as it is.
-
-    Args:
-        state_dict (dict): key -> tensor.
-        prefix (str): Prefix of the model's keys in ``state_dict``.
-
-    Returns:
-        dict: A new dict with the copies added.
+    """A new state dict with copies of ``{prefix}multimodal_encoder.*`` as
+    ``answer_decoder.*`` and ``mlm_head.*`` as ``answer_head.*`` (unchanged
+    when it has answer decoder weights already).
     """
     mapped = dict(state_dict)
     if any(key.startswith(prefix + 'answer_decoder.') for key in state_dict):
@@ -45,57 +32,23 @@ class SMAUGQA(SMAUGBase):
     """Open-ended video QA: SMAUG's encoders and an answer decoder (paper
     Sec. 4.1, "an extra decoder is added after the multi-modal encoder").
 
-    The question is the text input of Q_l; the frame selector keeps the
-    frames that fit the question's [CLS], and Q_m fuses the question with
-    them (:class:`~smaug.models.algorithms.SMAUGBase`'s ``encode_video``
-    and ``fuse``). The answer decoder
-    (:class:`~smaug.models.heads.BertAnswerDecoder`) reads the answer with
-    causal self-attention and cross-attention to Q_m's output; an LM head
-    of BERT's MLM-head shape predicts the next token. Answers are tokenised
-    as ``[CLS] answer [SEP]``: [CLS] is the start token and [SEP] the end
-    token, which is predicted too.
-
-    - Training: teacher forcing, cross-entropy of every answer token.
-    - Test: the answers of the dataset's answer list are ranked, all at once
-      for a batch: the ``num_candidates`` answers whose first token is most
-      likely after [CLS], then, among those, the highest log-likelihood of
-      the whole answer ([SEP] included). The prediction is that answer
-      (``pred_answer`` of the returned data samples).
-
-    Parameter names of the shared parts are SMAUGPretrain's (both are
-    SMAUGBase); there are no VTC, VTM, MLM or MVM heads. The data
-    preprocessor tokenises the batch's questions and answers; the answer
-    list is tokenised by it too, once per list. A pre-training or
-    retrieval checkpoint loads with ``load_from``: a load-state-dict hook
-    copies Q_m's layers into the answer decoder and the MLM head into the
-    answer head (:func:`pretrain_to_qa_state_dict`), keeping only weights
-    whose shapes fit (Q_m's cross-attention keys are visual-width; where
-    that differs from the text width they stay freshly initialised).
-
-    The word embeddings of the answer tokens are Q_l's (one vocabulary), and
-    the LM head's decoder weight is tied to them by default, as BERT's.
-
-    Tube masking is a backbone setting: the QA configs turn it off
-    (``mask_ratio=0``), as for retrieval, unless an experiment asks for it.
-
-    The answer list is given by the ``AnswerListHook`` (the evaluated
-    dataset's ``metainfo['answer_list']``), by ``answer_list`` or by
+    Training is teacher-forced cross-entropy of ``[CLS] answer [SEP]``; at
+    test the answer list is ranked (:meth:`rank_answers`). A pre-training or
+    retrieval checkpoint loads with ``load_from``: Q_m initialises the
+    answer decoder and the MLM head the answer head
+    (:func:`pretrain_to_qa_state_dict`, the weights whose shapes fit). The
+    answer list comes from ``AnswerListHook``, ``answer_list`` or
     :meth:`set_answer_list`.
 
     Args:
         answer_decoder (dict): ``BertAnswerDecoder``.
         answer_head (dict): LM head over the vocabulary (``BertMLMHead``).
         num_candidates (int): Answers kept by first-token likelihood before
-            the full-likelihood ranking (capped at the answer list's size).
-            Defaults to 128.
+            the full-likelihood ranking. Defaults to 128.
         answer_list (list[str], optional): Candidate answers for testing.
         tie_answer_weights (bool): Tie the answer head's decoder weight to
             Q_l's word embeddings. Defaults to True.
-        **kwargs: The shared parts and settings of :class:`SMAUGBase`
-            (``backbone``, ``text_encoder``, ``multimodal_encoder``,
-            ``temporal_encoder``, ``frame_selector``,
-            ``num_selected_frames``, ``num_test_selected_frames``,
-            ``data_preprocessor``, ``init_cfg``).
+        **kwargs: See :class:`SMAUGBase`.
     """
 
     def __init__(self,
@@ -124,12 +77,10 @@ class SMAUGQA(SMAUGBase):
             self.set_answer_list(answer_list)
         self.register_load_state_dict_pre_hook(type(self)._map_pretrain_keys)
 
-    # ------------------------------------------------------------------
-    # Weights
-    # ------------------------------------------------------------------
     def _map_pretrain_keys(self, state_dict, prefix, *args):
         """Load-state-dict pre-hook: fill the answer decoder and head from a
-        pre-training checkpoint's Q_m and MLM head (in place)."""
+        pre-training checkpoint's Q_m and MLM head (in place).
+        """
         new = {
             key: value
             for key, value in pretrain_to_qa_state_dict(state_dict,
@@ -156,15 +107,8 @@ class SMAUGQA(SMAUGBase):
             f'parameter or another shape): {unfit}', logger='current',
             level=logging.WARNING if unfit else logging.INFO)
 
-    # ------------------------------------------------------------------
-    # Answer list
-    # ------------------------------------------------------------------
     def set_answer_list(self, answers):
-        """Set the candidate answers ranked at test.
-
-        Args:
-            answers (list[str]): Non-empty list of answers.
-        """
+        """Set the answers (a non-empty list of str) ranked at test."""
         if not answers or not all(isinstance(a, str) for a in answers):
             raise ValueError(
                 'smaug/models/algorithms/smaug_qa.py: the answer list must '
@@ -175,7 +119,8 @@ class SMAUGQA(SMAUGBase):
 
     def answer_tokens(self):
         """The tokenised answer list ``(input_ids, attention_mask)``, (N, L)
-        each, computed once per list and device."""
+        each, computed once per list and device.
+        """
         if self.answer_list is None:
             raise RuntimeError(
                 'SMAUGQA has no answer list: add dict(type="AnswerListHook") '
@@ -189,20 +134,10 @@ class SMAUGQA(SMAUGBase):
                                    tokens['attention_mask'])
         return self._answer_tokens
 
-    # ------------------------------------------------------------------
-    # Encoding and decoding
-    # ------------------------------------------------------------------
     def fuse_questions(self, frames, question):
-        """Q_m's states of each (clip, question) pair.
-
-        Args:
-            frames (Tensor): (B, K, 3, H, W) normalised frames.
-            question (dict): The tokenised questions (``input_ids``,
-                ``attention_mask``, (B, P) each).
-
-        Returns:
-            tuple[Tensor, Tensor]: fused states (B, P, D) and the questions'
-            attention mask (B, P).
+        """Q_m's states (B, P, D) of each (clip, question) pair and the
+        questions' mask (B, P), from frames (B, K, 3, H, W) and the tokenised
+        ``question``.
         """
         _, video_tokens = self.encode_video(frames)
         hidden = self.text_encoder(question['input_ids'],
@@ -215,9 +150,9 @@ class SMAUGQA(SMAUGBase):
 
         Args:
             input_ids (Tensor): (n, L) answer prefixes, [CLS] first.
-            input_mask (Tensor | None): (n, L) padding mask (None: none).
+            input_mask (Tensor | None): (n, L) padding mask.
             fused (Tensor): (n, P, D) Q_m's states.
-            fused_mask (Tensor): (n, P) their attention mask.
+            fused_mask (Tensor): (n, P).
 
         Returns:
             Tensor: (n, L, vocab_size); position t scores token t + 1.
@@ -228,7 +163,7 @@ class SMAUGQA(SMAUGBase):
 
     def answer_log_likelihood(self, fused, fused_mask, answer_ids,
                               answer_mask):
-        """Log-probability of each token of each answer after [CLS].
+        """Log-probability of each answer token after [CLS].
 
         Args:
             fused (Tensor): (n, P, D) Q_m's states, one row per answer.
@@ -237,8 +172,7 @@ class SMAUGQA(SMAUGBase):
             answer_mask (Tensor): (n, L).
 
         Returns:
-            Tensor: (n, L - 1) float log-probabilities of tokens 1..L-1;
-            0 at padding.
+            Tensor: (n, L - 1) float, 0 at padding.
         """
         logits = self.decode(answer_ids[:, :-1], answer_mask[:, :-1], fused,
                              fused_mask)
@@ -249,12 +183,8 @@ class SMAUGQA(SMAUGBase):
                                 reduction='none').view_as(targets)
 
     def rank_answers(self, fused, fused_mask, answer_ids, answer_mask):
-        """Rank the answer list for each question, vectorised over answers.
-
-        First the log-probability of every answer's first token after
-        [CLS] (one decoder step per question); then the full log-likelihood
-        of the ``k = min(num_candidates, N)`` best answers by that score
-        (one decoder pass over the k * n pairs).
+        """Rank the answer list for each question: the ``k`` answers whose
+        first token is likeliest, then their full log-likelihoods.
 
         Args:
             fused (Tensor): (n, P, D) Q_m's states of the questions.
@@ -263,9 +193,9 @@ class SMAUGQA(SMAUGBase):
             answer_mask (Tensor): (N, L).
 
         Returns:
-            tuple[Tensor, Tensor, Tensor]: the best answer's index (n,), the
-            candidates' indices (n, k) by first-token likelihood, and their
-            full log-likelihoods (n, k).
+            tuple[Tensor, Tensor, Tensor]: the best answer (n,), the
+            candidates (n, k) and their log-likelihoods (n, k), with
+            k = min(num_candidates, N).
         """
         num_questions, num_answers = fused.shape[0], answer_ids.shape[0]
         k = min(self.num_candidates, num_answers)
@@ -281,22 +211,16 @@ class SMAUGQA(SMAUGBase):
         best = candidates.gather(1, scores.argmax(dim=1, keepdim=True))
         return best.squeeze(1), candidates, scores
 
-    # ------------------------------------------------------------------
-    # mmengine entry points
-    # ------------------------------------------------------------------
     def forward(self, inputs, data_samples=None, text=None, question=None,
                 answer=None, mode='loss'):
         """mmengine's entry point.
 
         Args:
             inputs (Tensor): (B, K, 3, H, W) normalised frames.
-            data_samples (list[DataSample]): The clips' samples; ``predict``
-                sets their ``pred_answer``.
+            data_samples (list[DataSample]): ``predict`` sets ``pred_answer``.
             text (dict, optional): Unused (QA items have no captions).
-            question (dict): The tokenised questions, from the data
-                preprocessor.
-            answer (dict, optional): The tokenised answers, needed for
-                ``'loss'``.
+            question (dict): The tokenised questions.
+            answer (dict, optional): The tokenised answers, for ``'loss'``.
             mode (str): ``'loss'`` or ``'predict'``.
         """
         if mode not in ('loss', 'predict'):
@@ -314,7 +238,7 @@ class SMAUGQA(SMAUGBase):
         Args:
             frames (Tensor): (B, K, 3, H, W) normalised frames.
             question (dict): The tokenised questions.
-            answers (dict): The tokenised answers, ``[CLS] answer [SEP]``.
+            answers (dict): The tokenised ``[CLS] answer [SEP]``.
 
         Returns:
             dict[str, Tensor]: ``loss_qa``, the mean over answer tokens.
@@ -327,7 +251,7 @@ class SMAUGQA(SMAUGBase):
         return dict(loss_qa=-log_likelihood.sum() / num_tokens)
 
     def predict(self, frames, question, data_samples):
-        """Answer each question with the best answer of the answer list.
+        """Answer each question with the best of the answer list.
 
         Args:
             frames (Tensor): (B, K, 3, H, W) normalised frames.
@@ -335,8 +259,8 @@ class SMAUGQA(SMAUGBase):
             data_samples (list[DataSample]): The clips' samples.
 
         Returns:
-            list[DataSample]: The samples with ``pred_answer`` (str) and
-            ``pred_score`` (its log-likelihood).
+            list[DataSample]: With ``pred_answer`` and ``pred_score`` (its
+            log-likelihood).
         """
         answer_ids, answer_mask = self.answer_tokens()
         fused, fused_mask = self.fuse_questions(frames, question)
@@ -351,13 +275,7 @@ class SMAUGQA(SMAUGBase):
 
 
 def require_tokens(tokens, name):
-    """``tokens``, or a clear error when the batch had no such field.
-
-    Args:
-        tokens (dict | None): The data preprocessor's tokenisation of the
-            samples' ``name`` field (None when some sample lacks it).
-        name (str): ``'question'`` or ``'answer'``.
-    """
+    """``tokens``, or a clear error when the batch lacked field ``name``."""
     if tokens is None:
         raise KeyError(
             f'SMAUGQA needs the data samples\' "{name}" field (a '

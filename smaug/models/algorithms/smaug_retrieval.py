@@ -1,25 +1,46 @@
-"""SMAUGRetrieval: the pre-training model fine-tuned for retrieval."""
+"""SMAUGRetrieval: text-video retrieval fine-tuning with VTC and VTM."""
 from smaug.registry import MODELS
-from .smaug_pretrain import SMAUGPretrain
+from .smaug_retrieval_base import SMAUGRetrievalBase
 
 
 @MODELS.register_module()
-class SMAUGRetrieval(SMAUGPretrain):
-    """Text-video retrieval model: VTC + VTM, no MLM or MVM (paper Sec. 4.1).
+class SMAUGRetrieval(SMAUGRetrievalBase):
+    """Text-video retrieval: VTC + VTM fine-tuning (paper Sec. 4.1).
 
-    The architecture and parameter names are the pre-training model's, so a
-    pre-training checkpoint loads as it is (``load_from``); its MLM and MVM
-    weights are reported as unused. MLM and MVM are off and the backbone's
-    tube masking should be 0 (the configs set it) unless an experiment asks
-    otherwise; frame selection and token sparsification stay as configured.
-    Evaluation goes through the retrieval loops (VTC ranking, then VTM
-    re-scoring of the top-k).
+    A pre-training checkpoint loads as it is (``load_from``); its MLM and MVM
+    weights are reported unused.
 
     Args:
-        mlm_head (dict, optional): Defaults to None (no MLM).
-        mvm_head (dict, optional): Defaults to None (no MVM).
-        **kwargs: The other arguments of :class:`SMAUGPretrain`.
+        mlm_head (None): Must be None: a retrieval config switches off the
+            heads of the pre-training config it inherits.
+        mvm_head (None): As ``mlm_head``.
+        **kwargs: See :class:`SMAUGRetrievalBase`.
     """
 
     def __init__(self, mlm_head=None, mvm_head=None, **kwargs):
-        super().__init__(mlm_head=mlm_head, mvm_head=mvm_head, **kwargs)
+        if mlm_head or mvm_head:
+            raise ValueError(
+                'smaug/models/algorithms/smaug_retrieval.py: '
+                f'{type(self).__name__} trains VTC and VTM only; set '
+                'mlm_head=None and mvm_head=None, or train MLM and MVM with '
+                "type='SMAUGPretrain'.")
+        super().__init__(**kwargs)
+
+    def loss(self, frames, data_samples, text):
+        """VTC and VTM over the whole batch.
+
+        Args:
+            frames (Tensor): (B, K, 3, H, W) normalised frames.
+            data_samples (list[DataSample]): Captions and video paths.
+            text (dict): ``input_ids`` and ``attention_mask`` (B, P).
+
+        Returns:
+            dict[str, Tensor]: ``loss_vtc``, ``loss_vtm``, ``vtc_temperature``.
+        """
+        feats = self.accumulation(self.encode_pairs, frames, text)
+        video_emb, text_emb = self.embed_pairs(feats)
+        return dict(
+            loss_vtc=self.vtc_head.loss(video_emb, text_emb),
+            loss_vtm=self.vtm_loss(feats, text['attention_mask'], video_emb,
+                                   text_emb, data_samples),
+            vtc_temperature=self.vtc_head.temperature.detach())

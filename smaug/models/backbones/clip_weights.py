@@ -1,23 +1,10 @@
 """CLIP visual weights -> :class:`SparseMAEViT` keys, with a full report.
 
-Accepted inputs:
-
-- OpenAI's released CLIP file (a TorchScript archive, read with
-  ``torch.jit.load(map_location='cpu').state_dict()``);
-- a pickled state dict in OpenAI's / open_clip's naming, with or without the
-  ``visual.`` prefix, optionally wrapped in ``{'state_dict': ...}`` (open_clip
-  training checkpoints) and/or with DataParallel's ``module.`` prefix;
-- a state dict already in this backbone's naming (for example a SMAUG
-  checkpoint, selected with ``prefix='backbone.'``).
-
-The backbone keeps CLIP's module names, so the conversion is a key map:
-``transformer.resblocks.<i>.`` becomes ``layers.<i>.`` and every other
-visual key keeps its name. Deliberately not converted, and reported as
-ignored: CLIP's image-text projection ``proj`` (the VTC head has its own) and,
-when the input has a ``visual.`` prefix, every key outside it (text tower,
-``logit_scale``, TorchScript's ``input_resolution`` etc.). Any other key is
-unknown; backbone keys that the input lacks are missing. Unknown and missing
-keys are errors unless ``allow_partial`` is set; nothing is dropped silently.
+Reads OpenAI's CLIP file (TorchScript), an OpenAI / open_clip state dict
+(``visual.`` prefix or not, ``state_dict`` and ``module.`` wrappers) or a
+state dict in the backbone's own keys. ``transformer.resblocks.<i>.``
+becomes ``layers.<i>.``; ``proj`` and keys outside ``visual.`` are
+ignored; unknown and missing keys are errors unless ``allow_partial``.
 """
 import re
 import zipfile
@@ -26,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import List
 
 import torch
-from mmengine.runner.checkpoint import CheckpointLoader
+
+from smaug.checkpoints import load_checkpoint_file
 
 VISUAL_PREFIX = 'visual.'
 IGNORED_VISUAL_KEYS = ('proj', )
@@ -45,11 +33,11 @@ class ClipWeightsReport:
     """What a conversion or load did with each key.
 
     Args:
-        source (str): Where the weights came from (for messages).
-        converted (int): Number of keys converted.
+        source (str): Where the weights came from.
+        converted (int): Keys converted.
         ignored (list[str]): Input keys deliberately not converted.
-        unknown (list[str]): Input keys with no counterpart in the backbone.
-        missing (list[str]): Backbone keys the input did not provide.
+        unknown (list[str]): Input keys the backbone lacks.
+        missing (list[str]): Backbone keys the input lacks.
     """
 
     source: str
@@ -89,33 +77,17 @@ def _is_torchscript(path):
 
 
 def read_checkpoint(path):
-    """Read a TorchScript archive's state dict, or a pickled checkpoint.
-
-    Pickled files go through mmengine's ``CheckpointLoader`` (so smaug's
-    weights-only loader and remote back-ends apply).
-
-    Args:
-        path (str): Checkpoint file.
-
-    Returns:
-        dict: The loaded object (a state dict, possibly wrapped).
+    """A TorchScript archive's state dict, or a pickled checkpoint read as
+    the entry point trusts (:func:`smaug.checkpoints.load_checkpoint_file`).
     """
     if _is_torchscript(path):
         return torch.jit.load(path, map_location='cpu').state_dict()
-    return CheckpointLoader.load_checkpoint(path, map_location='cpu')
+    return load_checkpoint_file(path, trust=None)
 
 
 def unwrap_state_dict(checkpoint, prefix=None):
-    """Strip checkpoint wrappers down to a flat state dict.
-
-    Args:
-        checkpoint (dict): A state dict, or a dict holding one under
-            ``'state_dict'``; keys may carry DataParallel's ``module.``.
-        prefix (str, optional): Keep only the keys under this prefix and
-            strip it (e.g. ``'backbone.'``). Defaults to None.
-
-    Returns:
-        OrderedDict: The flat state dict.
+    """The flat state dict of ``checkpoint`` (``state_dict`` and
+    ``module.`` wrappers removed); with ``prefix``, only its keys, stripped.
     """
     if not isinstance(checkpoint, dict):
         raise TypeError(f'Expected a state dict, got {type(checkpoint)}.')
@@ -134,18 +106,12 @@ def unwrap_state_dict(checkpoint, prefix=None):
 
 
 def convert_clip_visual_state_dict(state_dict):
-    """Map CLIP visual keys to SparseMAEViT keys.
-
-    Args:
-        state_dict (dict): Flat state dict (see :func:`unwrap_state_dict`)
-            of a CLIP model (``visual.`` keys are selected) or of its visual
-            tower alone.
+    """Map a flat CLIP state dict (whole model or visual tower) to
+    SparseMAEViT keys.
 
     Returns:
-        tuple[OrderedDict, ClipWeightsReport]: The converted state dict (the
-        input tensors, dtype unchanged) and a report with the ignored and
-        unknown keys (``missing`` is filled in by
-        :func:`load_clip_visual_weights`).
+        tuple[OrderedDict, ClipWeightsReport]: the converted tensors (dtype
+        unchanged) and the ignored and unknown keys.
     """
     ignored, unknown = [], []
     if any(key.startswith(VISUAL_PREFIX) for key in state_dict):
@@ -172,22 +138,17 @@ def convert_clip_visual_state_dict(state_dict):
 
 def load_clip_visual_weights(module, checkpoint, prefix=None,
                              allow_partial=False):
-    """Convert CLIP visual weights and load them into a backbone.
+    """Convert CLIP visual weights and load them into a SparseMAEViT.
 
     Args:
-        module (nn.Module): A :class:`SparseMAEViT`.
-        checkpoint (str | dict): Checkpoint path (see :func:`read_checkpoint`)
-            or an already loaded checkpoint dict.
+        module (nn.Module): The backbone.
+        checkpoint (str | dict): Path or loaded checkpoint.
         prefix (str, optional): See :func:`unwrap_state_dict`.
-        allow_partial (bool): Load even if keys are unknown or missing
-            (they are still reported). Defaults to False.
+        allow_partial (bool): Load despite unknown or missing keys (still
+            reported). Defaults to False.
 
     Returns:
-        ClipWeightsReport: The full report (``converted`` counts keys loaded).
-
-    Raises:
-        RuntimeError: If keys are unknown or missing and not ``allow_partial``;
-            the message lists them.
+        ClipWeightsReport: The full report.
     """
     source = checkpoint if isinstance(checkpoint, str) else 'a state dict'
     if isinstance(checkpoint, str):

@@ -1,14 +1,6 @@
-"""Multi-head self-attention with CLIP's parameter layout.
-
-The parameters are named and shaped as in ``torch.nn.MultiheadAttention``
-(``in_proj_weight``/``in_proj_bias`` with the query, key and value rows
-stacked, and ``out_proj``), which is how OpenAI CLIP and open_clip store
-their attention, so CLIP weights load without reshaping. The attention itself runs
-through :func:`torch.nn.functional.scaled_dot_product_attention`.
-
-For token sparsification the module can also return the head-averaged
-attention row of the first token ([CLS]). That row is computed on its own, one
-query against all keys, so the full attention map is never materialised.
+"""Multi-head self-attention in CLIP's parameter layout
+(``in_proj_weight``, ``in_proj_bias``, ``out_proj``, as
+``nn.MultiheadAttention``), run by ``scaled_dot_product_attention``.
 """
 import torch
 import torch.nn.functional as F
@@ -16,12 +8,11 @@ from torch import nn
 
 
 class MultiheadSelfAttention(nn.Module):
-    """Self-attention over a batch-first token sequence.
+    """Self-attention over batch-first tokens.
 
     Args:
-        embed_dims (int): Token dimension.
-        num_heads (int): Number of attention heads; must divide
-            ``embed_dims``.
+        embed_dims (int): Token width.
+        num_heads (int): Attention heads; divide ``embed_dims``.
     """
 
     def __init__(self, embed_dims, num_heads):
@@ -41,18 +32,9 @@ class MultiheadSelfAttention(nn.Module):
         nn.init.zeros_(self.out_proj.bias)
 
     def forward(self, x, return_cls_attention=False):
-        """Attend every token to every token.
-
-        Args:
-            x (Tensor): Tokens, shape (R, L, C).
-            return_cls_attention (bool): Also return the head-averaged
-                softmax attention of token 0 over all L keys. Defaults to
-                False.
-
-        Returns:
-            Tensor | tuple[Tensor, Tensor]: The attended tokens (R, L, C),
-            and with ``return_cls_attention`` the [CLS] attention row (R, L),
-            in float32 whatever the input dtype (it ranks tokens).
+        """(R, L, C) tokens -> attended tokens; with ``return_cls_attention``
+        also the head-averaged [CLS] attention row (R, L), computed alone (one
+        query, no full map) in float32 (it ranks tokens).
         """
         rows, length, _ = x.shape
         qkv = F.linear(x, self.in_proj_weight, self.in_proj_bias)

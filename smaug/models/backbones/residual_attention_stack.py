@@ -6,19 +6,18 @@ from .vit_block import ResidualAttentionBlock
 
 
 class ResidualAttentionStack(nn.ModuleList):
-    """``num_layers`` :class:`ResidualAttentionBlock` s applied in turn to
-    the whole token sequence (the temporal encoder's and the MAE pixel
-    decoder's Transformer). Blocks are keyed ``0``, ``1``, ... as in a plain
-    ``nn.ModuleList``, so checkpoints keep their keys.
+    """``num_layers`` :class:`ResidualAttentionBlock` s in turn (the
+    temporal encoder's and the MAE decoder's Transformer), keyed ``0``, ``1``,
+    ... as an ``nn.ModuleList``.
 
     Args:
-        num_layers (int): Number of blocks.
-        embed_dims (int): Token dimension.
+        num_layers (int): Blocks.
+        embed_dims (int): Token width.
         num_heads (int): Attention heads.
-        feedforward_channels (int): MLP hidden width.
+        feedforward_channels (int): MLP width.
         act_cfg (dict): MLP activation.
-        with_cp (bool): Recompute each block in the backward pass (activation
-            checkpointing) in training. Defaults to False.
+        with_cp (bool): Activation checkpointing in training.
+            Defaults to False.
     """
 
     def __init__(self, num_layers, embed_dims, num_heads,
@@ -30,14 +29,7 @@ class ResidualAttentionStack(nn.ModuleList):
         self.with_cp = with_cp
 
     def forward(self, x):
-        """Run the blocks.
-
-        Args:
-            x (Tensor): (N, L, embed_dims) token sequences.
-
-        Returns:
-            Tensor: (N, L, embed_dims).
-        """
+        """(N, L, embed_dims) -> (N, L, embed_dims)."""
         for block in self:
             if self.with_cp and self.training and x.requires_grad:
                 x = checkpoint(block, x, use_reentrant=False)

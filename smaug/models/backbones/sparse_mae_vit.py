@@ -1,34 +1,4 @@
-"""SparseMAEViT: CLIP's ViT with MAE tube masking and EViT sparsification.
-
-The visual encoder Q_v of SMAUG (paper Sec. 3.1.1, 3.2, App. B). The layout is
-OpenAI CLIP's ``VisionTransformer``: a bias-free convolutional patch embedding
-(``conv1``), a class embedding, a learned position embedding, ``ln_pre``,
-pre-norm residual attention blocks with a QuickGELU MLP (``layers``, CLIP's
-``transformer.resblocks``) and ``ln_post``, applied here to every output token.
-CLIP's final projection ``proj`` is not part of the backbone (the VTC head has
-its own). With ``mask_ratio=0`` and ``keep_rate=1.0`` (or ``sparse_layers=()``)
-the forward pass is exactly CLIP's visual tower without that projection.
-
-Pipeline for frames (B, K, 3, H, W); every frame is encoded independently as
-one of B*K rows:
-
-1. patch embedding plus position embedding (resized bicubically when the
-   input grid differs from ``img_size``'s);
-2. in training with ``mask_ratio > 0``, tube masking: one random mask per
-   clip, shared by its K frames; only the visible patches enter the blocks;
-3. [CLS] (class embedding plus its position embedding) is prepended, then
-   ``ln_pre``;
-4. the blocks; at each layer in ``sparse_layers`` (1-based) the block's
-   attention branch also returns the head-averaged [CLS] attention row
-   (computed on its own, one query against all keys), tokens are sparsified
-   (EViT: top ``ceil(keep_rate * p)`` kept, the rest fused by attention
-   weight and appended), and the block's MLP runs on the reduced tokens;
-5. ``ln_post`` on all tokens.
-
-Sparsification is applied in training and at test time alike (as in EViT);
-masking only in training. Position embeddings of a loaded checkpoint whose
-grid differs from the model's are resized bicubically at load time.
-"""
+"""SparseMAEViT: CLIP's ViT with MAE tube masking and EViT sparsification."""
 import math
 
 import torch
@@ -51,36 +21,32 @@ ARCH_KEYS = ('embed_dims', 'num_layers', 'num_heads', 'feedforward_channels')
 
 @MODELS.register_module()
 class SparseMAEViT(BaseModule):
-    """CLIP ViT with tube masking and token sparsification.
+    """The visual encoder Q_v (paper Sec. 3.1.1, 3.2, App. B) in OpenAI
+    CLIP's layout (``conv1``, ``class_embedding``, ``positional_embedding``,
+    ``ln_pre``, ``layers``, ``ln_post`` on every token; no ``proj``).
+
+    Every frame is a row. In training, tube masking keeps the same visible
+    patches in all frames of a clip; at blocks ``sparse_layers`` the tokens
+    are sparsified between the attention and MLP branches (training and
+    test). With ``mask_ratio=0`` and no sparsification it is CLIP's visual
+    tower. Position embeddings are resized bicubically for other grids.
 
     Args:
-        arch (str | dict): ``'b'``/``'base'`` (ViT-B: 768-d, 12 layers, 12
-            heads, MLP 3072), or a dict with keys ``embed_dims``,
+        arch (str | dict): ``'base'`` (ViT-B) or a dict of ``embed_dims``,
             ``num_layers``, ``num_heads``, ``feedforward_channels``.
-            Defaults to ``'base'``.
-        img_size (int | tuple[int, int]): Resolution the position embedding
-            is laid out for; other input resolutions are served by resizing
-            it. Defaults to 224.
-        patch_size (int): Patch size. Defaults to 16.
-        mask_ratio (float): Fraction of patches tube masking removes in
-            training, in [0, 1); 0 disables masking. Defaults to 0.5.
-        sparse_layers (Sequence[int]): 1-based indices of the blocks that
-            sparsify tokens; ``()`` disables sparsification. Defaults to
-            ``(4, 7, 10)``.
-        keep_rate (float): Keep rate gamma in (0, 1]; 1.0 disables
-            sparsification. Defaults to 0.8.
-        act_cfg (dict): MLP activation. Defaults to
-            ``dict(type='QuickGELU')`` (CLIP's); ``dict(type='GELU')`` for
-            the exact GELU.
-        with_cp (bool): Activation checkpointing per block in training.
-            Defaults to False.
+        img_size (int | tuple[int, int]): Grid of the position embedding.
+            Defaults to 224.
+        patch_size (int): Defaults to 16.
+        mask_ratio (float): Share of patches masked in training, in [0, 1).
+            Defaults to 0.5.
+        sparse_layers (Sequence[int]): 1-based blocks that sparsify.
+            Defaults to (4, 7, 10).
+        keep_rate (float): gamma in (0, 1]. Defaults to 0.8.
+        act_cfg (dict): MLP activation. Defaults to QuickGELU (CLIP's).
+        with_cp (bool): Activation checkpointing per block. Defaults to False.
         init_cfg (dict, optional): ``dict(type='Pretrained', checkpoint=...)``
-            loads CLIP weights (OpenAI's TorchScript ``.pt``, an open_clip or
-            OpenAI state dict, or this backbone's own keys) through
-            :func:`load_clip_visual_weights`; optional keys ``prefix`` (load
-            only the keys under it, e.g. ``'backbone.'``) and
-            ``allow_partial`` (do not fail on unknown or missing keys).
-            Other init configs go to mmengine. Defaults to None.
+            loads CLIP weights (:func:`load_clip_visual_weights`; optional
+            ``prefix`` and ``allow_partial``).
     """
 
     arch_zoo = {
@@ -161,8 +127,7 @@ class SparseMAEViT(BaseModule):
         return {key: arch[key] for key in ARCH_KEYS}
 
     def init_weights(self):
-        """Load CLIP weights for a ``Pretrained`` init_cfg, else defer to
-        mmengine (the random init happens at construction, as in CLIP)."""
+        """CLIP weights for a ``Pretrained`` init_cfg, else mmengine's."""
         if isinstance(self.init_cfg, dict) and \
                 self.init_cfg.get('type') == 'Pretrained':
             report = load_clip_visual_weights(
@@ -204,11 +169,8 @@ class SparseMAEViT(BaseModule):
                                 self.grid_size, tuple(grid_size))[0]
 
     def _run_layer(self, layer, x, positions, sparsify):
-        """Run one block, sparsifying between its two branches if asked.
-
-        Returns:
-            tuple: tokens, positions, and the [CLS] attention over the
-            incoming non-[CLS] tokens (None without sparsification).
+        """One block, sparsifying between its branches if asked: tokens,
+        positions and the [CLS] attention (None without sparsification).
         """
         if not sparsify:
             return layer(x), positions, None
@@ -222,13 +184,12 @@ class SparseMAEViT(BaseModule):
         """Encode every frame of every clip.
 
         Args:
-            frames (Tensor): Normalised frames, shape (B, K, 3, H, W), with H
-                and W multiples of ``patch_size``.
+            frames (Tensor): (B, K, 3, H, W), H and W multiples of the patch.
 
         Returns:
-            SparseViTOutput: tokens (B, K, 1 + T, C), token_positions
-            (B, K, T), mask (B, N), and per sparsification layer the [CLS]
-            attention and output positions.
+            SparseViTOutput: tokens (B, K, 1 + T, C), positions (B, K, T), mask
+            (B, N), and per sparsification layer its [CLS] attention and
+            output positions.
         """
         if frames.dim() != 5 or frames.shape[2] != 3:
             raise ValueError(

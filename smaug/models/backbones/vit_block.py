@@ -1,14 +1,7 @@
 """Pre-norm Transformer block in CLIP's ``ResidualAttentionBlock`` layout.
 
-``x + attn(ln_1(x))`` then ``x + mlp(ln_2(x))``, with the MLP as
-``c_fc -> activation -> c_proj``. Module names match CLIP's, so a CLIP block's
-weights load under the same keys. The two residual branches are also exposed
-separately, because token sparsification (EViT) selects tokens between them:
-the attention branch provides the [CLS] attention, and the MLP then runs on
-the reduced token set only.
-
-The same block serves the ViT backbone, the temporal encoder and the MAE pixel
-decoder.
+The two residual branches are exposed apart because EViT sparsifies
+between them. It serves the ViT, the temporal encoder and the MAE decoder.
 """
 from collections import OrderedDict
 
@@ -24,15 +17,14 @@ from .multihead_self_attention import MultiheadSelfAttention
 
 
 class ResidualAttentionBlock(nn.Module):
-    """A pre-norm self-attention + MLP block.
+    """``x + attn(ln_1(x))`` then ``x + mlp(ln_2(x))``, the MLP
+    ``c_fc -> act -> c_proj`` (CLIP's names, so CLIP weights load).
 
     Args:
-        embed_dims (int): Token dimension.
-        num_heads (int): Number of attention heads.
-        feedforward_channels (int): Hidden width of the MLP.
-        act_cfg (dict): Config of the MLP activation, built from ``MODELS``.
-            CLIP uses ``dict(type='QuickGELU')``; ``dict(type='GELU')`` is
-            the exact GELU. Defaults to ``dict(type='QuickGELU')``.
+        embed_dims (int): Token width.
+        num_heads (int): Attention heads.
+        feedforward_channels (int): MLP width.
+        act_cfg (dict): MLP activation. Defaults to QuickGELU.
         norm_eps (float): LayerNorm epsilon. Defaults to 1e-5 (CLIP's).
     """
 
@@ -53,16 +45,8 @@ class ResidualAttentionBlock(nn.Module):
                 c_proj=nn.Linear(feedforward_channels, embed_dims)))
 
     def attention_residual(self, x, return_cls_attention=False):
-        """Apply ``x + attn(ln_1(x))``.
-
-        Args:
-            x (Tensor): Tokens, shape (R, L, C).
-            return_cls_attention (bool): Also return the head-averaged
-                attention row of token 0, shape (R, L). Defaults to False.
-
-        Returns:
-            Tensor | tuple[Tensor, Tensor]: The updated tokens, and with
-            ``return_cls_attention`` the [CLS] attention row.
+        """``x + attn(ln_1(x))`` of (R, L, C) tokens; with
+        ``return_cls_attention`` also the [CLS] attention row (R, L).
         """
         if not return_cls_attention:
             return x + self.attn(self.ln_1(x))
@@ -70,17 +54,9 @@ class ResidualAttentionBlock(nn.Module):
         return x + out, cls_attention
 
     def mlp_residual(self, x):
-        """Apply ``x + mlp(ln_2(x))``.
-
-        Args:
-            x (Tensor): Tokens, shape (R, L, C).
-        """
+        """``x + mlp(ln_2(x))`` of (R, L, C) tokens."""
         return x + self.mlp(self.ln_2(x))
 
     def forward(self, x):
-        """Run both residual branches.
-
-        Args:
-            x (Tensor): Tokens, shape (R, L, C).
-        """
+        """Both residual branches on (R, L, C) tokens."""
         return self.mlp_residual(self.attention_residual(x))

@@ -15,31 +15,18 @@ TEXT_FIELDS = ('text', 'question', 'answer')
 @MODELS.register_module()
 class VideoTextDataPreprocessor(BaseDataPreprocessor):
     """Stacks uint8 clips, normalises them and tokenises their texts: the
-    one owner of the tokenizer.
+    one owner of the tokenizer (loaded on first use).
 
-    Clips arrive as a list of uint8 tensors (K, 3, H, W) and leave as one
-    float tensor (B, K, 3, H, W) on the model's device, normalised with CLIP's
-    mean and std. Each of ``TEXT_FIELDS`` that every sample has as a string
-    is tokenised into the model input of the same name: captions ``text``
-    (pre-training and retrieval training), QA's ``question`` and
-    ``answer``. Test items whose ``text`` is a list of captions keep them as
-    strings for the retrieval loop, which embeds all captions once.
-
-    The models never call the tokenizer: texts that do not come in a batch
-    (the retrieval contract's ``extract_text_feats``, the QA answer list)
-    go through :meth:`tokenize`, and MLM masking asks
-    :meth:`special_tokens_mask`, :attr:`vocab_size` and
-    :attr:`mask_token_id`. The tokenizer is loaded on first use, so a
-    config builds on a machine without the tokenizer's files (e.g. to
-    inspect a model).
+    Clips (list of uint8 (K, 3, H, W)) become float (B, K, 3, H, W) on the
+    model's device. Each of ``TEXT_FIELDS`` that every sample has as a string
+    becomes the model input of that name; lists of captions (retrieval test
+    items) stay strings. Other text goes through :meth:`tokenize`.
 
     Args:
-        tokenizer (str): A BERT tokenizer folder, ``vocab.txt`` file or hub
-            name (see :func:`smaug.models.language.build_bert_tokenizer`).
-        max_text_len (int): Captions are truncated to this many tokens,
-            [CLS] and [SEP] included.
-        mean (Sequence[float]): Per-channel mean on the 0-255 scale.
-        std (Sequence[float]): Per-channel std on the 0-255 scale.
+        tokenizer (str): BERT tokenizer folder, ``vocab.txt`` or hub name.
+        max_text_len (int): Tokens per text, [CLS] and [SEP] included.
+        mean (Sequence[float]): Per-channel mean, 0-255 scale.
+        std (Sequence[float]): Per-channel std, 0-255 scale.
     """
 
     def __init__(self, tokenizer, max_text_len=32, mean=CLIP_MEAN,
@@ -61,13 +48,8 @@ class VideoTextDataPreprocessor(BaseDataPreprocessor):
         return self._tokenizer
 
     def tokenize(self, texts):
-        """Tokenise captions into padded ids on the model's device.
-
-        Args:
-            texts (list[str]): Captions.
-
-        Returns:
-            dict: ``input_ids`` and ``attention_mask``, both (n, P) long.
+        """n texts -> padded ``input_ids`` and ``attention_mask`` (n, P) on the
+        model's device.
         """
         encoded = self.tokenizer(
             list(texts), padding='longest', truncation=True,
@@ -88,28 +70,13 @@ class VideoTextDataPreprocessor(BaseDataPreprocessor):
         return self.tokenizer.mask_token_id
 
     def special_tokens_mask(self, input_ids):
-        """Mark [CLS], [SEP], [PAD] and other special tokens.
-
-        Args:
-            input_ids (Tensor): Token ids (n, P).
-
-        Returns:
-            Tensor: Bool (n, P), True at special tokens.
-        """
+        """Bool (n, P), True at [CLS], [SEP], [PAD] and other specials."""
         special_ids = torch.tensor(self.tokenizer.all_special_ids).to(
             input_ids.device, non_blocking=True)
         return torch.isin(input_ids, special_ids)
 
     def normalize_frames(self, clips):
-        """Stack uint8 clips and normalise them.
-
-        Args:
-            clips (list[Tensor] | Tensor): uint8 clips (K, 3, H, W), all of
-                the same shape.
-
-        Returns:
-            Tensor: Float frames (B, K, 3, H, W).
-        """
+        """uint8 clips (K, 3, H, W) of one shape -> float (B, K, 3, H, W)."""
         if isinstance(clips, (list, tuple)):
             shapes = {tuple(clip.shape) for clip in clips}
             if len(shapes) > 1:
@@ -122,19 +89,10 @@ class VideoTextDataPreprocessor(BaseDataPreprocessor):
         return (frames - self.mean) / self.std
 
     def forward(self, data, training=False):
-        """Prepare one collated batch.
-
-        Args:
-            data (dict): ``inputs`` (clips) and ``data_samples`` from the
-                dataloader.
-            training (bool): Unused; the same processing applies in training
-                and evaluation.
-
-        Returns:
-            dict: ``inputs`` (B, K, 3, H, W), ``data_samples``, ``text``
-            (tokenised captions; None when the captions are lists or
-            absent) and, when the samples have them, the tokenised
-            ``question`` and ``answer``.
+        """One collated batch (``inputs``, ``data_samples``) -> ``inputs``
+        (B, K, 3, H, W), ``data_samples``, tokenised ``text`` (None when the
+        captions are lists or absent) and, when present, ``question`` and
+        ``answer``. The same in training and evaluation.
         """
         data_samples = data.get('data_samples')
         batch = dict(inputs=self.normalize_frames(data['inputs']),

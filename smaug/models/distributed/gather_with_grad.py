@@ -5,11 +5,10 @@ from mmengine.dist import get_dist_info
 
 
 class _GatherWithGrad(torch.autograd.Function):
-    """Forward: concatenate every rank's tensor along dim 0. Backward: each
-    rank's chunk receives the sum over ranks of the gradients flowing into
-    that chunk (an all-reduce, then the own slice), so that after DDP's
-    gradient averaging the result equals single-process training on the
-    global batch."""
+    """Forward: every rank's tensor concatenated along dim 0. Backward:
+    each rank's chunk gets the sum over ranks of its gradients, so that with
+    DDP's averaging N ranks train as one process on the global batch.
+    """
 
     @staticmethod
     def forward(ctx, tensor):
@@ -28,17 +27,8 @@ class _GatherWithGrad(torch.autograd.Function):
 
 
 def gather_with_grad(tensor):
-    """Concatenate ``tensor`` of every rank along dim 0, differentiably.
-
-    Every rank must pass the same shape (mmengine's samplers give every rank
-    the same batch sizes). In a single process it returns ``tensor`` itself.
-    Rank r's rows are at ``[r * len(tensor), (r + 1) * len(tensor))``.
-
-    Args:
-        tensor (Tensor): (N, ...) this rank's rows.
-
-    Returns:
-        Tensor: (world_size * N, ...).
+    """(N, ...) of every rank -> (world_size * N, ...), differentiably;
+    rank r's rows at ``[r * N, (r + 1) * N)``; ``tensor`` in one process.
     """
     if get_dist_info()[1] == 1:
         return tensor

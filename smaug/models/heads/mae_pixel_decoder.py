@@ -1,27 +1,4 @@
-"""MAEPixelDecoder: the MAE decoder D_v and the MVM pixel loss.
-
-The encoder's surviving tokens are embedded by a linear layer and placed on
-the full N-patch grid of their frame at their ``token_positions``; every
-other position (masked by tube masking, or pruned by sparsification) gets a
-shared learned mask token. Fused tokens (position -1) have no place on the
-grid and are dropped; the [CLS] token is kept in front, as in MAE. A position
-embedding is added, ``depth`` Transformer blocks, a LayerNorm and a linear
-layer then predict the ``p * p * 3`` pixels of every patch. Frames are
-decoded independently (B * K rows).
-
-Decisions where the paper is silent:
-
-- The decoder's position embedding is MAE's fixed 2D sine-cosine table. It is
-  defined for any grid, so inputs at 288 or 336 need no interpolation, and it
-  adds no parameters to a module discarded after pre-training.
-- The loss is averaged over the masked patches of all frames. Pruned but
-  visible patches are not in the loss (their pixels were seen). When nothing
-  is masked the loss is 0 (still attached to the graph, zero gradient),
-  because checking for that case would cost a host-device sync and a
-  mask-free step (mask ratio 0) legitimately has nothing to reconstruct.
-- ``norm_pix_loss`` normalises each target patch by its own mean and
-  (unbiased) variance, as MAE does.
-"""
+"""MAEPixelDecoder: the MAE decoder D_v and the MVM pixel loss."""
 import torch
 from mmengine.model import BaseModule
 from torch import nn
@@ -34,24 +11,26 @@ from .sincos_position_embedding import sincos_position_embedding_2d
 
 @MODELS.register_module()
 class MAEPixelDecoder(BaseModule):
-    """Lightweight MAE decoder predicting patch pixels.
+    """Light MAE decoder: the encoder's surviving tokens go back on their
+    frame's patch grid, a shared mask token fills the masked and pruned
+    places (fused tokens are dropped), and ``depth`` blocks predict every
+    patch's pixels. Frames are decoded independently; the position
+    embedding is a fixed 2D sine-cosine table.
 
     Args:
-        in_channels (int): Encoder token dimension. Defaults to 768.
+        in_channels (int): Encoder token width. Defaults to 768.
         embed_dims (int): Decoder width. Defaults to 512 (MAE's).
-        depth (int): Number of Transformer blocks. Defaults to 3 (paper);
-            Table 11 uses 1, 3, 6, 12.
-        num_heads (int): Attention heads. Defaults to 16 (MAE's).
-        feedforward_channels (int): MLP hidden width. Defaults to 2048.
-        img_size (int | tuple[int, int]): Frame size that sets the default
-            patch grid. Defaults to 224.
+        depth (int): Blocks. Defaults to 3 (paper; Table 11: 1, 3, 6, 12).
+        num_heads (int): Attention heads. Defaults to 16.
+        feedforward_channels (int): MLP width. Defaults to 2048.
+        img_size (int | tuple[int, int]): Sets the default grid.
+            Defaults to 224.
         patch_size (int): Patch side p. Defaults to 16.
         norm_pix_loss (bool): Normalise each target patch by its mean and
-            std. Defaults to True.
-        act_cfg (dict): MLP activation. Defaults to ``dict(type='GELU')``.
-        with_cp (bool): Activation checkpointing per block in training.
-            Defaults to False.
-        init_cfg (dict, optional): mmengine init config. Defaults to None.
+            variance, as MAE. Defaults to True.
+        act_cfg (dict): MLP activation. Defaults to GELU.
+        with_cp (bool): Activation checkpointing per block. Defaults to False.
+        init_cfg (dict, optional): Initialisation config.
     """
 
     def __init__(self,
@@ -97,18 +76,13 @@ class MAEPixelDecoder(BaseModule):
             grid_size, self.pos_embed.shape[1]).to(self.pos_embed.device)
 
     def forward(self, tokens, token_positions, grid_size=None):
-        """Predict the pixels of every patch of every frame.
+        """Predicted pixels (B, K, N, p * p * 3) of every patch.
 
         Args:
-            tokens (Tensor): Encoder output, (B, K, 1 + T, C_in), [CLS]
-                first.
-            token_positions (Tensor): (B, K, T) long, grid index of each
-                non-[CLS] token, -1 for fused tokens.
-            grid_size (tuple[int, int], optional): Patch grid of the frames
-                when it differs from ``img_size``'s. Defaults to None.
-
-        Returns:
-            Tensor: Predicted patch pixels, (B, K, N, p * p * 3).
+            tokens (Tensor): (B, K, 1 + T, C_in) encoder output, [CLS] first.
+            token_positions (Tensor): (B, K, T) grid index of each token, -1
+                for fused tokens.
+            grid_size (tuple[int, int], optional): When not ``img_size``'s.
         """
         if tokens.dim() != 4 or token_positions.shape != tokens.shape[:2] + (
                 tokens.shape[2] - 1, ):
@@ -135,17 +109,15 @@ class MAEPixelDecoder(BaseModule):
         return pred.view(batch_size, num_frames, num_patches, -1)
 
     def loss(self, pred, frames, mask):
-        """Mean squared error on the masked patches.
+        """Mean squared error over the masked patches of all frames.
 
         Args:
-            pred (Tensor): Output of :meth:`forward`, (B, K, N, p * p * 3).
-            frames (Tensor): The normalised input frames, (B, K, 3, H, W).
-            mask (Tensor): (B, N) bool, True at masked patches (the
-                backbone's ``SparseViTOutput.mask``).
+            pred (Tensor): (B, K, N, p * p * 3) from :meth:`forward`.
+            frames (Tensor): (B, K, 3, H, W) normalised frames.
+            mask (Tensor): (B, N) bool, True at masked patches.
 
         Returns:
-            Tensor: Scalar loss, averaged over masked patches (0 when none
-            is masked).
+            Tensor: Scalar; 0 when nothing is masked.
         """
         batch_size, num_frames = frames.shape[:2]
         target = patchify(frames.flatten(0, 1), self.patch_size)

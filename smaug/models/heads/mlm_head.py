@@ -10,27 +10,22 @@ from smaug.registry import MODELS
 
 @MODELS.register_module()
 class BertMLMHead(BertBaseModule):
-    """BERT's MLM head (dense -> GELU -> LayerNorm -> decoder with bias) and
-    the BERT masking recipe (paper Appendix C: 15% of the caption tokens).
+    """BERT's MLM head (dense -> GELU -> LayerNorm -> decoder) and its
+    80/10/10 masking (paper Appendix C: 15% of the caption tokens).
 
-    The decoder weight is its own parameter (``PretrainedBERT`` loads BERT's,
-    which equals BERT's word embeddings); :meth:`tie_weights` shares it with a
-    text encoder's word embeddings instead, as in BERT. A tied weight belongs
-    to the text encoder: this head's :meth:`init_weights` leaves it alone.
+    :meth:`tie_weights` shares the decoder weight with the word embeddings,
+    as BERT; a tied weight is left to the text encoder's initialisation.
 
     Args:
-        arch (str | dict): BERT size, see
-            :func:`~smaug.models.language.bert_arch.resolve_bert_arch`.
-            Defaults to ``'base'``.
-        mask_prob (float): Fraction of (non-special) tokens to predict.
+        arch (str | dict): BERT size (``resolve_bert_arch``). Defaults to
+            ``'base'``.
+        mask_prob (float): Share of (non-special) tokens to predict.
             Defaults to 0.15.
-        mask_token_prob (float): Of those, the fraction replaced by [MASK].
-            Defaults to 0.8.
-        random_token_prob (float): Of those, the fraction replaced by a
-            random token; the rest stay unchanged. Defaults to 0.1.
-        init_cfg (dict | list[dict], optional): e.g.
-            ``dict(type='PretrainedBERT', checkpoint='bert-base-uncased')``
-            loads ``cls.predictions``.
+        mask_token_prob (float): Of those, replaced by [MASK]. Defaults to 0.8.
+        random_token_prob (float): Of those, replaced by a random token.
+            Defaults to 0.1.
+        init_cfg (dict | list[dict], optional): e.g. ``PretrainedBERT``
+            (loads ``cls.predictions``).
     """
     bert_part = 'mlm_head'
 
@@ -79,23 +74,18 @@ class BertMLMHead(BertBaseModule):
 
     def mask_tokens(self, input_ids, special_tokens_mask, vocab_size,
                     mask_token_id):
-        """Choose tokens to predict and corrupt them (BERT's 80/10/10).
-
-        Uses torch's global RNG, so mmengine's seeding covers it.
+        """Choose the tokens to predict and corrupt them (torch's global RNG).
 
         Args:
-            input_ids (Tensor): (B, P) long token ids.
-            special_tokens_mask (Tensor): (B, P), nonzero at tokens that are
-                never masked: [CLS], [SEP] and padding (what a Hugging Face
-                tokenizer returns with ``return_special_tokens_mask=True``).
-            vocab_size (int): Random replacements are drawn from
-                ``[0, vocab_size)``.
+            input_ids (Tensor): (B, P) token ids.
+            special_tokens_mask (Tensor): (B, P), nonzero at [CLS], [SEP] and
+                padding, never masked.
+            vocab_size (int): Random replacements are below it.
             mask_token_id (int): Id of [MASK].
 
         Returns:
-            tuple[Tensor, Tensor]: the corrupted ids (B, P) and the labels
-            (B, P): the original id where a token is to be predicted, -100
-            elsewhere.
+            tuple[Tensor, Tensor]: corrupted ids (B, P) and labels (B, P): the
+            original id where predicted, -100 elsewhere.
         """
         if special_tokens_mask.shape != input_ids.shape:
             raise ValueError(
@@ -118,35 +108,23 @@ class BertMLMHead(BertBaseModule):
 
     @staticmethod
     def labelled_index(labels):
-        """Flat indices of the labelled tokens.
-
-        Their number is data-dependent, so computing them makes the host
-        wait for the device. A caller can do it at the start of a step, when
-        the device has little queued, and pass the result to :meth:`loss`.
-
-        Args:
-            labels (Tensor): (B, P) from :meth:`mask_tokens`.
-
-        Returns:
-            Tensor: (n,) long indices into the flattened (B * P) tokens.
+        """(n,) flat indices of the labelled tokens of (B, P) ``labels``: a
+        host-device sync (n depends on the data), best made at a step's start.
         """
         return (labels.flatten() != -100).nonzero().squeeze(1)
 
     def loss(self, hidden, labels, labelled=None):
-        """Cross-entropy at the labelled positions.
-
-        Only the labelled tokens go through the head (the vocabulary-sized
-        decoder is the expensive part).
+        """Cross-entropy at the labelled positions; only those go through the
+        vocabulary-sized decoder.
 
         Args:
             hidden (Tensor): (B, P, D) multimodal encoder output.
-            labels (Tensor): (B, P) from :meth:`mask_tokens` (-100 = ignore).
-            labelled (Tensor, optional): :meth:`labelled_index` of
-                ``labels``; computed here when None.
+            labels (Tensor): (B, P) from :meth:`mask_tokens`.
+            labelled (Tensor, optional): :meth:`labelled_index`; computed when
+                None.
 
         Returns:
-            Tensor: scalar loss; 0 (still attached to the graph) when no
-            token is labelled.
+            Tensor: Scalar; 0 (on the graph) when no token is labelled.
         """
         if labelled is None:
             labelled = self.labelled_index(labels)

@@ -1,22 +1,12 @@
 """Frames <-> flattened patch pixels (MAE's patchify / unpatchify).
 
-A patch vector lists its pixels row by row, each pixel's channels together:
-index ``(i * p + j) * 3 + c`` holds channel c of pixel (i, j) of the patch.
-Patches are in raster order over the grid, matching the ViT's token order.
+Patches in raster order (the ViT's token order); a patch lists its pixels
+row by row, channels together: index ``(i * p + j) * 3 + c``.
 """
 
 
 def patchify(images, patch_size):
-    """Cut images into flattened patches.
-
-    Args:
-        images (Tensor): Shape (R, 3, H, W), H and W multiples of
-            ``patch_size``.
-        patch_size (int): Patch side p.
-
-    Returns:
-        Tensor: Shape (R, (H/p) * (W/p), p * p * 3).
-    """
+    """(R, 3, H, W) images -> (R, (H/p) * (W/p), p * p * 3) patches."""
     rows, channels, height, width = images.shape
     if height % patch_size or width % patch_size:
         raise ValueError(f'patchify: image size {height}x{width} is not a '
@@ -28,15 +18,8 @@ def patchify(images, patch_size):
 
 
 def unpatchify(patches, patch_size, grid_size):
-    """Reassemble images from flattened patches (inverse of patchify).
-
-    Args:
-        patches (Tensor): Shape (R, h * w, p * p * 3).
-        patch_size (int): Patch side p.
-        grid_size (tuple[int, int]): Patch grid (h, w).
-
-    Returns:
-        Tensor: Shape (R, 3, h * p, w * p).
+    """(R, h * w, p * p * 3) patches of a (h, w) ``grid_size`` ->
+    (R, 3, h * p, w * p) images.
     """
     grid_h, grid_w = grid_size
     rows = patches.shape[0]

@@ -3,19 +3,10 @@ import torch
 
 
 def sincos_position_embedding_2d(grid_size, embed_dims, temperature=10000.):
-    """Sine-cosine embedding of the patch positions of a grid.
-
-    The first half of the channels encodes the row, the second half the
-    column; each half is ``[sin(pos * w_k), cos(pos * w_k)]`` for
-    ``embed_dims / 4`` frequencies ``w_k = temperature ** (-k / (C / 4))``.
-
-    Args:
-        grid_size (tuple[int, int]): Patch grid (h, w).
-        embed_dims (int): Embedding size C, a multiple of 4.
-        temperature (float): Frequency base. Defaults to 10000.
-
-    Returns:
-        Tensor: Shape (h * w, C), positions in raster order, float32.
+    """(h * w, C) float32 embedding of a (h, w) grid in raster order: rows
+    in the first half of the C channels, columns in the second, each
+    ``[sin(pos * w_k), cos(pos * w_k)]`` with
+    ``w_k = temperature ** (-k / (C / 4))``; C a multiple of 4.
     """
     if embed_dims % 4:
         raise ValueError('sincos_position_embedding_2d: embed_dims must be '

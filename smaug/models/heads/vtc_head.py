@@ -11,25 +11,17 @@ from smaug.registry import MODELS
 
 @MODELS.register_module()
 class VTCHead(BaseModule):
-    """Projections of the video and text [CLS] features to a shared space,
-    and the symmetric InfoNCE loss over the global batch.
-
-    Both projections are single linear layers followed by L2
-    normalisation. The loss all-gathers the embeddings of every rank with
-    gradient, so each rank's clips and captions are contrasted with the whole
-    global batch; with DDP's gradient averaging, N ranks of batch B/N train
-    exactly like one process of batch B.
+    """Linear projections of the video and text [CLS] to a shared space
+    (L2-normalised) and the symmetric InfoNCE loss over the global batch.
 
     Args:
-        video_dims (int): Width of the video [CLS] feature. Defaults to 768.
-        text_dims (int): Width of the text [CLS] feature. Defaults to 768.
+        video_dims (int): Width of the video [CLS]. Defaults to 768.
+        text_dims (int): Width of the text [CLS]. Defaults to 768.
         embed_dims (int): Width of the shared space. Defaults to 256.
         temperature (float): Softmax temperature tau. Defaults to 0.07.
-        learnable_temperature (bool): Learn tau (ALBEF's practice); it is
-            clamped into ``temperature_range`` in place at every
-            :meth:`forward`. Defaults to False (fixed, as in the paper).
-        temperature_range (tuple[float, float]): Clamp range of a learnable
-            tau. Defaults to (0.001, 0.5).
+        learnable_temperature (bool): Learn tau (ALBEF), clamped into
+            ``temperature_range`` at every :meth:`forward`. Defaults to False.
+        temperature_range (tuple[float, float]): Defaults to (0.001, 0.5).
         init_cfg (dict | list[dict], optional): Initialisation config.
     """
 
@@ -67,17 +59,8 @@ class VTCHead(BaseModule):
         return F.normalize(self.text_proj(text_cls), dim=-1)
 
     def forward(self, video_cls, text_cls):
-        """Project and L2-normalise both sides (training entry point; a
-        learnable temperature is clamped here, once per step).
-
-        Args:
-            video_cls (Tensor): (B, video_dims), e.g. the mean over frames of
-                the temporal encoder's [CLS] outputs.
-            text_cls (Tensor): (B, text_dims) text encoder [CLS].
-
-        Returns:
-            tuple[Tensor, Tensor]: video and text embeddings, (B, embed_dims)
-            each, unit norm.
+        """(B, video_dims) video and (B, text_dims) text [CLS] -> their
+        (B, embed_dims) unit-norm embeddings; clamps a learnable temperature.
         """
         if isinstance(self.temperature, nn.Parameter):
             with torch.no_grad():
@@ -89,16 +72,8 @@ class VTCHead(BaseModule):
         return video_emb @ text_emb.t() / self.temperature
 
     def loss(self, video_emb, text_emb):
-        """Symmetric contrastive loss, eq. 12, over the global batch.
-
-        Args:
-            video_emb (Tensor): (B, E) this rank's video embeddings, pair i
-                with ``text_emb[i]``.
-            text_emb (Tensor): (B, E) this rank's text embeddings.
-
-        Returns:
-            Tensor: scalar, ``(L_v2t + L_t2v) / 2``, averaged over this
-            rank's pairs.
+        """Symmetric contrastive loss (eq. 12) of this rank's (B, E) pairs
+        against the embeddings all-gathered with gradient from every rank.
         """
         if video_emb.shape != text_emb.shape:
             raise ValueError(

@@ -12,9 +12,8 @@ def positive_pairs(num, keys, device):
 
     Args:
         num (int): Batch size.
-        keys (tuple): Sequences of length ``num`` (tensors, or lists of
-            hashables such as caption strings or video paths); i and j are
-            positives when any of them has equal entries at i and j.
+        keys (tuple): Sequences of ``num`` tensors or hashables (captions,
+            video paths); i and j are positives where any has equal entries.
         device (torch.device): Device of the result.
     """
     positive = torch.eye(num, dtype=torch.bool, device=device)
@@ -35,23 +34,17 @@ def positive_pairs(num, keys, device):
 
 
 def sample_excluding(logits, excluded, hardness=1.):
-    """Sample one column per row from ``softmax(logits)`` restricted to the
-    columns that are not excluded, mixed with the uniform distribution over
-    them; -1 for rows where all are excluded.
+    """One column per row drawn from ``softmax(logits)`` over the columns
+    not excluded, mixed with the uniform; -1 where all are excluded.
 
-    Every row is sampled (rows with nothing to sample from a uniform
-    stand-in, then set to -1), so no shape depends on the data. The draw is
-    ``torch.multinomial(probs, 1)``'s own algorithm, the argmax of
-    ``probs / E`` with ``E ~ Exp(1)`` (the same samples from the same RNG
-    state), without its input checks, which read values back to the host:
-    the device never has to report back.
+    The draw is ``torch.multinomial``'s (argmax of ``probs / Exp(1)``, the
+    same samples from the same RNG state) without its input checks, which
+    read values back to the host.
 
     Args:
-        logits (Tensor): (R, C) sampling logits.
-        excluded (Tensor): (R, C) bool, True where a column may not be drawn.
-        hardness (float): Weight of ``softmax(logits)`` in the mixture; the
-            uniform distribution over the allowed columns gets
-            ``1 - hardness``. Defaults to 1.
+        logits (Tensor): (R, C).
+        excluded (Tensor): (R, C) bool.
+        hardness (float): Weight of the softmax; the uniform gets the rest.
     """
     logits = logits.detach().float().masked_fill(excluded, float('-inf'))
     empty = excluded.all(dim=1, keepdim=True)
@@ -67,17 +60,15 @@ def sample_excluding(logits, excluded, hardness=1.):
 
 @MODELS.register_module()
 class VTMHead(BaseModule):
-    """Binary matched / not-matched classifier on the fused [CLS] token
-    (class 1 = matched), with ALBEF-style hard-negative mining.
+    """Matched / not-matched classifier on the fused [CLS] (class 1 =
+    matched), with ALBEF-style hard-negative mining.
 
     Args:
         in_channels (int): Width of the multimodal encoder. Defaults to 768.
         negative_hardness (float): Share of the negatives drawn from
-            ``softmax(similarity)`` (hard ones); the rest are drawn uniformly
-            among the non-positives. 1 is ALBEF's and the paper's
-            hard-negative mining.
-            :class:`~smaug.engine.HardNegativeWarmupHook` ramps it from 0
-            to 1. Defaults to 1.0.
+            ``softmax(similarity)``; the rest are uniform among the
+            non-positives (``HardNegativeWarmupHook`` ramps it). Defaults to
+            1.0 (ALBEF's and the paper's).
         init_cfg (dict | list[dict], optional): Initialisation config.
     """
 
@@ -99,15 +90,13 @@ class VTMHead(BaseModule):
         return self.classifier(fused_cls)
 
     def loss(self, logits, labels, weight=None):
-        """Cross-entropy of (N, 2) logits against (N,) 0/1 labels.
+        """Cross-entropy of the matched / not-matched logits.
 
         Args:
             logits (Tensor): (N, 2).
             labels (Tensor): (N,) long, 1 = matched.
-            weight (Tensor, optional): (N,) per-pair weights, not all zero;
-                the loss is the weighted mean. Pairs of weight 0 (stand-ins
-                for missing negatives) then count exactly as if absent.
-                None weighs every pair 1.
+            weight (Tensor, optional): (N,) pair weights, not all 0; a pair of
+                weight 0 counts as absent.
         """
         if weight is None:
             return F.cross_entropy(logits, labels)
@@ -116,28 +105,17 @@ class VTMHead(BaseModule):
         return (per_pair * weight).sum() / weight.sum()
 
     def sample_hard_negatives(self, sim_v2t, sim_t2v, *keys):
-        """One hard negative caption per clip and one hard negative clip per
-        caption, drawn from softmax(similarity) over the non-positives (with
-        probability ``negative_hardness``, uniformly otherwise).
-
-        Sampling is within the local batch (the negatives' token features
-        live on this rank), with torch's global RNG. A pair counts as a
-        positive when it is the pair itself or when any of ``keys`` matches,
-        e.g. ``sample_hard_negatives(s_v2t, s_t2v, captions, video_paths)``
-        never pairs a clip with an identical caption from elsewhere in the
-        batch, nor with another caption of the same video.
+        """A hard negative caption per clip and a hard negative clip per
+        caption, within the local batch (their tokens live on this rank).
 
         Args:
-            sim_v2t (Tensor): (B, B) video-to-text similarities (rows clips).
-            sim_t2v (Tensor): (B, B) text-to-video similarities (rows
-                captions).
-            *keys: Sequences of length B (tensors of ids or lists of
-                hashables, e.g. caption strings); see :func:`positive_pairs`.
+            sim_v2t (Tensor): (B, B) similarities, rows clips.
+            sim_t2v (Tensor): (B, B) similarities, rows captions.
+            *keys: Duplicates never drawn (see :func:`positive_pairs`).
 
         Returns:
-            tuple[Tensor, Tensor]: (B,) caption index for each clip and (B,)
-            clip index for each caption; -1 where the batch has no negative
-            (callers drop those pairs).
+            tuple[Tensor, Tensor]: (B,) caption index per clip and (B,) clip
+            index per caption; -1 where the batch has none.
         """
         num = sim_v2t.shape[0]
         if sim_v2t.shape != (num, num) or sim_t2v.shape != (num, num):
@@ -149,3 +127,31 @@ class VTMHead(BaseModule):
         hardness = self.negative_hardness
         return (sample_excluding(sim_v2t, positive, hardness),
                 sample_excluding(sim_t2v, positive, hardness))
+
+    def sample_pairs(self, sim_v2t, *keys):
+        """The 3B pairs of the matching loss: B positives, a hard negative
+        caption per clip and a hard negative clip per caption. A missing
+        negative is a stand-in of weight 0 (fixed shapes: no host-device sync).
+
+        Args:
+            sim_v2t (Tensor): (B, B) clip-caption similarities.
+            *keys: See :meth:`sample_hard_negatives`.
+
+        Returns:
+            tuple[Tensor, Tensor, Tensor, Tensor]: (3B,) each: clip index,
+            caption index, label (1 = matched) and weight.
+        """
+        batch = sim_v2t.shape[0]
+        neg_text, neg_video = self.sample_hard_negatives(
+            sim_v2t, sim_v2t.t(), *keys)
+        pairs = torch.arange(batch, device=sim_v2t.device)
+        has_neg_text, has_neg_video = neg_text >= 0, neg_video >= 0
+        video_index = torch.cat(
+            [pairs, pairs, torch.where(has_neg_video, neg_video, pairs)])
+        text_index = torch.cat(
+            [pairs, torch.where(has_neg_text, neg_text, pairs), pairs])
+        labels = torch.zeros_like(video_index)
+        labels[:batch] = 1
+        weight = torch.cat(
+            [torch.ones_like(has_neg_text), has_neg_text, has_neg_video])
+        return video_index, text_index, labels, weight

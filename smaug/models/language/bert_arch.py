@@ -1,9 +1,4 @@
-"""BERT architecture settings by name, and checks of the size arguments.
-
-``arch`` arguments of the BERT modules take a name from :data:`BERT_ARCHS` or
-a dict. A dict must give ``hidden_size``, ``num_heads`` and
-``intermediate_size``; the other keys default to bert-base's values.
-"""
+"""BERT architecture settings by name, and checks of the size arguments."""
 BERT_ARCHS = {
     'base': dict(
         hidden_size=768,
@@ -33,15 +28,9 @@ ESSENTIAL_KEYS = ('hidden_size', 'num_heads', 'intermediate_size')
 
 
 def resolve_bert_arch(arch):
-    """Turn an ``arch`` argument into a complete settings dict.
-
-    Args:
-        arch (str | dict): A name in :data:`BERT_ARCHS` or a dict with at
-            least ``hidden_size``, ``num_heads`` and ``intermediate_size``
-            (other keys default to bert-base's).
-
-    Returns:
-        dict: A new dict with every key of ``BERT_ARCHS['base']``.
+    """A complete settings dict (every key of ``BERT_ARCHS['base']``) from
+    a name in :data:`BERT_ARCHS` or a dict with at least ``hidden_size``,
+    ``num_heads`` and ``intermediate_size`` (the rest bert-base's).
     """
     if isinstance(arch, str):
         if arch.lower() not in BERT_ARCHS:

@@ -1,23 +1,13 @@
-"""BERT's multi-head attention block with its residual and post-LayerNorm.
-
-The same block serves as self-attention (keys from the queries' sequence) and
-as cross-attention (keys and values from another sequence, whose width
-``key_width`` may differ from the hidden size).
+"""BERT's multi-head attention block with its residual and post-LayerNorm,
+as self-attention or as cross-attention to a sequence of another width.
 """
 from torch import nn
 from torch.nn import functional as F
 
 
 def padding_to_attn_mask(padding_mask):
-    """Turn a (B, S) mask (1 = real token) into an SDPA boolean mask.
-
-    Args:
-        padding_mask (Tensor | None): (B, S), nonzero where a key may be
-            attended to. ``None`` means every key may.
-
-    Returns:
-        Tensor | None: (B, 1, 1, S) bool, True where attention is allowed;
-        it broadcasts over heads and queries.
+    """(B, S) padding mask (nonzero = real key) -> (B, 1, 1, S) bool SDPA
+    mask, True where attention is allowed; None stays None.
     """
     if padding_mask is None:
         return None
@@ -25,18 +15,16 @@ def padding_to_attn_mask(padding_mask):
 
 
 class BertAttention(nn.Module):
-    """``LayerNorm(x + Dropout(Out(Attention(Q x, K y, V y))))``.
-
-    Parameter names follow BERT's (query, key, value, output dense, LayerNorm)
-    so that weights map one to one.
+    """``LayerNorm(x + Dropout(Out(Attention(Q x, K y, V y))))``, with
+    BERT's parameter names.
 
     Args:
-        hidden_size (int): Width of the queries and of the output.
+        hidden_size (int): Width of the queries and the output.
         num_heads (int): Attention heads.
         layer_norm_eps (float): LayerNorm epsilon.
-        dropout (float): Dropout on the attention weights and the output.
-        key_width (int, optional): Width of the key/value input; defaults to
-            ``hidden_size`` (self-attention).
+        dropout (float): Dropout on attention weights and output.
+        key_width (int, optional): Width of keys and values; defaults to
+            ``hidden_size``.
     """
 
     def __init__(self, hidden_size, num_heads, layer_norm_eps, dropout,
@@ -58,15 +46,13 @@ class BertAttention(nn.Module):
                       width // self.num_heads).transpose(1, 2)
 
     def forward(self, hidden, context=None, attn_mask=None):
-        """Attend from ``hidden`` to ``context`` (itself when None).
+        """Attend from ``hidden`` to ``context``.
 
         Args:
             hidden (Tensor): (B, P, D) queries, also the residual input.
-            context (Tensor, optional): (B, S, key_width) keys/values.
+            context (Tensor, optional): (B, S, key_width); ``hidden`` if None.
             attn_mask (Tensor, optional): bool, broadcastable to
-                (B, heads, P, S), True where attention is allowed (see
-                :func:`padding_to_attn_mask`; a decoder may pass a causal
-                mask combined with padding).
+                (B, heads, P, S), True where allowed.
 
         Returns:
             Tensor: (B, P, D).

@@ -4,17 +4,15 @@ from torch import nn
 
 
 class BertEmbeddings(nn.Module):
-    """Embed token ids the way BERT does.
-
-    Positions are ``0..P-1``; the token type is 0 for every token unless
-    ``token_type_ids`` are given (single-segment input, as in SMAUG).
+    """BERT's word + position + token type embeddings, then LayerNorm
+    and dropout; token type 0 unless ``token_type_ids`` are given.
 
     Args:
-        vocab_size (int): Number of word pieces.
-        hidden_size (int): Embedding width.
-        max_position_embeddings (int): Longest supported sequence.
-        type_vocab_size (int): Number of token types (segments).
-        pad_token_id (int): Id of [PAD]; its embedding gets no gradient.
+        vocab_size (int): Word pieces.
+        hidden_size (int): Width.
+        max_position_embeddings (int): Longest sequence.
+        type_vocab_size (int): Token types.
+        pad_token_id (int): [PAD], whose embedding gets no gradient.
         layer_norm_eps (float): LayerNorm epsilon.
         dropout (float): Dropout after the LayerNorm.
     """

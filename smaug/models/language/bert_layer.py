@@ -8,21 +8,20 @@ from .bert_ffn import BertFFN
 
 
 class BertLayer(nn.Module):
-    """A post-LN BERT layer, with a cross-attention block when
-    ``encoder_width`` is given (as in ALBEF's and Singularity's multimodal
-    encoders: self-attention -> cross-attention -> FFN).
+    """A post-LN BERT layer: self-attention, cross-attention when
+    ``encoder_width`` is given (ALBEF's and Singularity's multimodal layers),
+    FFN.
 
     Args:
         hidden_size (int): Token width.
-        num_heads (int): Attention heads (self and cross).
-        intermediate_size (int): FFN hidden width.
-        layer_norm_eps (float): LayerNorm epsilon. Defaults to 1e-12.
-        dropout (float): Dropout of attention weights and block outputs.
-            Defaults to 0.1.
-        encoder_width (int, optional): Width of the tokens to cross-attend
-            to; None builds a layer without cross-attention.
-        with_cp (bool): Recompute the layer in the backward pass (activation
-            checkpointing) while training. Defaults to False.
+        num_heads (int): Attention heads.
+        intermediate_size (int): FFN width.
+        layer_norm_eps (float): Defaults to 1e-12.
+        dropout (float): Defaults to 0.1.
+        encoder_width (int, optional): Width of the tokens cross-attended
+            to; None: no cross-attention.
+        with_cp (bool): Activation checkpointing in training.
+            Defaults to False.
     """
 
     def __init__(self,
@@ -47,14 +46,7 @@ class BertLayer(nn.Module):
 
     @classmethod
     def from_arch(cls, arch, encoder_width=None, with_cp=False):
-        """Build a layer from resolved arch settings.
-
-        Args:
-            arch (dict): Output of
-                :func:`~smaug.models.language.bert_arch.resolve_bert_arch`.
-            encoder_width (int, optional): See the class arguments.
-            with_cp (bool): See the class arguments.
-        """
+        """A layer of resolved ``arch`` settings (``resolve_bert_arch``)."""
         return cls(arch['hidden_size'], arch['num_heads'],
                    arch['intermediate_size'], arch['layer_norm_eps'],
                    arch['dropout'], encoder_width, with_cp)
@@ -67,20 +59,15 @@ class BertLayer(nn.Module):
 
     def forward(self, hidden, attn_mask=None, context=None,
                 context_mask=None):
-        """Run the layer.
+        """(B, P, D) -> (B, P, D).
 
         Args:
             hidden (Tensor): (B, P, D) tokens.
-            attn_mask (Tensor, optional): bool self-attention mask,
-                broadcastable to (B, heads, P, P), True = may attend.
+            attn_mask (Tensor, optional): bool, broadcastable to (B, h, P, P).
             context (Tensor, optional): (B, S, encoder_width) tokens to
-                cross-attend to. None skips the cross-attention block
-                (text-only use of a multimodal layer).
-            context_mask (Tensor, optional): bool cross-attention mask,
-                broadcastable to (B, heads, P, S).
-
-        Returns:
-            Tensor: (B, P, D).
+                cross-attend to; None skips the cross-attention.
+            context_mask (Tensor, optional): bool, broadcastable to
+                (B, h, P, S).
         """
         if self.with_cp and self.training and torch.is_grad_enabled():
             return checkpoint(self._forward, hidden, attn_mask, context,

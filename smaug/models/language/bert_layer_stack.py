@@ -7,16 +7,13 @@ from .bert_module import BertBaseModule
 
 
 class BertLayerStack(BertBaseModule):
-    """A :class:`BertBaseModule` with ``num_layers`` layers of one BERT arch
-    (the text encoder, the multimodal encoder, the answer decoder).
-
-    Subclasses build their layers with :meth:`make_layers` where they want
-    them registered (the text encoder's word embeddings come first).
+    """A :class:`BertBaseModule` of ``num_layers`` layers of one BERT arch
+    (text encoder, multimodal encoder, answer decoder); subclasses call
+    :meth:`make_layers` where the layers are to be registered.
 
     Args:
-        arch (str | dict): BERT size, see
-            :func:`~smaug.models.language.bert_arch.resolve_bert_arch`.
-        num_layers (int): Number of layers, a positive int.
+        arch (str | dict): BERT size (``resolve_bert_arch``).
+        num_layers (int): A positive int.
         init_cfg (dict | list[dict], optional): See :class:`BertBaseModule`.
     """
 
@@ -31,15 +28,8 @@ class BertLayerStack(BertBaseModule):
         self.num_layers = num_layers
 
     def make_layers(self, encoder_width=None, with_cp=False):
-        """The ``num_layers`` BERT layers.
-
-        Args:
-            encoder_width (int, optional): Width of the tokens the layers
-                cross-attend to; None for layers without cross-attention.
-            with_cp (bool): Activation checkpointing per layer.
-
-        Returns:
-            nn.ModuleList: The layers.
+        """The ``num_layers`` layers (nn.ModuleList), cross-attending to
+        tokens of ``encoder_width`` (None: none).
         """
         return nn.ModuleList(
             BertLayer.from_arch(self.arch_settings,

@@ -11,15 +11,9 @@ from smaug.registry import WEIGHT_INITIALIZERS
 
 
 def bert_random_init(module, std=0.02):
-    """BERT's random initialisation of one module (used with ``apply``).
-
-    Linear and Embedding weights ~ N(0, std) (the [PAD] row of an embedding
-    with ``padding_idx`` is zeroed), biases 0, LayerNorm weight 1, bias 0.
-
-    Args:
-        module (nn.Module): The module to initialise; others are skipped.
-        std (float): Standard deviation. Defaults to 0.02 (BERT's
-            ``initializer_range``).
+    """BERT's random initialisation of one module (for ``apply``): Linear
+    and Embedding weights ~ N(0, std) ([PAD] row zeroed), biases 0,
+    LayerNorm 1 and 0.
     """
     if isinstance(module, (nn.Linear, nn.Embedding)):
         nn.init.normal_(module.weight, mean=0., std=std)
@@ -34,11 +28,8 @@ def bert_random_init(module, std=0.02):
 
 @WEIGHT_INITIALIZERS.register_module(name='BertRandomInit')
 class BertRandomInit:
-    """``init_cfg=dict(type='BertRandomInit')``: :func:`bert_random_init` on
-    every sub-module.
-
-    Args:
-        std (float): Standard deviation. Defaults to 0.02.
+    """``init_cfg=dict(type='BertRandomInit', std=0.02)``:
+    :func:`bert_random_init` on every sub-module.
     """
 
     def __init__(self, std=0.02):
@@ -51,23 +42,14 @@ class BertRandomInit:
 
 
 class BertBaseModule(BaseModule):
-    """A BaseModule that starts from BERT's random initialisation.
-
-    ``BertRandomInit`` is put before the given ``init_cfg``, so blocks that
-    no checkpoint covers (e.g. cross-attention) get BERT's initialisation and
-    the others are then overwritten by the checkpoint. The ``init_cfg`` types
-    are looked up in the current default scope, or in ``smaug``'s registry
-    when none is set, so ``type='PretrainedBERT'`` works both under a Runner
-    and in a plain script.
-
-    Subclasses set ``bert_part``, the part of a BERT checkpoint they hold:
-    ``'text'``, ``'multimodal'`` or ``'mlm_head'`` (see
-    :class:`~smaug.models.language.PretrainedBERTInit`).
+    """A BaseModule whose ``init_cfg`` runs after ``BertRandomInit``, so
+    parts no checkpoint covers (cross-attention) get BERT's initialisation.
+    Subclasses name in ``bert_part`` the part of a BERT checkpoint they hold
+    (``'text'``, ``'multimodal'``, ``'mlm_head'``).
 
     Args:
-        init_cfg (dict | list[dict], optional): mmengine initialisation
-            config, e.g. ``dict(type='PretrainedBERT',
-            checkpoint='bert-base-uncased')``.
+        init_cfg (dict | list[dict], optional): e.g.
+            ``dict(type='PretrainedBERT', checkpoint='bert-base-uncased')``.
     """
     bert_part = None
 
@@ -79,7 +61,7 @@ class BertBaseModule(BaseModule):
         super().__init__(init_cfg=[dict(type='BertRandomInit'), *init_cfg])
 
     def init_weights(self):
-        """Apply ``init_cfg`` with smaug's registry as the fallback scope."""
+        """Apply ``init_cfg``, with smaug's registry when no scope is set."""
         scope = None if DefaultScope.get_current_instance() else 'smaug'
         with DefaultScope.overwrite_default_scope(scope):
             super().init_weights()

@@ -1,32 +1,18 @@
 """Read a Hugging Face BERT checkpoint and rename it for smaug's modules.
 
-A BERT-base checkpoint (``BertForPreTraining`` or ``BertModel`` layout) maps
-onto three smaug modules:
-
-=====================================  ======================================
-Hugging Face key                       smaug key
-=====================================  ======================================
-``bert.embeddings.*``                  ``text_encoder.embeddings.*``
-``bert.encoder.layer.{i}.*``, i < n    ``text_encoder.layers.{i}.*``
-``bert.encoder.layer.{i}.*``, i >= n   ``multimodal_encoder.layers.{i-n}.*``
-``cls.predictions.*``                  ``mlm_head.*``
-``bert.pooler.*``, ``cls.seq_relationship.*``  ignored (unused by SMAUG)
-=====================================  ======================================
-
-where n is the number of text layers (9 for SMAUG). Inside a layer,
-``attention.self.{query,key,value}`` -> ``self_attn.{query,key,value}``,
-``attention.output.{dense,LayerNorm}`` -> ``self_attn.{out_proj,norm}``,
-``intermediate.dense`` -> ``ffn.fc1``, ``output.{dense,LayerNorm}`` ->
-``ffn.{fc2,norm}``. The multimodal layers' ``cross_attn`` has no source.
-Old checkpoints' LayerNorm ``gamma``/``beta`` are read as ``weight``/``bias``;
-a missing ``cls.predictions.decoder.weight`` (tied weights that
-``save_pretrained`` drops) is taken from the word embeddings.
+``bert.embeddings.*`` -> ``text_encoder.embeddings.*``; layer i < n ->
+``text_encoder.layers.{i}.*``, else ``multimodal_encoder.layers.{i-n}.*``
+(n text layers, 9 in SMAUG); ``cls.predictions.*`` -> ``mlm_head.*``; the
+pooler and ``cls.seq_relationship`` are ignored. In a layer,
+``attention.self.*`` -> ``self_attn.*``, ``attention.output.{dense,
+LayerNorm}`` -> ``self_attn.{out_proj,norm}``, ``intermediate.dense`` ->
+``ffn.fc1``, ``output.{dense,LayerNorm}`` -> ``ffn.{fc2,norm}``.
 """
 import os.path as osp
 import re
 from typing import NamedTuple
 
-import torch
+from smaug.checkpoints import load_checkpoint_file
 
 PART_PREFIXES = dict(
     text='text_encoder.',
@@ -64,12 +50,10 @@ class ConvertedBert(NamedTuple):
     """Result of :func:`convert_bert_state_dict`.
 
     Attributes:
-        state_dict (dict): smaug keys (prefixed by :data:`PART_PREFIXES`) to
-            tensors.
-        missing_keys (list[str]): smaug keys that a complete BERT checkpoint
-            would have given but this one did not.
-        unexpected_keys (list[str]): source keys that are not BERT's.
-        ignored_keys (list[str]): source keys that SMAUG does not use.
+        state_dict (dict): smaug keys (with :data:`PART_PREFIXES`) to tensors.
+        missing_keys (list[str]): smaug keys a full BERT would give.
+        unexpected_keys (list[str]): Source keys that are not BERT's.
+        ignored_keys (list[str]): Source keys SMAUG does not use.
     """
     state_dict: dict
     missing_keys: list
@@ -78,14 +62,8 @@ class ConvertedBert(NamedTuple):
 
 
 def normalise_bert_keys(state_dict):
-    """Drop the ``bert.`` prefix and read LayerNorm ``gamma``/``beta`` as
-    ``weight``/``bias``.
-
-    Args:
-        state_dict (dict): A Hugging Face BERT state dict.
-
-    Returns:
-        dict: The same tensors under normalised keys.
+    """The same tensors without the ``bert.`` prefix and with LayerNorm
+    ``gamma``/``beta`` read as ``weight``/``bias``.
     """
     normalised = {}
     for key, value in state_dict.items():
@@ -150,15 +128,11 @@ def _rename(key, num_text_layers):
 
 
 def convert_bert_state_dict(state_dict, num_text_layers=9):
-    """Rename a Hugging Face BERT state dict for smaug.
-
-    Args:
-        state_dict (dict): ``BertForPreTraining`` or ``BertModel`` weights.
-        num_text_layers (int): Layers that go to the text encoder; the rest
-            go to the multimodal encoder. Defaults to 9.
-
-    Returns:
-        ConvertedBert: renamed tensors and the key reports.
+    """Rename a ``BertForPreTraining`` or ``BertModel`` state dict; the
+    first ``num_text_layers`` layers (default 9) go to the text encoder, the
+    rest to the multimodal encoder. A missing MLM decoder weight (tied, and
+    dropped by ``save_pretrained``) is the word embeddings. Returns a
+    :class:`ConvertedBert`.
     """
     state_dict = normalise_bert_keys(state_dict)
     converted, unexpected, ignored = {}, [], []
@@ -182,11 +156,8 @@ def convert_bert_state_dict(state_dict, num_text_layers=9):
 
 
 def select_part(state_dict, part):
-    """The entries of one part with the part's prefix removed.
-
-    Args:
-        state_dict (dict): Converted weights (keys with part prefixes).
-        part (str): A key of :data:`PART_PREFIXES`.
+    """The entries of ``part`` (a key of :data:`PART_PREFIXES`) of
+    converted weights, without the part's prefix.
     """
     prefix = PART_PREFIXES[part]
     return {
@@ -199,21 +170,13 @@ def _read_weight_file(path):
     if path.endswith('.safetensors'):
         from safetensors.torch import load_file
         return load_file(path)
-    return torch.load(path, map_location='cpu', weights_only=True)
+    return load_checkpoint_file(path, trust=None)
 
 
 def load_bert_state_dict(source):
-    """Read Hugging Face BERT weights.
-
-    Args:
-        source (str): A folder with ``model.safetensors`` or
-            ``pytorch_model.bin``, one such file, or a hub name such as
-            ``'bert-base-uncased'`` (loaded with
-            ``transformers.BertForPreTraining.from_pretrained``, which needs
-            the hub or its local cache).
-
-    Returns:
-        dict: key -> tensor, in Hugging Face naming.
+    """Hugging Face BERT weights (key -> tensor) from a folder with
+    ``model.safetensors`` or ``pytorch_model.bin``, one such file, or a hub
+    name (``BertForPreTraining.from_pretrained``: the hub or its cache).
     """
     if osp.isdir(source):
         for name in HF_WEIGHT_FILES:

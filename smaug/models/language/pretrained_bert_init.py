@@ -1,20 +1,11 @@
 """``init_cfg=dict(type='PretrainedBERT', ...)``: BERT weights for smaug.
 
-One Hugging Face BERT checkpoint feeds three modules, each configured with
-the same ``init_cfg``; each takes its own part, named by its ``bert_part``
-attribute:
-
-- ``BertTextEncoder`` (``'text'``): the embeddings and the first
-  ``num_layers`` layers;
-- ``BertMultimodalEncoder`` (``'multimodal'``): the last ``num_layers``
-  layers' self-attention and FFN (its cross-attention keeps BERT's random
-  initialisation);
-- ``BertMLMHead`` (``'mlm_head'``): ``cls.predictions``.
-
-With BERT-base (12 layers) and the defaults 9 + 3 this is the paper's split.
-An already converted file (``tools/model_converters/bert_to_smaug.py``) is
-loaded with mmengine's own ``dict(type='Pretrained', checkpoint=...,
-prefix='text_encoder.')`` instead.
+One Hugging Face checkpoint feeds three modules with the same
+``init_cfg``, each taking its ``bert_part``: ``BertTextEncoder`` the
+embeddings and first layers, ``BertMultimodalEncoder`` the last layers
+(not the cross-attention), ``BertMLMHead`` ``cls.predictions``. A file
+converted by ``tools/model_converters/bert_to_smaug.py`` loads with
+mmengine's ``Pretrained`` and a ``prefix`` instead.
 """
 import logging
 
@@ -35,12 +26,10 @@ def load_bert_part(module, converted, part, strict=True, source='BERT'):
 
     Args:
         module (nn.Module): The module to fill.
-        converted (ConvertedBert): Output of
-            :func:`~smaug.models.language.bert_weights.convert_bert_state_dict`.
+        converted (ConvertedBert): From :func:`convert_bert_state_dict`.
         part (str): ``'text'``, ``'multimodal'`` or ``'mlm_head'``.
-        strict (bool): Raise when the module misses weights (other than its
-            new blocks) or the checkpoint has keys that are not BERT's;
-            otherwise only print them. Defaults to True.
+        strict (bool): Raise (else print) on missing weights beyond new
+            blocks or on keys that are not BERT's. Defaults to True.
         source (str): Checkpoint name for messages.
     """
     weights = select_part(converted.state_dict, part)
@@ -72,12 +61,10 @@ def load_bert_part(module, converted, part, strict=True, source='BERT'):
 
 @WEIGHT_INITIALIZERS.register_module(name='PretrainedBERT')
 class PretrainedBERTInit:
-    """Initialise a smaug BERT module from a Hugging Face BERT checkpoint.
+    """Initialise a smaug BERT module from a Hugging Face BERT.
 
     Args:
-        checkpoint (str): A Hugging Face BERT folder (``model.safetensors``
-            or ``pytorch_model.bin``), one such file, or a hub name (needs
-            the hub or its cache; never used in tests).
+        checkpoint (str): Folder, weight file or hub name.
         strict (bool): See :func:`load_bert_part`. Defaults to True.
     """
 

@@ -7,18 +7,14 @@ from .bert_layer_stack import BertLayerStack
 
 @MODELS.register_module()
 class BertTextEncoder(BertLayerStack):
-    """BERT embeddings followed by ``num_layers`` BERT layers (layers 1..9 of
-    BERT-base in SMAUG). The output's first token is the text [CLS] feature.
+    """BERT embeddings and ``num_layers`` layers (1..9 of BERT-base in
+    SMAUG); the output's first token is the text [CLS].
 
     Args:
-        arch (str | dict): BERT size, see
-            :func:`~smaug.models.language.bert_arch.resolve_bert_arch`.
-            Defaults to ``'base'``.
-        num_layers (int): Number of layers. Defaults to 9.
+        arch (str | dict): BERT size. Defaults to ``'base'``.
+        num_layers (int): Defaults to 9.
         with_cp (bool): Activation checkpointing per layer. Defaults to False.
-        init_cfg (dict | list[dict], optional): e.g.
-            ``dict(type='PretrainedBERT', checkpoint='bert-base-uncased')``
-            loads BERT's embeddings and first ``num_layers`` layers.
+        init_cfg (dict | list[dict], optional): e.g. ``PretrainedBERT``.
     """
     bert_part = 'text'
 
@@ -36,13 +32,12 @@ class BertTextEncoder(BertLayerStack):
         """Encode token ids.
 
         Args:
-            input_ids (Tensor): (B, P) long token ids.
-            attention_mask (Tensor): (B, P), 1 for tokens, 0 for padding.
-            token_type_ids (Tensor, optional): (B, P) segment ids; zeros
-                when None.
+            input_ids (Tensor): (B, P).
+            attention_mask (Tensor): (B, P), 0 at padding.
+            token_type_ids (Tensor, optional): (B, P); zeros when None.
 
         Returns:
-            Tensor: (B, P, D) hidden states after the last layer.
+            Tensor: (B, P, D).
         """
         hidden = self.embeddings(input_ids, token_type_ids)
         attn_mask = padding_to_attn_mask(attention_mask)

@@ -4,16 +4,9 @@ import os.path as osp
 
 
 def build_bert_tokenizer(path):
-    """Build a ``transformers.BertTokenizerFast``.
-
-    Args:
-        path (str): A Hugging Face tokenizer/model folder (its own settings
-            apply), a ``vocab.txt`` file (lower-cased WordPiece with the
-            usual [PAD] [UNK] [CLS] [SEP] [MASK] tokens, e.g. the synthetic
-            corpus's), or a hub name (needs the hub or its cache).
-
-    Returns:
-        transformers.BertTokenizerFast: The tokenizer.
+    """A ``transformers.BertTokenizerFast`` from a tokenizer folder, a
+    ``vocab.txt`` (lower-cased WordPiece with the usual special tokens) or a
+    hub name (the hub or its cache).
     """
     # Batches of short captions gain nothing from the tokenizer's thread
     # pool, and once it has run, every dataloader worker forked afterwards

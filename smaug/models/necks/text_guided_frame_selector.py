@@ -9,34 +9,24 @@ from .gumbel_topk import relaxed_topk, sample_gumbel
 
 @MODELS.register_module()
 class TextGuidedFrameSelector(BaseModule):
-    """Score the K frames of a clip against a caption and keep kappa of them.
+    """Score a clip's K frames against a text and keep kappa of them.
 
-    Scoring (:meth:`forward`): the frames' [CLS] features and the text [CLS]
-    are projected to ``embed_dims`` by two linear layers, the text token is
-    prepended to the K frame tokens, two pre-LN Transformer blocks (2 heads,
-    FFN 2048) mix them, and a linear layer gives one score per frame.
-
-    Selection (:meth:`select`): in training, Gumbel top-kappa with a
-    straight-through estimator: the forward pass returns the exact tokens of
-    the kappa frames with the largest ``score + Gumbel noise``, and the
-    backward pass sends gradients to the scores through a relaxed top-kappa
-    (successive softmax at temperature ``gumbel_tau``). At test, plain
-    top-kappa of the scores. Selected frames are returned in temporal
-    (ascending frame index) order, whatever their scores, so downstream
-    modules see the clip's order. ``num_selected == K`` returns the input.
-
-    ``gumbel_tau`` is a plain attribute that
-    :class:`~smaug.engine.GumbelTemperatureHook` may anneal.
+    The projected frame [CLS] features, led by the projected text [CLS], go
+    through ``num_layers`` pre-LN blocks; a linear layer scores each frame.
+    :meth:`select` keeps the best kappa in temporal order: Gumbel top-kappa
+    with a straight-through relaxation in training (temperature
+    ``gumbel_tau``, annealed by ``GumbelTemperatureHook``), plain top-kappa
+    at test.
 
     Args:
-        video_dims (int): Width of the frame [CLS] features. Defaults to 768.
-        text_dims (int): Width of the text [CLS] feature. Defaults to 768.
-        embed_dims (int): Width inside the selector. Defaults to 256.
-        num_layers (int): Transformer blocks. Defaults to 2.
+        video_dims (int): Width of the frame [CLS]. Defaults to 768.
+        text_dims (int): Width of the text [CLS]. Defaults to 768.
+        embed_dims (int): Width inside. Defaults to 256.
+        num_layers (int): Blocks. Defaults to 2.
         num_heads (int): Attention heads. Defaults to 2.
-        feedforward_channels (int): FFN hidden width. Defaults to 2048.
+        feedforward_channels (int): FFN width. Defaults to 2048.
         dropout (float): Dropout in the blocks. Defaults to 0.
-        gumbel_tau (float): Temperature of the relaxation. Defaults to 1.0.
+        gumbel_tau (float): Relaxation temperature. Defaults to 1.0.
         init_cfg (dict | list[dict], optional): Initialisation config.
     """
 
@@ -67,15 +57,8 @@ class TextGuidedFrameSelector(BaseModule):
         self.score_head = nn.Linear(embed_dims, 1)
 
     def forward(self, frame_cls, text_cls):
-        """Score frames.
-
-        Args:
-            frame_cls (Tensor): (B, K, video_dims) frame [CLS] features (after
-                the temporal encoder).
-            text_cls (Tensor): (B, text_dims) text [CLS] feature.
-
-        Returns:
-            Tensor: (B, K) scores.
+        """Scores (B, K) of frame [CLS] features (B, K, video_dims) against
+        text [CLS] features (B, text_dims).
         """
         tokens = torch.cat(
             [self.text_proj(text_cls)[:, None], self.frame_proj(frame_cls)],
@@ -85,16 +68,15 @@ class TextGuidedFrameSelector(BaseModule):
         return self.score_head(self.norm(tokens[:, 1:])).squeeze(-1)
 
     def select(self, frame_tokens, scores, num_selected):
-        """Keep ``num_selected`` frames.
+        """The best frames, in temporal order.
 
         Args:
-            frame_tokens (Tensor): (B, K, ...) per-frame features, e.g.
-                (B, K, T, C) tokens.
+            frame_tokens (Tensor): (B, K, ...) per-frame features.
             scores (Tensor): (B, K) from :meth:`forward`.
             num_selected (int): kappa, ``1 <= kappa <= K``.
 
         Returns:
-            Tensor: (B, kappa, ...) the selected frames, in temporal order.
+            Tensor: (B, kappa, ...).
         """
         batch, num_frames = scores.shape
         if frame_tokens.shape[:2] != scores.shape:

@@ -33,6 +33,32 @@ def test_random_resized_crop_uses_one_box_for_all_frames():
         assert 3 / 4 - 0.05 <= (x2 - x1) / (y2 - y1) <= 4 / 3 + 0.05
 
 
+@pytest.mark.parametrize('height, width', [(120, 40), (40, 120)])
+def test_random_resized_crop_is_the_resize_of_its_box(height, width):
+    """On a non-square frame the box lies inside the frame, the output is
+    the bicubic resize of that box's pixels, and the offset along the long
+    side ranges past what the short side would allow."""
+    imgs = np.random.default_rng(0).integers(0, 256, (2, height, width, 3),
+                                             dtype=np.uint8)
+    crop = ClipRandomResizedCrop(size=(24, 16), scale=(0.05, 0.3))
+    np.random.seed(0)
+    boxes = []
+    for _ in range(50):
+        out = crop(dict(imgs=imgs))
+        x1, y1, x2, y2 = out['crop_bbox']
+        assert 0 <= x1 < x2 <= width and 0 <= y1 < y2 <= height
+        for frame, result in zip(imgs, out['imgs']):
+            np.testing.assert_array_equal(
+                result, cv2.resize(np.ascontiguousarray(frame[y1:y2, x1:x2]),
+                                   (24, 16), interpolation=cv2.INTER_CUBIC))
+        boxes.append((x1, y1, x2 - x1, y2 - y1))
+    x, y, w, h = np.array(boxes).T
+    if width > height:
+        assert (x > height - h).any()
+    else:
+        assert (y > width - w).any()
+
+
 def test_random_resized_crop_varies_and_validates():
     t = ClipRandomResizedCrop(size=(40, 20))
     boxes = {t(dict(imgs=clip()))['crop_bbox'] for _ in range(20)}
@@ -84,3 +110,16 @@ def test_flip_mirrors_every_frame():
     assert 60 < sum(flips) < 140
     with pytest.raises(ValueError, match='prob'):
         ClipFlip(prob=2)
+
+
+def test_flip_is_drawn_once_per_clip():
+    """At probability 0.5 a clip comes out all flipped or all as it was."""
+    imgs = clip(k=4)
+    np.random.seed(0)
+    flips = []
+    for _ in range(100):
+        out = ClipFlip(prob=0.5)(dict(imgs=imgs.copy()))
+        expected = imgs[:, :, ::-1] if out['flip'] else imgs
+        np.testing.assert_array_equal(out['imgs'], expected)
+        flips.append(out['flip'])
+    assert 30 < sum(flips) < 70

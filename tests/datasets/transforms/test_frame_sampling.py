@@ -23,6 +23,18 @@ def test_train_segment_indices_fall_in_their_segments():
         assert len(np.unique(draws[:, i])) == edges[i + 1] - edges[i]
 
 
+def test_train_segments_draw_independent_offsets():
+    # Four segments of 10 frames: offsets of segments 0 and 1 are two
+    # independent uniform draws of 0..9, so 400 clips show nearly all 100
+    # pairs (a single offset shared by every segment shows 10).
+    np.random.seed(0)
+    draws = np.stack([sample(40, num_frames=4) for _ in range(400)])
+    offsets = draws - np.array([0, 10, 20, 30])
+    pairs = {(int(first), int(second)) for first, second in offsets[:, :2]}
+    assert len(pairs) > 80
+    assert (offsets.min(axis=1) != offsets.max(axis=1)).mean() > 0.9
+
+
 def test_test_mode_takes_segment_middles():
     np.testing.assert_array_equal(
         sample(40, num_frames=4, test_mode=True), [5, 15, 25, 35])

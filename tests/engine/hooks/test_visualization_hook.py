@@ -145,10 +145,10 @@ def test_skips_what_the_model_or_batch_cannot_show(vocab):
 
 
 def test_logs_png_and_tensorboard_files_in_a_runner(vocab, tmp_path):
-    cfg = tiny_smaug.Config.fromfile(str(tiny_smaug.TINY_CONFIG))
-    cfg.model.data_preprocessor.tokenizer = vocab
+    model = tiny_smaug.tiny_model_cfg()
+    model.data_preprocessor.tokenizer = vocab
     runner = Runner(
-        model=cfg.model,
+        model=model,
         work_dir=str(tmp_path),
         train_dataloader=dict(
             dataset=ClipTexts(), batch_size=2, num_workers=0,

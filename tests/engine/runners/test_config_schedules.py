@@ -1,7 +1,7 @@
 """The LR schedules of configs/_base_/schedules/ follow the run's length:
 at their own length they are the paper's (linear warm-up, then a cosine
 reaching eta_min at the end of the run), and a run made shorter, by
-``train_cfg.max_epochs`` or by the top-level variable ``max_epochs``, ends
+``train_cfg.max_epochs`` or by the config variable ``max_epochs``, ends
 its cosine with it. Each run here is the toy model's, 4 iterations an
 epoch, with the LR logged at every iteration."""
 import math
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from smaug.engine import ConfigError, SMAUGRunner
-from smaug.engine.config.config_overrides import load_config
+from smaug.config import ConfigError, load_config
+from smaug.engine import SMAUGRunner
 
 FIXTURES = Path(__file__).resolve().parents[2] / 'fixtures'
 sys.path.insert(0, str(FIXTURES))

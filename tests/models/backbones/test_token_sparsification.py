@@ -8,7 +8,7 @@ from smaug.models.backbones import num_kept_tokens, sparsify_tokens
 @pytest.mark.parametrize('num_tokens, keep_rate, expected',
                          [(98, 0.8, 79), (80, 0.8, 64), (65, 0.8, 52),
                           (10, 0.7, 7), (196, 0.6, 118), (5, 1.0, 5),
-                          (1, 0.5, 1)])
+                          (1, 0.5, 1), (100, 0.07, 7)])
 def test_num_kept_tokens(num_tokens, keep_rate, expected):
     assert num_kept_tokens(num_tokens, keep_rate) == expected
 

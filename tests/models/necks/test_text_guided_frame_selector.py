@@ -1,10 +1,16 @@
 """TextGuidedFrameSelector: scores, Gumbel top-k with straight-through."""
+import sys
+from pathlib import Path
+
 import pytest
 import torch
 
 from smaug.models.necks import TextGuidedFrameSelector
 from smaug.models.necks import text_guided_frame_selector as selector_module
 from smaug.registry import MODELS
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
+from successive_softmax import reference_rows  # noqa: E402
 
 
 def build(**kwargs):
@@ -87,6 +93,51 @@ def test_straight_through_gradients():
     for b, row in enumerate(picked):
         for k in range(6):
             assert (tokens.grad[b, k].abs().sum() > 0) == (k in row)
+
+
+def soft_selection_loss(scores, tokens, weights, tau):
+    """``sum(weights * selected)`` with each selected frame replaced by the
+    reference soft row's mix of all frames (what the straight-through
+    backward pass differentiates).
+
+    Args:
+        scores (Tensor): (B, K) perturbed scores.
+        tokens (Tensor): (B, K, ...) frame tokens.
+        weights (Tensor): (B, kappa, ...) upstream gradient.
+        tau (float): Temperature.
+    """
+    total = 0.
+    for clip, row in enumerate(scores.tolist()):
+        _, soft = reference_rows(row, weights.shape[1], tau)
+        rows = torch.tensor(soft, dtype=tokens.dtype)
+        mixed = rows @ tokens[clip].flatten(1)
+        total += (mixed * weights[clip].flatten(1)).sum().item()
+    return total
+
+
+def test_score_gradient_is_that_of_the_reference_soft_rows(monkeypatch):
+    torch.manual_seed(0)
+    selector = build(gumbel_tau=0.5).train()
+    noise = torch.randn(2, 5, dtype=torch.float64)
+    monkeypatch.setattr(selector_module, 'sample_gumbel', lambda like: noise)
+    scores = torch.randn(2, 5, dtype=torch.float64, requires_grad=True)
+    tokens = torch.randn(2, 5, 3, 4, dtype=torch.float64)
+    weights = torch.randn(2, 3, 3, 4, dtype=torch.float64)
+    (selector.select(tokens, scores, 3) * weights).sum().backward()
+    # Central differences of the reference, at the perturbed scores.
+    expected = torch.zeros(2, 5, dtype=torch.float64)
+    step = 1e-6
+    for clip in range(2):
+        for frame in range(5):
+            shift = torch.zeros(2, 5, dtype=torch.float64)
+            shift[clip, frame] = step
+            perturbed = scores.detach() + noise
+            expected[clip, frame] = (
+                soft_selection_loss(perturbed + shift, tokens, weights, 0.5)
+                - soft_selection_loss(perturbed - shift, tokens, weights, 0.5)
+            ) / (2 * step)
+    assert expected.abs().max() > 0.1
+    torch.testing.assert_close(scores.grad, expected, rtol=0, atol=1e-7)
 
 
 def test_kappa_equal_to_k_is_identity_and_bad_kappa_fails():

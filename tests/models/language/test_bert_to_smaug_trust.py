@@ -1,0 +1,23 @@
+"""tools/model_converters/bert_to_smaug.py reads its input weights-only."""
+import argparse
+import sys
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
+from trust_checks import assert_refused_unless_trusted  # noqa: E402
+
+
+def test_pickled_objects_need_trust(hf_bert, tmp_path, repo_root):
+    src, dst = tmp_path / 'pytorch_model.bin', tmp_path / 'bert_smaug.pth'
+    weights = dict(hf_bert.state_dict())
+    weights['training_args'] = argparse.Namespace(epochs=3)
+    torch.save(weights, src)
+    command = [sys.executable,
+               str(repo_root / 'tools' / 'model_converters' /
+                   'bert_to_smaug.py'), str(src), str(dst),
+               '--num-text-layers', '4', '--allow-missing']
+    assert_refused_unless_trusted(command, dst)
+    converted = torch.load(dst, weights_only=True)['state_dict']
+    assert any(key.startswith('text_encoder.') for key in converted)
