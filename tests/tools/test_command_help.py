@@ -42,9 +42,12 @@ def run_help(script, monkeypatch, capsys):
     monkeypatch.setattr(argparse.ArgumentParser, 'print_help', record)
     # Each script registers its classes as a process of its own would: a
     # module of commands run as __main__ must not leave them registered for
-    # the commands that import it later.
+    # the commands that import it later. smaug's own modules register before
+    # the copy, or those a script imported first would be lost with it (and
+    # never register again: they stay imported).
     for registry in vars(smaug.registry).values():
         if isinstance(registry, Registry):
+            registry.import_from_location()
             monkeypatch.setattr(registry, '_module_dict',
                                 dict(registry._module_dict))
     monkeypatch.chdir(REPO_ROOT)
