@@ -67,11 +67,7 @@ DEFAULT_PORT = 8000
 
 
 def parse_args(argv=None):
-    """Parse the command line.
-
-    Args:
-        argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
-    """
+    """Parse the command line ``argv`` (``sys.argv[1:]`` if None)."""
     parser = command_parser(__doc__)
     add_model_arguments(parser)
     parser.add_argument('--videos', required=True,

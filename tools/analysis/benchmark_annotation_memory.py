@@ -120,11 +120,7 @@ def run_rank(rank, args, ann_file, results):
 
 
 def main(argv=None):
-    """Command line entry point.
-
-    Args:
-        argv (list[str], optional): Arguments (default: ``sys.argv``).
-    """
+    """Run the command line ``argv`` (``sys.argv[1:]`` if None)."""
     parser = command_parser(__doc__)
     parser.add_argument('--entries', type=int, default=2_000_000,
                         help='annotation entries (%(default)s)')

@@ -25,6 +25,7 @@ import statistics
 from functools import partial
 
 import torch
+from device_arguments import add_device_arguments, use_threads
 from model_timing import alternating_rounds, forward_flops, timed_step
 
 from smaug.cli.command_help import command_parser
@@ -57,10 +58,7 @@ def parse_args():
                         'setting (default: 4 7 10)')
     parser.add_argument('--with-cp', action='store_true',
                         help='activation checkpointing in the backbone')
-    parser.add_argument('--device', default='cpu',
-                        help='e.g. cuda:0 (default: %(default)s)')
-    parser.add_argument('--threads', type=int,
-                        help='torch CPU threads (default: torch\'s choice)')
+    add_device_arguments(parser)
     return parser.parse_args()
 
 
@@ -108,8 +106,7 @@ def train_step(backbone, frames):
 def main():
     """Measure and print the comparison."""
     args = parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    use_threads(args)
     frames = torch.randn(1, args.frames, 3, args.img_size, args.img_size,
                          device=args.device)
     backbones = [build(args, mask, keep) for _, mask, keep in SETTINGS]

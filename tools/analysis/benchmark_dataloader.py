@@ -269,11 +269,7 @@ def load_infos(args, cfg):
 
 
 def main(argv=None):
-    """Command line entry point.
-
-    Args:
-        argv (list[str], optional): Arguments (default: ``sys.argv``).
-    """
+    """Run the command line ``argv`` (``sys.argv[1:]`` if None)."""
     parser = command_parser(__doc__)
     parser.add_argument('config', nargs='?',
                         help='training config whose pipeline and videos are '

@@ -81,6 +81,7 @@ from mmpretrain.structures import DataSample
 
 from smaug.cli.command_help import command_parser
 from smaug.config import frame_settings, load_config
+from device_arguments import BEST_DEVICE, add_device_arguments, use_threads
 from flop_counting import count_flops as count_training_flops
 from smaug.models.language.bert_arch import resolve_bert_arch
 from smaug.registry import MODELS
@@ -131,10 +132,6 @@ def parse_args(argv=None):
                         choices=['auto', 'float32', 'bfloat16', 'float16'],
                         help='autocast dtype; auto (default): bfloat16 on '
                         'GPUs, float32 on the CPU')
-    parser.add_argument('--device',
-                        default='cuda' if torch.cuda.is_available() else 'cpu',
-                        help='e.g. cuda:1 (default: cuda if available, else '
-                        'cpu)')
     parser.add_argument('--compile', action='store_true',
                         help='set the model\'s compile switch')
     parser.add_argument('--with-cp', action='store_true',
@@ -154,8 +151,7 @@ def parse_args(argv=None):
                         help='time steps by the wall clock (default) or by '
                         'the process\'s CPU time (CPU only; steadier on a '
                         'shared machine with --threads 1)')
-    parser.add_argument('--threads', type=int,
-                        help='torch CPU threads (default: torch\'s choice)')
+    add_device_arguments(parser, BEST_DEVICE)
     parser.add_argument('--seed', type=int, default=0,
                         help='seed of the weights and the synthetic batches '
                         '(default: %(default)s)')
@@ -570,8 +566,7 @@ def main(argv=None):
                          'wall clock (the default) on GPUs.')
     # mmengine logs every parameter's initialisation at INFO.
     MMLogger.get_instance('benchmark_pretrain', log_level='WARNING')
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    use_threads(args)
     with tempfile.TemporaryDirectory() as vocab_folder:
         benches = [build_bench(path, args, vocab_folder)
                    for path in args.configs]

@@ -24,6 +24,7 @@ import torch
 from mmengine.config import DictAction
 from mmengine.runner import Runner
 from mmpretrain.structures import DataSample
+from device_arguments import add_device_arguments, use_threads
 from torch.utils.data import Dataset
 
 import smaug.engine  # noqa: F401  (registers the loops)
@@ -98,10 +99,7 @@ def parse_args():
     parser.add_argument('--score-batch-size', type=int, default=128,
                         help='pairs per VTM scoring call of the re-ranking '
                         '(default: %(default)s)')
-    parser.add_argument('--device', default='cpu',
-                        help='e.g. cuda:0 (default: %(default)s)')
-    parser.add_argument('--threads', type=int, default=None,
-                        help='torch CPU threads (default: torch decides)')
+    add_device_arguments(parser)
     parser.add_argument('--repeats', type=int, default=3,
                         help='runs per k; the fastest of each phase is shown, '
                         'as shared machines are noisy (default: '
@@ -116,8 +114,7 @@ def parse_args():
 def main():
     """Run the test loop for each k and print a table of the phases."""
     args = parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    use_threads(args)
     torch.manual_seed(0)
     model = init_model(args.config, args.checkpoint, args.device,
                        args.cfg_options, args.trust_checkpoint)

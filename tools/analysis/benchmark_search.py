@@ -50,11 +50,7 @@ MIB = 2**20
 
 
 def parse_args(argv=None):
-    """Parse the command line.
-
-    Args:
-        argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
-    """
+    """Parse the command line ``argv`` (``sys.argv[1:]`` if None)."""
     parser = command_parser(__doc__)
     parser.add_argument('--sizes', type=int, nargs='+',
                         default=[10000, 100000, 1000000],

@@ -28,6 +28,8 @@ from functools import partial
 
 import timm
 import torch
+from device_arguments import (BEST_DEVICE, add_device_arguments,
+                              use_threads)
 from model_timing import alternating_rounds, forward_flops, timed_step
 
 from smaug.cli.command_help import command_parser
@@ -46,12 +48,7 @@ def parse_args(argv=None):
     parser.add_argument('--reps', type=int, default=5,
                         help='timed rounds; the median is printed (default: '
                         '%(default)s)')
-    parser.add_argument('--device',
-                        default='cuda' if torch.cuda.is_available() else 'cpu',
-                        help='e.g. cuda:1 (default: cuda if available, else '
-                        'cpu)')
-    parser.add_argument('--threads', type=int,
-                        help='torch CPU threads (default: torch\'s choice)')
+    add_device_arguments(parser, BEST_DEVICE)
     return parser.parse_args(argv)
 
 
@@ -87,8 +84,7 @@ def forward_backward(model, frames):
 def main(argv=None):
     """Measure and print."""
     args = parse_args(argv)
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    use_threads(args)
     models = build_models(args.img_size, args.device)
     frames = torch.randn(args.batch_size, 3, args.img_size, args.img_size,
                          device=args.device)

@@ -56,11 +56,7 @@ KEPT, FUSED, MASKED = 0, 1, 2
 
 
 def parse_args(argv=None):
-    """Parse the command line.
-
-    Args:
-        argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
-    """
+    """Parse the command line ``argv`` (``sys.argv[1:]`` if None)."""
     parser = command_parser(__doc__)
     parser.add_argument('config', help='config naming the backbone')
     parser.add_argument('--out', required=True, help='output PNG')

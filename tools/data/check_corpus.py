@@ -52,7 +52,7 @@ from functools import partial
 from multiprocessing import Pool
 
 import numpy as np
-from corpus_arguments import add_corpus_arguments
+from corpus_arguments import add_corpus_arguments, annotation_file_path
 from failure_list import report_failures
 from tqdm import tqdm
 
@@ -185,11 +185,7 @@ def media_files(ann_file, data_root='', video_prefix='', image_prefix=''):
 
 
 def parse_args(argv):
-    """Parse the command line.
-
-    Args:
-        argv (list[str] | None): Arguments (default: ``sys.argv``).
-    """
+    """Parse the command line ``argv`` (``sys.argv[1:]`` if None)."""
     parser = command_parser(__doc__)
     add_corpus_arguments(parser)
     parser.add_argument('--num-frames', type=int, default=32,
@@ -258,16 +254,9 @@ def verify(items, manifest, args):
 
 
 def main(argv=None):
-    """Command line entry point.
-
-    Args:
-        argv (list[str], optional): Arguments (default: ``sys.argv``).
-    """
+    """Run the command line ``argv`` (``sys.argv[1:]`` if None)."""
     args = parse_args(argv)
-    ann_file = args.ann_file
-    if args.data_root and not osp.isabs(ann_file) and not osp.exists(
-            ann_file):
-        ann_file = osp.join(args.data_root, ann_file)
+    ann_file = annotation_file_path(args)
     items, entries = media_files(ann_file, args.data_root,
                                  args.video_prefix, args.image_prefix)
     manifest = args.manifest or manifest_path(ann_file)

@@ -244,11 +244,7 @@ def collision_failures(collisions):
 
 
 def parse_args(argv):
-    """Parse and check the command line.
-
-    Args:
-        argv (list[str] | None): Arguments (default: ``sys.argv``).
-    """
+    """Parse and check the command line ``argv`` (``sys.argv[1:]`` if None)."""
     parser = command_parser(__doc__)
     parser.add_argument('--src', required=True,
                         help='folder of source videos (searched recursively)')
@@ -279,11 +275,7 @@ def parse_args(argv):
 
 
 def main(argv=None):
-    """Command line entry point.
-
-    Args:
-        argv (list[str], optional): Arguments (default: ``sys.argv``).
-    """
+    """Run the command line ``argv`` (``sys.argv[1:]`` if None)."""
     args = parse_args(argv)
     files = sorted(
         str(p.relative_to(args.src)) for p in Path(args.src).rglob('*')

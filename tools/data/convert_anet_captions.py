@@ -59,11 +59,7 @@ def convert_split(path, video_template='{}.mp4'):
 
 
 def main(argv=None):
-    """Command line entry point.
-
-    Args:
-        argv (list[str], optional): Arguments (default: ``sys.argv``).
-    """
+    """Run the command line ``argv`` (``sys.argv[1:]`` if None)."""
     parser = command_parser(__doc__)
     parser.add_argument('--train', help="the release's train.json "
                         '(writes ret_train.json)')

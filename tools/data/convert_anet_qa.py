@@ -53,11 +53,7 @@ def convert_split(questions_file, answers_file, template='v_{}.mp4'):
 
 
 def main(argv=None):
-    """Command line entry point.
-
-    Args:
-        argv (list[str], optional): Arguments (default: ``sys.argv``).
-    """
+    """Run the command line ``argv`` (``sys.argv[1:]`` if None)."""
     parser = command_parser(__doc__)
     parser.add_argument('--ann-dir', required=True,
                         help="the release's folder of "

@@ -69,11 +69,7 @@ def convert(tsv_file, columns=('caption', 'url'),
 
 
 def main(argv=None):
-    """Command line entry point.
-
-    Args:
-        argv (list[str], optional): Arguments (default: ``sys.argv``).
-    """
+    """Run the command line ``argv`` (``sys.argv[1:]`` if None)."""
     parser = command_parser(__doc__)
     parser.add_argument('--tsv', required=True,
                         help='the TSV file of image URLs and captions')

@@ -60,11 +60,7 @@ def convert_split(path, video_ext='.mp4'):
 
 
 def main(argv=None):
-    """Command line entry point.
-
-    Args:
-        argv (list[str], optional): Arguments (default: ``sys.argv``).
-    """
+    """Run the command line ``argv`` (``sys.argv[1:]`` if None)."""
     parser = command_parser(__doc__)
     for split in SPLITS:
         parser.add_argument(

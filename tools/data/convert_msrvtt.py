@@ -86,11 +86,7 @@ def convert(data_json, train_csv, test_csv, video_template='{}.mp4'):
 
 
 def main(argv=None):
-    """Command line entry point.
-
-    Args:
-        argv (list[str], optional): Arguments (default: ``sys.argv``).
-    """
+    """Run the command line ``argv`` (``sys.argv[1:]`` if None)."""
     parser = command_parser(__doc__)
     parser.add_argument('--data-json', required=True,
                         help='MSRVTT_data.json (the captions)')

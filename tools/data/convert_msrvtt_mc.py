@@ -89,11 +89,7 @@ def convert(path, template='video{}.mp4'):
 
 
 def main(argv=None):
-    """Command line entry point.
-
-    Args:
-        argv (list[str], optional): Arguments (default: ``sys.argv``).
-    """
+    """Run the command line ``argv`` (``sys.argv[1:]`` if None)."""
     parser = command_parser(__doc__)
     parser.add_argument('--input', required=True,
                         help="JSFusion's MSR_MC_test.csv or ClipBERT's "

@@ -61,11 +61,7 @@ def convert_split(path, template='video{}.mp4'):
 
 
 def main(argv=None):
-    """Command line entry point.
-
-    Args:
-        argv (list[str], optional): Arguments (default: ``sys.argv``).
-    """
+    """Run the command line ``argv`` (``sys.argv[1:]`` if None)."""
     parser = command_parser(__doc__)
     for split, required in (('train', True), ('val', False),
                             ('test', False)):

@@ -60,11 +60,7 @@ def convert(csv_file, template='{page_dir}/{videoid}.mp4', videos_root=None):
 
 
 def main(argv=None):
-    """Command line entry point.
-
-    Args:
-        argv (list[str], optional): Arguments (default: ``sys.argv``).
-    """
+    """Run the command line ``argv`` (``sys.argv[1:]`` if None)."""
     parser = command_parser(__doc__)
     parser.add_argument('--csv', required=True,
                         help='the WebVid CSV (results_2M_train.csv, '

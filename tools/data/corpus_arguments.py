@@ -1,5 +1,6 @@
 """The command-line arguments that name an annotation file and its media,
-shared by the tools that read a corpus."""
+shared by the tools that read a corpus, and the annotation file they name."""
+import os.path as osp
 import sys
 
 
@@ -18,6 +19,21 @@ def add_corpus_arguments(parser):
     parser.add_argument('--image-prefix', default='',
                         help="folder of the images under --data-root (the "
                         "config's data_prefix['image'])")
+
+
+def annotation_file_path(args):
+    """The annotation file the arguments name: as given if it exists or is
+    absolute, else under ``--data-root``.
+
+    Args:
+        args (argparse.Namespace): Arguments parsed with
+            :func:`add_corpus_arguments`.
+    """
+    ann_file = args.ann_file
+    if args.data_root and not osp.isabs(ann_file) and not osp.exists(
+            ann_file):
+        ann_file = osp.join(args.data_root, ann_file)
+    return ann_file
 
 
 if __name__ == '__main__':

@@ -345,11 +345,7 @@ def render(mapper, function, out, paths, items, size, *extra, desc):
 
 
 def parse_args(argv=None):
-    """Parse and check the command line.
-
-    Args:
-        argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
-    """
+    """Parse and check the command line ``argv`` (``sys.argv[1:]`` if None)."""
     # The summary paragraph, as smaug.cli.command_help gives the other
     # tools: this generator runs before anything else (make synthetic, test
     # fixtures) and does not import smaug, which would cost seconds.

@@ -63,7 +63,7 @@ from multiprocessing import Pool
 
 import cv2
 from compress_videos import encode
-from corpus_arguments import add_corpus_arguments
+from corpus_arguments import add_corpus_arguments, annotation_file_path
 from tqdm import tqdm
 
 from smaug.datasets import load_annotation_file
@@ -315,11 +315,7 @@ def check_round_trip(index_path, entries):
 
 
 def parse_args(argv):
-    """Parse the command line.
-
-    Args:
-        argv (list[str] | None): Arguments (default: ``sys.argv``).
-    """
+    """Parse the command line ``argv`` (``sys.argv[1:]`` if None)."""
     parser = command_parser(__doc__)
     add_corpus_arguments(parser)
     parser.add_argument('--out', required=True,
@@ -363,16 +359,9 @@ def pack_tasks(ann_file, entries, args):
 
 
 def main(argv=None):
-    """Command line entry point.
-
-    Args:
-        argv (list[str], optional): Arguments (default: ``sys.argv``).
-    """
+    """Run the command line ``argv`` (``sys.argv[1:]`` if None)."""
     args = parse_args(argv)
-    ann_file = args.ann_file
-    if args.data_root and not osp.isabs(ann_file) and not osp.exists(
-            ann_file):
-        ann_file = osp.join(args.data_root, ann_file)
+    ann_file = annotation_file_path(args)
     entries = load_annotation_file(ann_file)
     index_path = osp.join(args.out, INDEX_NAME)
     if not args.check:

@@ -41,11 +41,7 @@ from smaug.models.backbones import (SparseMAEViT,
 
 
 def parse_args(argv=None):
-    """Parse the command line.
-
-    Args:
-        argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
-    """
+    """Parse the command line ``argv`` (``sys.argv[1:]`` if None)."""
     parser = command_parser(__doc__)
     parser.add_argument('src', help='CLIP file (TorchScript .pt or state '
                         'dict)')

@@ -39,11 +39,7 @@ CLIP_BLOCK_PREFIX = 'transformer.resblocks.'
 
 
 def parse_args(argv=None):
-    """Parse the command line.
-
-    Args:
-        argv (list[str], optional): Arguments; ``sys.argv[1:]`` if None.
-    """
+    """Parse the command line ``argv`` (``sys.argv[1:]`` if None)."""
     parser = command_parser(__doc__)
     add_model_arguments(parser)
     parser.add_argument('out_dir', help='folder to write clip_visual.pth '

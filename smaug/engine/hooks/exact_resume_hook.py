@@ -97,14 +97,8 @@ class ExactResumeHook(Hook):
 
     def after_train_iter(self, runner, batch_idx, data_batch=None,
                          outputs=None):
-        """Count the batch (before any checkpoint of this iteration).
-
-        Args:
-            runner (Runner): The runner.
-            batch_idx (int): Index of the batch.
-            data_batch (dict, optional): The batch.
-            outputs (dict, optional): The step's log variables.
-        """
+        """Count the batch (before any checkpoint of this iteration); the
+        arguments are mmengine's."""
         self._consumed += 1
 
     def before_save_checkpoint(self, runner, checkpoint):

@@ -48,14 +48,8 @@ class NonFiniteLossHook(Hook):
 
     def after_train_iter(self, runner, batch_idx, data_batch=None,
                          outputs=None):
-        """Report a skipped step; stop the run at the limit.
-
-        Args:
-            runner (Runner): The runner.
-            batch_idx (int): Index of the batch.
-            data_batch (dict, optional): The batch.
-            outputs (dict, optional): The step's log variables (loss terms).
-        """
+        """Report a skipped step; stop the run at the limit. The arguments
+        are mmengine's (``outputs``: the step's loss terms)."""
         guard = self._guard(runner)
         if guard is None or not guard.last_nonfinite_ranks:
             return

@@ -121,14 +121,8 @@ class PreemptionHook(Hook):
 
     def after_train_iter(self, runner, batch_idx, data_batch=None,
                          outputs=None):
-        """Save and exit if any process received a signal.
-
-        Args:
-            runner (Runner): The runner.
-            batch_idx (int): Index of the batch.
-            data_batch (dict, optional): The batch.
-            outputs (dict, optional): The step's log variables.
-        """
+        """Save and exit if any process received a signal; the arguments
+        are mmengine's."""
         agreed = torch.tensor(self.received)
         all_reduce(agreed, op='max')
         if agreed.item():

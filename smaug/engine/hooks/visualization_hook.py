@@ -7,6 +7,21 @@ from mmengine.model import is_model_wrapper
 from smaug.registry import HOOKS
 
 
+def _stacked(figure, result, keys, captions):
+    """One figure per clip, stacked top to bottom.
+
+    Args:
+        figure (Callable): Draws a clip's figure from its ``result`` entries
+            (in the order of ``keys``) and its caption.
+        result (dict[str, Sequence]): Per-clip values, by key.
+        keys (Sequence[str]): The entries ``figure`` takes.
+        captions (list[str | None]): One caption per clip.
+    """
+    return np.concatenate([
+        figure(*(result[key][index] for key in keys), caption)
+        for index, caption in enumerate(captions)
+    ])
+
 @HOOKS.register_module()
 class PretrainVisualizationHook(Hook):
     """Every ``interval`` training iterations, log two figures of the batch.
@@ -96,21 +111,13 @@ class PretrainVisualizationHook(Hook):
         images = {}
         if getattr(model, 'mvm_head', None) is not None:
             result = mae_reconstruction(model, clips)
-            images['reconstruction'] = np.concatenate([
-                reconstruction_figure(result['frames'][index],
-                                      result['masked'][index],
-                                      result['reconstruction'][index],
-                                      captions[index])
-                for index in range(len(clips))
-            ])
+            images['reconstruction'] = _stacked(
+                reconstruction_figure, result,
+                ('frames', 'masked', 'reconstruction'), captions)
         if getattr(model, 'frame_selector', None) is not None and \
                 clips[0].shape[0] > 1 and None not in captions:
             result = frame_selection(model, clips, captions)
-            images['frame_selection'] = np.concatenate([
-                frame_selection_figure(result['frames'][index],
-                                       result['scores'][index],
-                                       result['selected'][index],
-                                       captions[index])
-                for index in range(len(clips))
-            ])
+            images['frame_selection'] = _stacked(
+                frame_selection_figure, result,
+                ('frames', 'scores', 'selected'), captions)
         return images

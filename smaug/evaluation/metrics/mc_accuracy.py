@@ -13,10 +13,8 @@ class MCAccuracy(SampleAccuracy):
         prefix (str, optional): Defaults to ``'mc'``.
     """
     default_prefix = 'mc'
-    pred_key = 'pred_index'
-    truth_key = 'answer_index'
-    sources = ('"pred_index" (SMAUGMultipleChoice, mode="predict") and '
-               '"answer_index" (VideoMCDataset)')
+    pred_field = ('pred_index', 'SMAUGMultipleChoice, mode="predict"')
+    truth_field = ('answer_index', 'VideoMCDataset')
 
     def is_right(self, prediction, truth) -> bool:
         """Whether the chosen option index is the answer's."""

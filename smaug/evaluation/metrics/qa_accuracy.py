@@ -18,10 +18,8 @@ class QAAccuracy(SampleAccuracy):
         prefix (str, optional): Defaults to ``'qa'``.
     """
     default_prefix = 'qa'
-    pred_key = 'pred_answer'
-    truth_key = 'answer'
-    sources = ('"pred_answer" (SMAUGQA, mode="predict") and "answer" '
-               '(VideoQADataset)')
+    pred_field = ('pred_answer', 'SMAUGQA, mode="predict"')
+    truth_field = ('answer', 'VideoQADataset')
 
     def __init__(self,
                  clean: bool = True,
