@@ -1,6 +1,7 @@
-"""Examples in the docstrings, configs and READMEs name epoch checkpoints
-(``work_dirs/<run>/epoch_<N>.pth``) that the run they come from keeps: the
-epochs its checkpoint hook saves, the last ``max_keep_ckpts`` of them."""
+"""Examples in the docstrings, configs, READMEs and docs/ pages name epoch
+checkpoints (``work_dirs/<run>/epoch_<N>.pth``) that the run they come from
+keeps: the epochs its checkpoint hook saves, the last ``max_keep_ckpts`` of
+them."""
 import re
 from pathlib import Path
 
@@ -12,7 +13,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 CHECKPOINT = re.compile(r'work_dirs/(?:([\w.-]+)/)?epoch_(\d+)\.pth')
 DOCUMENTS = sorted(
     path.relative_to(REPO_ROOT).as_posix()
-    for pattern in ('tools/**/*.py', 'configs/**/*.py', '*.md', 'data/*.md')
+    for pattern in ('tools/**/*.py', 'configs/**/*.py', '*.md', 'data/*.md',
+                    'docs/*.md')
     for path in REPO_ROOT.glob(pattern))
 MENTIONS = [(document, match)
             for document in DOCUMENTS
