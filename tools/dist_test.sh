@@ -7,7 +7,7 @@ CONFIG=$1
 CHECKPOINT=$2
 NPROC=$3
 source "$(dirname "$0")/launch_common.sh"
-torchrun_command "$NPROC"
+torchrun_command "$NPROC" 0
 
 "${TORCHRUN[@]}" "$ROOT/tools/test.py" "$CONFIG" "$CHECKPOINT" \
     --launcher pytorch "${@:4}"

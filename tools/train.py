@@ -16,6 +16,8 @@ with the run either way. An override that would be ignored, or an invalid
 value, stops the tool with a message naming the config file and the entry.
 """
 import logging
+import os
+import sys
 
 import torch
 from mmengine.logging import print_log
@@ -23,7 +25,11 @@ from mmengine.logging import print_log
 from smaug.cli.command_help import command_parser
 from smaug.cli.command_line import (add_common_arguments, exit_on_config_error,
                                     load_config_with_arguments)
+from smaug.config import ConfigError
+from smaug.engine.runners.work_dir_lock import (WorkDirInUseError,
+                                               claim_work_dir)
 from smaug.engine.utils.process_group import close_distributed
+from smaug.engine.utils.stop_report import report_stop
 from smaug.registry import RUNNERS
 
 
@@ -92,13 +98,33 @@ def apply_train_arguments(cfg, args):
         cfg.setdefault('auto_scale_lr', {})['enable'] = True
 
 
+def build_runner(args):
+    """Load the config, claim the work_dir (before the runner creates
+    anything in it) and build the runner; a config error or a work_dir in
+    use ends the tool with its message, and under torchrun ends the job
+    (no restart would change it).
+
+    Args:
+        args (argparse.Namespace): The parsed command line.
+
+    Returns:
+        Runner: The runner.
+    """
+    try:
+        cfg = load_config_with_arguments(args)
+        apply_train_arguments(cfg, args)
+        claim_work_dir(cfg.work_dir, os.environ)
+        return RUNNERS.build(cfg)
+    except (ConfigError, WorkDirInUseError) as error:
+        print(f'error: {error}', file=sys.stderr, flush=True)
+        report_stop(1, str(error), final=True)
+        sys.exit(1)
+
+
 @exit_on_config_error
 def main():
     """Build the runner from the config and train."""
-    args = parse_args()
-    cfg = load_config_with_arguments(args)
-    apply_train_arguments(cfg, args)
-    runner = RUNNERS.build(cfg)
+    runner = build_runner(parse_args())
     runner.train()
     close_distributed()
 

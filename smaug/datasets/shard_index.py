@@ -5,7 +5,12 @@ shards in webdataset layout. Entry ``i`` of the annotation file becomes the
 sample with the key :func:`sample_key` ``(i)`` (``000000042``): the files
 ``<key>.json`` (the entry and its index) and either ``<key>.<ext>`` (the
 video or image, under its own extension) or ``<key>.frame0.jpg``,
-``<key>.frame1.jpg``, ... (frames sampled when packing). Samples follow
+``<key>.frame1.jpg``, ... (frames sampled when packing); the JSON also
+holds the SHA-256 of each media file (``sha256``, by the name after the
+key: :func:`media_checksums`), which reading compares
+(:func:`check_member`): a bit flipped in a shard since packing makes its
+sample unreadable, as a damaged file is, instead of training on what the
+decoder makes of it. Samples follow
 entry order; the entries whose media were missing or unreadable when
 packing are not packed and are listed by index.
 
@@ -16,6 +21,7 @@ field: the annotation file, its entry count, the media mode
 indices of the entries not packed.
 """
 import bisect
+import hashlib
 import json
 
 import numpy as np
@@ -42,6 +48,41 @@ def frame_member(key, frame):
         frame (int): The frame's position among the packed frames.
     """
     return f'{key}.frame{frame}.jpg'
+
+
+def media_checksums(key, members):
+    """The SHA-256 of a sample's media files, by their names after the key.
+
+    Args:
+        key (str): The sample key.
+        members (list[tuple[str, bytes]]): Its ``(name, bytes)`` files.
+
+    Returns:
+        dict[str, str]: e.g. ``{'.mp4': '<hex>'}``.
+    """
+    return {name[len(key):]: hashlib.sha256(data).hexdigest()
+            for name, data in members}
+
+
+def check_member(fields, suffix, data):
+    """Why a media file read from a shard is not the one packed, if it is
+    not (None when it is, or when the shard has no checksums: packed
+    before they were recorded).
+
+    Args:
+        fields (dict): The sample's JSON.
+        suffix (str): The file's name after the key, e.g. ``'.mp4'``.
+        data (bytes): Its bytes.
+
+    Returns:
+        str | None: The reason.
+    """
+    expected = fields.get('sha256', {}).get(suffix)
+    if expected is None or hashlib.sha256(data).hexdigest() == expected:
+        return None
+    return ('its SHA-256 differs from the one recorded when it was packed: '
+            'the shard changed on disk (a bit flip, a bad copy); restore it '
+            'or pack it again')
 
 
 class ShardIndex:

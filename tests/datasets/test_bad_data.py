@@ -113,6 +113,20 @@ def test_all_files_missing_stops_with_a_clear_error(tmp_path, media,
         ds[0]
 
 
+def test_bad_samples_between_good_ones_do_not_stop_the_run(tmp_path, media,
+                                                          log_file):
+    """Only bad samples in a row count towards ``max_refetch``: 5 bad
+    samples, more than max_refetch=2 in all but never two in a row, are all
+    skipped, and the run goes on."""
+    ann, _ = corpus(tmp_path, media, 3, ['missing'] * 3)  # 3, 4, 5 missing
+    ds = VideoTextPretrainDataset(data_root=str(tmp_path), ann_file=ann,
+                                  pipeline=PIPELINE, max_refetch=2)
+    order = [3, 0, 4, 1, 5, 2, 3, 0, 4]
+    loaded = [ds.prepare_data(index) for index in order]
+    assert [data is None for data in loaded] == [i >= 3 for i in order]
+    assert ds.skipped == 5
+
+
 def test_short_test_video_repeats_frames(tmp_path, media):
     ann, _ = corpus(tmp_path, media, 1, ['too_short'])
     ds = VideoRetrievalDataset(data_root=str(tmp_path), ann_file=ann,

@@ -1,5 +1,6 @@
-"""Fixtures of the robustness tests: a small synthetic corpus and a helper
-that runs tools/train.py as a user would."""
+"""Fixtures of the robustness tests: a small synthetic corpus, a helper
+that runs tools/train.py as a user would, and the config and uninterrupted
+run of the cluster-fault tests."""
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ import pytest
 FIXTURES = Path(__file__).resolve().parents[1] / 'fixtures'
 sys.path.insert(0, str(FIXTURES))
 
+import cluster_runs  # noqa: E402
 import media_files  # noqa: E402
 
 
@@ -60,3 +62,28 @@ def train_tool(tool_env, repo_root):
                 stderr=subprocess.STDOUT, start_new_session=True)
 
     return start
+
+
+@pytest.fixture(scope='session')
+def cluster_config(tmp_path_factory):
+    """The shrunk demo config of the cluster-fault tests
+    (tests/fixtures/cluster_runs.py)."""
+    return cluster_runs.write_cluster_config(
+        tmp_path_factory.mktemp('cluster_config'))
+
+
+@pytest.fixture(scope='session')
+def cluster_reference(synthetic_workspace, cluster_config, tmp_path_factory):
+    """The uninterrupted 2-process run of ``cluster_config``, started when
+    first asked for (it runs beside that test's own launch); call it to
+    wait for its end and get its work_dir."""
+    folder = tmp_path_factory.mktemp('cluster_reference')
+    launch = cluster_runs.dist_train(
+        synthetic_workspace, cluster_config, folder / 'work', 2,
+        folder / 'reference.log')
+
+    def finished():
+        assert launch.wait() == 0, launch.text()[-3000:]
+        return folder / 'work'
+
+    return finished

@@ -1,13 +1,16 @@
 """Non-finite losses: the step is skipped (no parameter or optimizer-state
 change), counted (message hub scalar, in the logged scalars), the bad term
-named, ranks agree, and the run stops after N in a row. AMP overflow is left
-to the GradScaler (GPU only)."""
+named, ranks agree, and the run stops after N in a row; with gradient
+accumulation the window of the skipped step makes no update and the others
+update where they would without it. AMP overflow is left to the
+GradScaler (GPU only)."""
 import datetime
 
 import pytest
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
+from mmengine.hooks import Hook
 from mmengine.logging import MessageHub
 
 import faulty_modules  # noqa: F401  (registers FlakyRegressor)
@@ -86,6 +89,52 @@ def test_training_stops_after_limit_in_a_row(tmp_path):
     assert 'loss_aux=nan' in str(error.value)
     assert '3 in a row' in str(error.value) and 'Stopping' in str(error.value)
     assert not list(tmp_path.glob('*.pth'))
+
+
+class UpdateRecorder(Hook):
+    """Records the iterations (1-based) after which the weights changed."""
+
+    def __init__(self):
+        self.updated = []
+        self._before = None
+
+    def before_train_iter(self, runner, batch_idx, data_batch=None):
+        self._before = runner.model.linear.weight.detach().clone()
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None,
+                         outputs=None):
+        if not torch.equal(self._before, runner.model.linear.weight):
+            self.updated.append(runner.iter + 1)
+
+
+def updated_iterations(work_dir, nan_at, limit):
+    """The iterations that updated the weights in a toy run (8 iterations)
+    accumulating gradients over 2, the loss non-finite at ``nan_at``.
+
+    Args:
+        work_dir (Path): The run's work_dir.
+        nan_at (tuple[int]): Iterations (1-based) with a NaN loss term.
+        limit (int | None): ``max_consecutive_nonfinite``; None: unguarded.
+    """
+    runner = SMAUGRunner.from_cfg(toy_cfg(
+        work_dir, model=dict(type='FlakyRegressor', nan_at=nan_at),
+        optim_wrapper=dict(type='AutoAmpOptimWrapper',
+                           max_consecutive_nonfinite=limit,
+                           accumulative_counts=2,
+                           optimizer=dict(type='SGD', lr=0.01))))
+    recorder = UpdateRecorder()
+    runner.register_hook(recorder)
+    runner.train()
+    return recorder.updated
+
+
+@pytest.mark.parametrize('nan_at', [(1, ), (2, )])
+def test_accumulation_skips_the_window_and_stays_in_step(tmp_path, nan_at):
+    assert updated_iterations(tmp_path / 'unguarded', (), None) == \
+        [2, 4, 6, 8]
+    # the NaN's window (iterations 1-2) makes no update, not half of one;
+    # the others update where they would have
+    assert updated_iterations(tmp_path / 'guarded', nan_at, 10) == [4, 6, 8]
 
 
 def ddp_skip_worker(rank, port, out_dir):

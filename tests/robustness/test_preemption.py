@@ -4,8 +4,10 @@ training save a checkpoint after the current iteration and exit with 143;
 same batches, same losses, same final weights and optimizer state, bit for
 bit. Once with tools/train.py (the signal sent to every process of the job,
 dataloader worker included, as Slurm does) and once with
-tools/dist_train.sh, 2 gloo processes (the signal sent to torchrun, which
-forwards it). SIGUSR1 (Slurm's ``--signal=USR1@<seconds>``) does the same,
+tools/dist_train.sh, 2 gloo processes (the signal sent to the launcher, which
+hands it on, as Kubernetes sends it; the launcher then exits 143 too). Sent
+to one training process only, the processes still agree and stop together.
+SIGUSR1 (Slurm's ``--signal=USR1@<seconds>``) does the same,
 exiting with 138 (an in-process run).
 
 The toy config (tests/fixtures/configs/toy_train.py: 16 points, batches of
@@ -103,11 +105,12 @@ def test_sigterm_saves_a_checkpoint_that_resumes_exactly(
         'epoch_2.pth', 'epoch_3.pth']
 
 
-def test_sigterm_to_torchrun_stops_every_rank_after_the_same_iteration(
-        tmp_path, toy_config, train_tool):
+def test_sigterm_to_the_launcher_stops_every_rank_after_the_same_iteration(
+        tmp_path, toy_config, train_tool, repo_root):
     # 2 ranks x 8 points, batches of 2: 4 iterations per epoch; rank 0
-    # pauses after iteration 6 (epoch 2, 2nd batch), rank 1 does not: it
-    # learns of the signal from the all-reduce of the PreemptionHook
+    # pauses after iteration 6 (epoch 2, 2nd batch); the launcher hands the
+    # signal to torchrun, which hands it to both processes; then the
+    # launcher exits 143 and its last line gives the command that resumes
     stop_after = 6
     config = toy_config(CONFIG, workers=0)
     whole, stopped = tmp_path / 'uninterrupted', tmp_path / 'stopped'
@@ -121,17 +124,20 @@ def test_sigterm_to_torchrun_stops_every_rank_after_the_same_iteration(
                                     SMAUG_TEST_PAUSE_AFTER_ITER=str(
                                         stop_after)))
     wait_until_paused(stopped, run)
-    run.send_signal(signal.SIGTERM)  # to torchrun only (dist_train.sh execs)
+    run.send_signal(signal.SIGTERM)  # to the launcher only, as Kubernetes
     let_continue(stopped)
     log = (tmp_path / 'stopped.log')
-    # torchrun ends with its own SignalException (status 1) once its
-    # workers have exited
-    assert run.wait(timeout=300) == 1, log.read_text()[-3000:]
+    # every process saved: "saved, requeue me"
+    assert run.wait(timeout=300) == SIGTERM_STATUS, log.read_text()[-3000:]
+    checkpoint = stopped / f'iter_{stop_after}.pth'
     assert (f'SIGTERM received: stopped after iteration {stop_after} '
-            f'(epoch 2), saved {stopped / f"iter_{stop_after}.pth"}') in \
-        log.read_text()
-    assert (stopped / 'last_checkpoint').read_text() == str(
-        stopped / f'iter_{stop_after}.pth')
+            f'(epoch 2), saved {checkpoint}') in log.read_text()
+    assert log.read_text().rstrip().endswith(
+        f'dist_train.sh: SIGTERM received: stopped after iteration '
+        f'{stop_after} (epoch 2) on every process, saved {checkpoint}: '
+        f'requeue the job, or resume with: {repo_root}/tools/dist_train.sh '
+        f'{config} 2 --work-dir {stopped} --resume (exit status 143)')
+    assert (stopped / 'last_checkpoint').read_text() == str(checkpoint)
     step_files = ('steps.jsonl', 'steps.rank1.jsonl')
     assert [len(read_steps(stopped, name)) for name in step_files] == [
         stop_after, stop_after]
@@ -145,6 +151,37 @@ def test_sigterm_to_torchrun_stops_every_rank_after_the_same_iteration(
     assert reference.wait(timeout=300) == 0, \
         (tmp_path / 'uninterrupted.log').read_text()[-3000:]
     assert_same_training(stopped, whole, last_epoch=3, step_files=step_files)
+
+
+def test_sigterm_to_one_process_stops_every_rank_after_the_same_iteration(
+        tmp_path, toy_config, train_tool):
+    """A signal that reaches one training process only (a node-local
+    event): the processes agree to stop (the PreemptionHook's all-reduce),
+    each saves the same iteration and exits 143, and the launcher says so.
+    With restarts left torchrun would start them again (they resume); here
+    MAX_RESTARTS=0."""
+    config = toy_config(CONFIG, workers=0)
+    stopped = tmp_path / 'stopped'
+    run = train_tool(tmp_path, config, '--work-dir', str(stopped),
+                     log='stopped.log', dist_processes=2,
+                     extra_env=dict(CPU_ONLY, PORT=str(free_ports(1)[0]),
+                                    MAX_RESTARTS='0',
+                                    SMAUG_TEST_PAUSE_AFTER_ITER='6'))
+    wait_until_paused(stopped, run)
+    # rank 1 waits for rank 0 in iteration 6 or 7: it stops after one
+    os.kill(int((stopped / 'pid.rank1').read_text()), signal.SIGTERM)
+    let_continue(stopped)
+    status = run.wait(timeout=120)  # ~30 s; a rank stopped alone hangs
+    log = (tmp_path / 'stopped.log').read_text()
+    assert status == SIGTERM_STATUS, log[-3000:]
+    counts = {len(read_steps(stopped, name))
+              for name in ('steps.jsonl', 'steps.rank1.jsonl')}
+    assert len(counts) == 1 and counts <= {6, 7}, counts
+    last = counts.pop()
+    assert (stopped / 'last_checkpoint').read_text() == str(
+        stopped / f'iter_{last}.pth')
+    assert f'SIGTERM received: stopped after iteration {last} (epoch 2) on ' \
+        'every process' in log
 
 
 class SignalAfter(Hook):

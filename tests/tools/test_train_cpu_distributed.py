@@ -1,4 +1,5 @@
 """tools/dist_train.sh on a CPU-only machine: 2 gloo processes, then resume."""
+import socket
 import subprocess
 
 import torch
@@ -36,3 +37,40 @@ def test_two_process_training_then_resume(tmp_path, tool_env, free_port,
     assert resumed['meta']['iter'] == 3 * ITERS_PER_EPOCH
     assert not torch.equal(resumed['state_dict']['linear.weight'],
                            checkpoint['state_dict']['linear.weight'])
+
+
+def test_a_config_error_ends_the_job_without_restarts(tmp_path, tool_env,
+                                                      free_port, repo_root):
+    """torchrun restarts failed processes (MAX_RESTARTS, default 3), but a
+    config error would fail again: the job ends at once (a process or two
+    say it, not four attempts) and the launcher's last line gives it."""
+    config = repo_root / 'tests' / 'fixtures' / 'configs' / 'toy_train.py'
+    result = subprocess.run(
+        ['bash', str(repo_root / 'tools' / 'dist_train.sh'), str(config), '2',
+         '--work-dir', str(tmp_path / 'work'), '--cfg-options',
+         'train_cfg.max_epoch=2'],
+        env=dict(tool_env, PORT=str(free_port)), capture_output=True,
+        text=True, timeout=240)
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert 'will restart worker group' not in result.stderr
+    assert 1 <= result.stderr.count('error: ') <= 2, result.stderr[-3000:]
+    assert "max_epoch" in result.stderr.splitlines()[-1]
+    assert result.stderr.splitlines()[-1].startswith('dist_train.sh: ')
+
+
+def test_a_port_in_use_stops_the_launcher(tmp_path, tool_env, repo_root):
+    """On one machine, a PORT in use is another job's: the launcher stops
+    at once, where torchrun would wait to join that job's rendezvous."""
+    with socket.socket() as busy:
+        busy.bind(('127.0.0.1', 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            ['bash', str(repo_root / 'tools' / 'dist_train.sh'), 'cfg.py',
+             '2'],
+            env=dict(tool_env, PORT=str(port)), capture_output=True,
+            text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f'dist_train.sh: port {port} of 127.0.0.1 is in use (another '
+        'training on this machine?); choose a free one with PORT=...\n')

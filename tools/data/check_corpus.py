@@ -8,9 +8,17 @@ videos are opened with ``DecordInit`` (decord, else PyAV) and the frames of a
 strictest error detection, so damage anywhere in the file (bit flips that
 decoders would conceal as smeared frames) is found. Images are decoded
 (``LoadImageAsClip``). A file fails if it is missing, empty, not decodable,
-damaged, has no frames, or has fewer than ``--min-frames`` frames.
-Unreadable files are printed as ``path: reason`` (also written to
-``--out``); the exit code is 1 if there are any.
+damaged, has no frames, has fewer than ``--min-frames`` frames, or decodes
+fewer than ``--min-decoded-fraction`` of the frames its container declares
+(damage that ends the stream early without a decoder error). Unreadable
+files are printed as ``path: reason`` (also written to ``--out``); the exit
+code is 1 if there are any.
+
+The integrity manifest, ``<annotation file>.sha256`` (or ``--manifest``),
+holds the SHA-256 of every file that passed, in ``sha256sum``'s format
+(:mod:`smaug.datasets.corpus_manifest`). ``--verify`` reads every file
+again without decoding and lists those that are missing or differ from it
+(a bit flip that decoders cannot see, a bad copy); it writes nothing.
 
 A file's path is ``--data-root`` / ``--video-prefix`` (or
 ``--image-prefix``) / the annotation's path: the prefix is the dataset
@@ -35,6 +43,8 @@ synthetic corpus's name them from its root, with no prefix)::
         --data-root data/synthetic
     python tools/data/check_corpus.py annotations/webvid_train.json \\
         --data-root data/webvid --video-prefix videos --stat-only
+    python tools/data/check_corpus.py annotations/ret_test.json \\
+        --data-root data/synthetic --verify
 """
 import os.path as osp
 import sys
@@ -49,13 +59,15 @@ from tqdm import tqdm
 from smaug.datasets.annotation_file import iter_annotation_file, media_of
 from smaug.datasets.corpus_availability import (REPORT_SUFFIX, media_roots,
                                                 write_report)
+from smaug.datasets.corpus_manifest import (file_sha256, manifest_path,
+                                            read_manifest, write_manifest)
 from smaug.datasets.transforms import (BadMediaError, DecordDecode, DecordInit,
                                        LoadImageAsClip, SampleClipFrames)
 from smaug.datasets.transforms.video_file import PyAVVideo
 from smaug.cli.command_help import command_parser
 
 
-def check_video(path, num_frames=32, min_frames=1):
+def check_video(path, num_frames=32, min_frames=1, min_decoded_fraction=0.9):
     """Return None if every frame of ``path`` decodes, else the reason.
 
     Args:
@@ -63,6 +75,8 @@ def check_video(path, num_frames=32, min_frames=1):
         num_frames (int): Decode the middles of this many segments (a test
             sampling) and the last frame with the pipelines' reader.
         min_frames (int): Fewest frames a usable video has.
+        min_decoded_fraction (float): Fewest frames, as a share of those the
+            container declares, that must decode.
     """
     try:
         results = DecordInit()(dict(video_path=path))
@@ -73,27 +87,63 @@ def check_video(path, num_frames=32, min_frames=1):
         results['frame_inds'] = np.unique(
             np.append(results['frame_inds'], total - 1))
         DecordDecode()(results)
-        PyAVVideo(path, path).check_every_frame()
+        video = PyAVVideo(path, path)
+        decoded = video.check_every_frame()
     except BadMediaError as err:
         return err.reason
+    if decoded < min_decoded_fraction * video.num_frames:
+        return (f'decodes {decoded} of the {video.num_frames} frames its '
+                'container declares')
     return None
 
 
-def check_file(item, num_frames=32, min_frames=1):
-    """Check one ``(media_key, path)``; return ``(path, reason or None)``.
+def check_file(item, num_frames=32, min_frames=1, min_decoded_fraction=0.9):
+    """Check one ``(media_key, path)``.
 
     Args:
         item (tuple[str, str]): ``('video' | 'image', path)``.
         num_frames (int): See :func:`check_video`.
         min_frames (int): See :func:`check_video`.
+        min_decoded_fraction (float): See :func:`check_video`.
+
+    Returns:
+        tuple[str, str | None, str | None]: The path, the reason it fails
+        (None: it passed) and its SHA-256 (None unless it passed).
     """
     media_key, path = item
     if media_key == 'video':
-        return path, check_video(path, num_frames, min_frames)
-    try:
-        LoadImageAsClip()(dict(img_path=path))
-    except BadMediaError as err:
-        return path, err.reason
+        reason = check_video(path, num_frames, min_frames,
+                             min_decoded_fraction)
+    else:
+        try:
+            LoadImageAsClip()(dict(img_path=path))
+            reason = None
+        except BadMediaError as err:
+            reason = err.reason
+    return path, reason, None if reason else file_sha256(path)
+
+
+def verify_file(item):
+    """Compare a file with its checksum in the manifest.
+
+    Args:
+        item (tuple[str, str | None]): The path and the manifest's SHA-256
+            of it (None: the manifest does not list it).
+
+    Returns:
+        tuple[str, str | None]: The path and what is wrong (None: it
+        matches).
+    """
+    path, expected = item
+    if not osp.isfile(path):
+        return path, 'file not found'
+    if expected is None:
+        return path, ('not in the manifest (it failed the check that wrote '
+                      'the manifest, or came after it)')
+    if file_sha256(path) != expected:
+        return path, ('its SHA-256 differs from the manifest\'s: the file '
+                      'changed since it was checked (a bit flip, a bad '
+                      'copy); restore it or check it again')
     return path, None
 
 
@@ -104,9 +154,10 @@ def check_presence(item):
         item (tuple[str, str]): ``('video' | 'image', path)``.
 
     Returns:
-        tuple[str, str | None]: ``(path, 'file not found' or None)``.
+        tuple[str, str | None, None]: ``(path, 'file not found' or None,
+        None)`` (no checksum).
     """
-    return item[1], None if osp.isfile(item[1]) else 'file not found'
+    return item[1], None if osp.isfile(item[1]) else 'file not found', None
 
 
 def media_files(ann_file, data_root='', video_prefix='', image_prefix=''):
@@ -133,11 +184,11 @@ def media_files(ann_file, data_root='', video_prefix='', image_prefix=''):
     return list(seen), entries
 
 
-def main(argv=None):
-    """Command line entry point.
+def parse_args(argv):
+    """Parse the command line.
 
     Args:
-        argv (list[str], optional): Arguments (default: ``sys.argv``).
+        argv (list[str] | None): Arguments (default: ``sys.argv``).
     """
     parser = command_parser(__doc__)
     add_corpus_arguments(parser)
@@ -146,28 +197,92 @@ def main(argv=None):
     parser.add_argument('--min-frames', type=int, default=1,
                         help='fewer frames is a failure (%(default)s; use '
                         'the training K to find videos training skips)')
+    parser.add_argument('--min-decoded-fraction', type=float, default=0.9,
+                        help='fewer decoded frames, as a share of those the '
+                        'container declares, is a failure (%(default)s)')
     parser.add_argument('--workers', type=int, default=4,
                         help='parallel reading processes (default: 4)')
     parser.add_argument('--out', help='also write the failures here')
     parser.add_argument('--stat-only', action='store_true',
                         help='only check that each file exists (no decoding)')
+    parser.add_argument('--verify', action='store_true',
+                        help='compare every file with the integrity manifest '
+                        '(no decoding; nothing written)')
     parser.add_argument('--report',
                         help='the availability report (default: '
                         f'<ann_file>{REPORT_SUFFIX})')
-    args = parser.parse_args(argv)
+    parser.add_argument('--manifest',
+                        help='the integrity manifest (default: '
+                        '<ann_file>.sha256)')
+    return parser.parse_args(argv)
+
+
+def relative_path(path, data_root):
+    """A media file's path as a manifest names it.
+
+    Args:
+        path (str): The file.
+        data_root (str): The corpus root.
+    """
+    return osp.relpath(path, data_root or '.')
+
+
+def verify(items, manifest, args):
+    """List the media files that are missing or differ from the manifest.
+
+    Args:
+        items (list[tuple[str, str]]): ``(media_key, path)`` of the files.
+        manifest (str): The manifest.
+        args (argparse.Namespace): The options.
+
+    Returns:
+        int: The exit code.
+    """
+    try:
+        checksums = read_manifest(manifest)
+    except (OSError, ValueError) as err:
+        sys.exit(f'error: {err}')
+    tasks = [(path, checksums.get(relative_path(path, args.data_root)))
+             for _, path in items]
+    with Pool(max(args.workers, 1)) as pool:
+        failures = [
+            f'{path}: {reason}'
+            for path, reason in tqdm(pool.imap(verify_file, tasks,
+                                               chunksize=16),
+                                     total=len(tasks), unit='file',
+                                     desc='verifying') if reason]
+    report_failures(failures, args.out)
+    print(f'{len(failures)} of {len(items)} files missing or not as in the '
+          f'manifest {manifest}', file=sys.stderr)
+    return 1 if failures else 0
+
+
+def main(argv=None):
+    """Command line entry point.
+
+    Args:
+        argv (list[str], optional): Arguments (default: ``sys.argv``).
+    """
+    args = parse_args(argv)
     ann_file = args.ann_file
     if args.data_root and not osp.isabs(ann_file) and not osp.exists(
             ann_file):
         ann_file = osp.join(args.data_root, ann_file)
     items, entries = media_files(ann_file, args.data_root,
                                  args.video_prefix, args.image_prefix)
+    manifest = args.manifest or manifest_path(ann_file)
+    if args.verify:
+        return verify(items, manifest, args)
     check = check_presence if args.stat_only else partial(
-        check_file, num_frames=args.num_frames, min_frames=args.min_frames)
-    failures, missing, unreadable = [], [], []
+        check_file, num_frames=args.num_frames, min_frames=args.min_frames,
+        min_decoded_fraction=args.min_decoded_fraction)
+    failures, missing, unreadable, checksums = [], [], [], {}
     with Pool(max(args.workers, 1)) as pool:
         results = pool.imap(check, items, chunksize=16)
-        for path, reason in tqdm(results, total=len(items), unit='file',
-                                 desc='checking'):
+        for path, reason, checksum in tqdm(results, total=len(items),
+                                           unit='file', desc='checking'):
+            if checksum is not None:
+                checksums[relative_path(path, args.data_root)] = checksum
             if reason is not None:
                 failures.append(f'{path}: {reason}')
                 if reason == 'file not found':
@@ -184,6 +299,11 @@ def main(argv=None):
         'stat' if args.stat_only else 'decode', entries, missing, unreadable,
         len(items), args.report)
     print(f'Availability report: {report}', file=sys.stderr)
+    if not args.stat_only:
+        write_manifest(manifest, checksums)
+        print(f'Integrity manifest: {manifest} (SHA-256 of the '
+              f'{len(checksums)} files that passed; check them later with '
+              '--verify)', file=sys.stderr)
     if items and all(line.endswith(': file not found') for line in failures
                      ) and len(failures) == len(items):
         print(f'Every file is missing (the first: {items[0][1]}): a file\'s '

@@ -3,8 +3,9 @@
 (webdataset layout) that a dataset reads by index (wids).
 
 Entry ``i`` of the annotation file becomes the sample with the key
-``000000042`` (its index, 9 digits): ``<key>.json`` (the entry, its index
-and its media path) and the media, by ``--media``:
+``000000042`` (its index, 9 digits): ``<key>.json`` (the entry, its index,
+its media path and the SHA-256 of the packed media, which training compares
+when it reads them) and the media, by ``--media``:
 
 - ``original``: the file as it is, under its own extension (``<key>.mp4``,
   ``<key>.jpg``, ...);
@@ -37,8 +38,9 @@ interrupted. Give another ``--out`` for other options.
 
 Round-trip check: at the end of every run, the key and the JSON of every
 sample of every shard are read back and compared with the annotation
-entry they stand for; a mismatch names shard and key, and the exit code
-is 1.
+entry they stand for, and the media with their SHA-256; a mismatch names
+shard and key, and the exit code is 1. ``--check`` runs it alone, e.g. to
+verify shards copied to another file system.
 
 Example (WebVid's annotations name files inside ``videos/``)::
 
@@ -66,7 +68,9 @@ from tqdm import tqdm
 
 from smaug.datasets import load_annotation_file
 from smaug.datasets.annotation_file import media_of
-from smaug.datasets.shard_index import (MEDIA_MODES, frame_member, sample_key,
+from smaug.datasets.shard_index import (KEY_DIGITS, MEDIA_MODES,
+                                        check_member, frame_member,
+                                        media_checksums, sample_key,
                                         shard_index_content)
 from smaug.datasets.transforms import (BadMediaError, DecordDecode, DecordInit,
                                        LoadImageAsClip, SampleClipFrames,
@@ -173,6 +177,7 @@ def pack_entry(task, media, num_frames, quality, short_side, fps):
         return index, err.reason
     except Exception as err:  # re-encoding: any FFmpeg failure
         return index, f'{type(err).__name__}: {err}'
+    fields['sha256'] = media_checksums(key, members)
     text = json.dumps(fields, sort_keys=True, ensure_ascii=False)
     return index, members + [(key + '.json', text.encode())]
 
@@ -278,11 +283,17 @@ def check_round_trip(index_path, entries):
     for shard in content['shardlist']:
         path = osp.join(folder, shard['url'])
         with tarfile.open(path) as tar:
-            fields_of = {
-                member.name.split('.', 1)[0]: json.load(
-                    tar.extractfile(member))
-                for member in tar if member.name.endswith('.json')
-            }
+            files = {member.name: tar.extractfile(member).read()
+                     for member in tar}
+        fields_of = {name.split('.', 1)[0]: json.loads(data)
+                     for name, data in files.items()
+                     if name.endswith('.json')}
+        for name, data in files.items():
+            key, suffix = name[:KEY_DIGITS], name[KEY_DIGITS:]
+            reason = suffix != '.json' and check_member(
+                fields_of.get(key, {}), suffix, data)
+            if reason:
+                raise RoundTripError(f'{path}: {name}: {reason}')
         keys = shard_keys(path)
         if len(keys) != shard['nsamples']:
             raise RoundTripError(

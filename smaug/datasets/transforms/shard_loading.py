@@ -16,7 +16,7 @@ import wids
 from mmcv.transforms import BaseTransform
 
 from smaug.registry import TRANSFORMS
-from ..shard_index import ShardIndex, frame_member, sample_key
+from ..shard_index import ShardIndex, check_member, frame_member, sample_key
 from .bad_media import BadMediaError
 
 
@@ -81,8 +81,10 @@ class LoadFromShards(BaseTransform):
     packed (its file missing or unreadable then) raises
     :class:`BadMediaError`, as its missing file would. A sample whose key or
     media path is not the entry's (shards packed from another annotation
-    file) stops the run, naming shard and key. Each process (dataloader
-    worker) opens the shards on first use.
+    file) stops the run, naming shard and key. A media file whose SHA-256
+    is not the one recorded when packing raises :class:`BadMediaError`
+    (:func:`~smaug.datasets.shard_index.check_member`). Each process
+    (dataloader worker) opens the shards on first use.
 
     Required keys: ``entry_index``, ``video_path`` or ``img_path``.
     Added keys: ``media_file``.
@@ -133,18 +135,23 @@ class LoadFromShards(BaseTransform):
                 f'{entry_index} ({path}): the shard index '
                 f'{self.shard_index} was packed from another annotation '
                 'file; pack it again with tools/data/pack_shards.py')
-        if self.index.media == 'frames' and media_key == 'video_path':
-            jpegs = [
-                sample[frame_member(key, i)[len(key):]].getvalue()
-                for i in range(self.index.num_frames)
-            ]
+        presampled = self.index.media == 'frames' and \
+            media_key == 'video_path'
+        suffixes = ([frame_member(key, i)[len(key):]
+                     for i in range(self.index.num_frames)] if presampled
+                    else [ext for ext in sample
+                          if ext != '.json' and not ext.startswith('__')])
+        for suffix in suffixes:
+            reason = check_member(packed, suffix, sample[suffix].getvalue())
+            if reason:
+                raise BadMediaError(f'{shard}:{key}{suffix}', reason)
+        if presampled:
             results['media_file'] = PresampledFrames(
-                jpegs, f'{shard}:{key}', packed['frames_fps'])
+                [sample[suffix].getvalue() for suffix in suffixes],
+                f'{shard}:{key}', packed['frames_fps'])
             return results
-        ext, = (ext for ext in sample
-                if ext != '.json' and not ext.startswith('__'))
-        media = sample[ext]
-        media.name = f'{shard}:{key}{ext}'
+        media = sample[suffixes[0]]
+        media.name = f'{shard}:{key}{suffixes[0]}'
         results['media_file'] = media
         return results
 

@@ -8,6 +8,7 @@ from .keep_rate_warmup_hook import KeepRateWarmupHook
 from .nonfinite_loss_hook import NonFiniteLossHook
 from .preemption_hook import PreemptionHook, TrainingPreempted
 from .protocol_record_hook import ProtocolRecordHook
+from .rank_watchdog_hook import RankWatchdogHook
 from .unmasked_tuning_hook import UnmaskedTuningHook
 from .visualization_hook import PretrainVisualizationHook
 
@@ -15,5 +16,6 @@ __all__ = [
     'AnswerListHook', 'CrashSafeCheckpointHook', 'ExactResumeHook',
     'GumbelTemperatureHook', 'HardNegativeWarmupHook', 'KeepRateWarmupHook',
     'NonFiniteLossHook', 'PreemptionHook', 'PretrainVisualizationHook',
-    'ProtocolRecordHook', 'TrainingPreempted', 'UnmaskedTuningHook'
+    'ProtocolRecordHook', 'RankWatchdogHook', 'TrainingPreempted',
+    'UnmaskedTuningHook'
 ]

@@ -11,6 +11,7 @@ from mmengine.hooks import Hook
 
 from smaug.registry import HOOKS
 from ..utils.process_group import close_distributed
+from ..utils.stop_report import report_stop
 from .crash_safe_checkpoint_hook import CrashSafeCheckpointHook
 
 
@@ -156,18 +157,24 @@ class PreemptionHook(Hook):
         saver = next((hook for hook in runner.hooks
                       if isinstance(hook, CrashSafeCheckpointHook)), None)
         status = 128 + signum
+        stopped = (f'{signum.name} received: stopped after iteration '
+                   f'{runner.iter + 1} (epoch {runner.epoch + 1})')
         if saver is None:
             saved = ('no checkpoint saved (the config has no '
                      'CrashSafeCheckpointHook)')
+            report = (1, f'{stopped}, {saved}.')
         else:
-            saved = (f'saved {saver.save_resumable(runner)}; --resume '
-                     'continues from it exactly')
+            checkpoint = saver.save_resumable(runner)
+            saved = f'saved {checkpoint}; --resume continues from it exactly'
+            report = (status, f'{stopped} on every process, saved '
+                      f'{checkpoint}: requeue the job, or resume with: '
+                      '{resume}')
         runner.logger.warning(
-            f'{signum.name} received: stopped after iteration '
-            f'{runner.iter + 1} (epoch {runner.epoch + 1}), {saved}. '
-            f'Exiting with status {status} (128 + {signum.name}).')
+            f'{stopped}, {saved}. Exiting with status {status} (128 + '
+            f'{signum.name}).')
         runner.call_hook('after_run')
-        close_distributed()
+        close_distributed()  # past it, every process knows the save is done
+        report_stop(*report)
         self.restore_handlers()
         raise TrainingPreempted(status)
 

@@ -10,6 +10,12 @@ happening. :class:`NonFiniteGuardMixin` does this in ``update_params``:
 - a skipped step runs no backward pass and changes neither the parameters
   nor the optimizer state (nor the AMP loss scale); the iteration still
   counts (the learning-rate schedule and the data move on);
+- with gradient accumulation (``accumulative_counts=N``), the update of
+  the N iterations that hold a non-finite loss is skipped as a whole: the
+  gradients gathered in them are dropped at the last of them, which makes
+  no optimizer step. Updates happen at the iterations they happen at
+  without the fault (N, 2N, ...), never at a part of a window (half a
+  batch would be an update of another batch size);
 - the running count is the message hub scalar ``train/nonfinite_steps``,
   so it is logged and appears in TensorBoard;
 - after ``max_consecutive_nonfinite`` skipped steps in a row the run stops
@@ -75,6 +81,8 @@ class NonFiniteGuardMixin:
         self.nonfinite_in_a_row = 0
         self.last_nonfinite_ranks = []  # of the last step; [] if finite
         self.reported_by_hook = False  # NonFiniteLossHook sets it
+        # the current accumulation window held a non-finite loss
+        self._window_dropped = False
 
     @property
     def limit_reached(self):
@@ -98,7 +106,9 @@ class NonFiniteGuardMixin:
         return message
 
     def update_params(self, loss, step_kwargs=None, zero_kwargs=None):
-        """Backward and step, unless a rank's loss is not finite.
+        """Backward and step, unless a rank's loss is not finite; with
+        gradient accumulation, no step for a window that held one (see the
+        module docstring).
 
         Args:
             loss (Tensor): The scalar loss.
@@ -106,14 +116,20 @@ class NonFiniteGuardMixin:
             zero_kwargs (dict, optional): For ``optimizer.zero_grad``.
         """
         self.last_nonfinite_ranks = nonfinite_ranks(loss)
-        if not self.last_nonfinite_ranks:
-            self.nonfinite_in_a_row = 0
-            super().update_params(loss, step_kwargs, zero_kwargs)
-        else:
+        if self.last_nonfinite_ranks:
             self.nonfinite_in_a_row += 1
             self.nonfinite_total += 1
-            self.zero_grad(**(zero_kwargs or {}))
+            self._window_dropped = True
             self._inner_count += 1  # keeps gradient accumulation in step
+        else:
+            self.nonfinite_in_a_row = 0
+            if self._window_dropped:  # gradients to drop, but DDP syncs
+                self.backward(self.scale_loss(loss))
+            else:
+                super().update_params(loss, step_kwargs, zero_kwargs)
+        if self._window_dropped and self.should_update():
+            self.zero_grad(**(zero_kwargs or {}))
+            self._window_dropped = False
         MessageHub.get_current_instance().update_scalar(
             'train/nonfinite_steps', self.nonfinite_total)
         if self.last_nonfinite_ranks and not self.reported_by_hook:

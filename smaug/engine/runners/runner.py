@@ -22,6 +22,12 @@ late or not at all:
   first checkpoint an hour later;
 - a second training on a work_dir in use is refused
   (:mod:`smaug.engine.runners.work_dir_lock`);
+- a training that torchrun restarted or Slurm requeued resumes by itself
+  (:mod:`smaug.engine.runners.automatic_resume`);
+- collective operations wait ``env_cfg.dist_cfg.timeout`` seconds, 600 when
+  the config does not say (torch: 30 minutes for gloo), and a
+  :class:`~smaug.engine.hooks.RankWatchdogHook` (added to every run) names
+  the rank that holds the others up before they stop;
 - checkpoints are written atomically (temporary name, fsync, rename), so a
   crash or a full disk during a save never leaves a truncated file under
   the final name, and a failed save names its path;
@@ -39,7 +45,7 @@ Every checkpoint it loads (``load_from``, ``resume`` and the components'
 import datetime
 import os
 import os.path as osp
-import tempfile
+import subprocess
 
 import torch
 import torch.distributed as torch_dist
@@ -57,25 +63,58 @@ from smaug.config import check_config
 from smaug.registry import MODEL_WRAPPERS, RUNNERS
 from .contrastive_accumulation import check_contrastive_accumulation
 from ..hooks.preemption_hook import PreemptionHook
+from ..hooks.rank_watchdog_hook import RankWatchdogHook
+from .automatic_resume import restart_reason, resume_if_restarted
 from .run_length_schedule import fit_schedule_to_run
-from .work_dir_lock import WorkDirInUseError, WorkDirLock
+from .work_dir_lock import (WorkDirInUseError, WorkDirLock,
+                            check_writable_dir, held_lock)
+from ..utils.stop_report import report_start
 from ..utils.write_failures import reported_write_failure
+
+# Seconds a collective operation may wait (env_cfg.dist_cfg.timeout) when
+# the config does not say: torch's default is 30 minutes for gloo, 10 for
+# NCCL, and mmengine's 30; a hung rank then stops the others within this.
+DEFAULT_COLLECTIVE_TIMEOUT = 600
+
+
+def slurm_environment(environ):
+    """The variables of torch's ``env://`` initialisation for a process
+    that ``srun`` started (mmengine's slurm set-up, without a GPU).
+
+    Args:
+        environ (Mapping[str, str]): The environment Slurm gave.
+
+    Returns:
+        dict[str, str]: ``MASTER_ADDR``, ``MASTER_PORT``, ``WORLD_SIZE``,
+        ``RANK`` and ``LOCAL_RANK`` (those already set are kept).
+    """
+    first_host = subprocess.run(
+        ['scontrol', 'show', 'hostname', environ['SLURM_NODELIST']],
+        capture_output=True, text=True, check=True).stdout.split()[0]
+    return dict(MASTER_ADDR=environ.get('MASTER_ADDR', first_host),
+                MASTER_PORT=environ.get('MASTER_PORT', '29500'),
+                WORLD_SIZE=environ['SLURM_NTASKS'],
+                RANK=environ['SLURM_PROCID'],
+                LOCAL_RANK=environ.get('SLURM_LOCALID', '0'))
 
 
 def init_cpu_process_group(launcher, backend='gloo', timeout=None, **kwargs):
     """Initialise a gloo process group from the launcher's environment.
 
     Args:
-        launcher (str): Only ``'pytorch'`` (torchrun) is supported on CPU.
+        launcher (str): ``'pytorch'`` (torchrun) or ``'slurm'`` (srun).
         backend (str): Ignored unless it is ``'gloo'`` or ``'mpi'``; NCCL
             needs GPUs, so it falls back to gloo.
         timeout (int, optional): Seconds before collective operations fail.
         **kwargs: Passed to :func:`torch.distributed.init_process_group`.
     """
-    if launcher != 'pytorch':
+    if launcher not in ('pytorch', 'slurm'):
         raise RuntimeError(
             f'Distributed training on a CPU-only machine supports the '
-            f"'pytorch' launcher (tools/dist_train.sh), not '{launcher}'.")
+            f"'pytorch' (tools/dist_train.sh) and 'slurm' "
+            f"(tools/slurm_train.sh) launchers, not '{launcher}'.")
+    if launcher == 'slurm':
+        os.environ.update(slurm_environment(os.environ))
     if backend not in ('gloo', 'mpi'):
         backend = 'gloo'
     if timeout is not None:
@@ -83,26 +122,30 @@ def init_cpu_process_group(launcher, backend='gloo', timeout=None, **kwargs):
     torch_dist.init_process_group(backend=backend, **kwargs)
 
 
+def first_sentence(error):
+    """The first sentence of an error, without a source location in
+    brackets (gloo's ``[.../pair.cc:545] Read error ...: Connection reset
+    by peer. This is typically ...``).
+
+    Args:
+        error (Exception): The error.
+    """
+    return str(error).split('] ', 1)[-1].split('. ', 1)[0]
+
+
+def is_collective_failure(error):
+    """Whether an error is that of a collective operation (gloo raises a
+    plain ``RuntimeError`` naming itself; NCCL a ``DistBackendError``).
+
+    Args:
+        error (RuntimeError): The error.
+    """
+    return isinstance(error, torch_dist.DistError) or 'gloo' in str(error)
+
+
 # Default hooks mmengine registers itself (it accepts None only for these).
 MMENGINE_DEFAULT_HOOKS = ('runtime_info', 'timer', 'sampler_seed', 'logger',
                           'param_scheduler', 'checkpoint')
-
-
-def check_writable_dir(path):
-    """Create ``path`` if needed and check that files can be written in it.
-
-    Args:
-        path (str): The folder (e.g. the work_dir).
-    """
-    try:
-        os.makedirs(path, exist_ok=True)
-        with tempfile.TemporaryFile(dir=path):
-            pass
-    except OSError as err:
-        raise PermissionError(
-            f'work_dir {path} is not writable ({err.strerror}); logs and '
-            'checkpoints are written there. Choose another with --work-dir '
-            'or fix its permissions.') from err
 
 
 @RUNNERS.register_module()
@@ -133,8 +176,9 @@ class SMAUGRunner(Runner):
     @classmethod
     def from_cfg(cls, cfg):
         """Check the config, fit the LR schedule to the run's length
-        (:mod:`smaug.engine.runners.run_length_schedule`), then build the
-        runner.
+        (:mod:`smaug.engine.runners.run_length_schedule`), resume a
+        restarted training (:mod:`smaug.engine.runners.automatic_resume`),
+        then build the runner.
 
         Args:
             cfg (mmengine.Config): The full config.
@@ -142,35 +186,44 @@ class SMAUGRunner(Runner):
         check_config(cfg)
         check_contrastive_accumulation(cfg)
         fit_schedule_to_run(cfg)
+        resume_if_restarted(cfg, os.environ)
         return super().from_cfg(cfg)
 
     def register_default_hooks(self, hooks=None):
-        """Register the default hooks; ``name=None`` in the config's
-        ``default_hooks`` turns off any of them, smaug's included
-        (``exact_resume``, ``nonfinite_loss``), not only mmengine's.
+        """Register the default hooks, and a :class:`RankWatchdogHook`
+        (``rank_watchdog``) unless the config names one; ``name=None`` in
+        the config's ``default_hooks`` turns off any of them, smaug's
+        included (``exact_resume``, ``nonfinite_loss``, ``rank_watchdog``),
+        not only mmengine's.
 
         Args:
             hooks (dict, optional): The config's ``default_hooks``.
         """
-        if hooks is not None:
-            hooks = {
-                name: hook
-                for name, hook in hooks.items()
-                if hook is not None or name in MMENGINE_DEFAULT_HOOKS
-            }
-        super().register_default_hooks(hooks)
+        hooks = dict(hooks or {})
+        hooks.setdefault('rank_watchdog',
+                         dict(type=RankWatchdogHook.__name__))
+        super().register_default_hooks({
+            name: hook
+            for name, hook in hooks.items()
+            if hook is not None or name in MMENGINE_DEFAULT_HOOKS
+        })
 
     def setup_env(self, env_cfg):
-        """Initialise gloo on CPU-only machines, then mmengine's set-up.
+        """Initialise gloo on CPU-only machines, then mmengine's set-up;
+        collective operations wait ``env_cfg.dist_cfg.timeout`` seconds at
+        most (``DEFAULT_COLLECTIVE_TIMEOUT`` when not given), kept as
+        :attr:`collective_timeout` for the :class:`RankWatchdogHook`.
 
         Args:
             env_cfg (dict): The config's ``env_cfg``.
         """
+        dist_cfg = dict(env_cfg.get('dist_cfg', {}))
+        dist_cfg.setdefault('timeout', DEFAULT_COLLECTIVE_TIMEOUT)
+        self.collective_timeout = dist_cfg['timeout']
         if (self.distributed and not is_distributed()
                 and not torch.cuda.is_available()):
-            init_cpu_process_group(self.launcher,
-                                   **env_cfg.get('dist_cfg', {}))
-        super().setup_env(env_cfg)
+            init_cpu_process_group(self.launcher, **dist_cfg)
+        super().setup_env(dict(env_cfg, dist_cfg=dist_cfg))
 
     def wrap_model(self, model_wrapper_cfg, model):
         """Wrap in DDP, without ``device_ids`` when the model is on the CPU.
@@ -222,16 +275,22 @@ class SMAUGRunner(Runner):
 
     def train(self):
         """Train, holding the work_dir's lock
-        (:mod:`smaug.engine.runners.work_dir_lock`): a second training on the
-        same work_dir is refused before it loads or writes a checkpoint. The
-        lock and the signals a :class:`PreemptionHook` caught are released even
-        when the training raises.
+        (:mod:`smaug.engine.runners.work_dir_lock`): the one tools/train.py
+        claimed, or one taken now, so that a second training on the same
+        work_dir is refused before it loads or writes a checkpoint. The lock
+        and the signals a :class:`PreemptionHook` caught are released even
+        when the training raises, and a :class:`RankWatchdogHook` stops
+        watching. When a collective operation fails (a rank died), it first
+        says which rank.
 
         Returns:
             nn.Module: The trained model.
         """
-        lock = WorkDirLock(self.work_dir)
-        refusal = [lock.acquire() if self.rank == 0 else None]
+        lock = held_lock(self.work_dir) if self.rank == 0 else None
+        refusal = [None]
+        if self.rank == 0 and lock is None:
+            lock = WorkDirLock(self.work_dir)
+            refusal = [lock.acquire()]
         if is_distributed():
             broadcast_object_list(refusal)
         if refusal[0] is not None:
@@ -241,19 +300,35 @@ class SMAUGRunner(Runner):
                 f'The file system of {self.work_dir} does not support file '
                 'locks: a second training started on this work_dir would '
                 'not be refused.')
+        report_start(self.work_dir)
         try:
             return super().train()
+        except RuntimeError as error:
+            if is_distributed() and is_collective_failure(error):
+                for hook in self.hooks:
+                    if isinstance(hook, RankWatchdogHook):
+                        hook.explain_failure(
+                            'a collective operation failed: '
+                            f'{first_sentence(error)}')
+            raise
         finally:
-            lock.release()
+            if lock is not None:
+                lock.release()
             for hook in self.hooks:
                 if isinstance(hook, PreemptionHook):
                     hook.restore_handlers()
+                if isinstance(hook, RankWatchdogHook):
+                    hook.stop()
 
     def load_or_resume(self):
         """Resume or load, telling the user when there is nothing to resume
         or when ``last_checkpoint`` names a missing file."""
         if self._resume and self._load_from is None and not self._has_loaded:
             latest = find_latest_checkpoint(self.work_dir)
+            restart = restart_reason(os.environ)
+            if restart is not None and latest is not None:
+                self.logger.info(f'{restart}: resuming from {latest}, the '
+                                 'latest checkpoint of the work_dir.')
             if latest is None:
                 self.logger.warning(
                     f'--resume was given but {self.work_dir} holds no '

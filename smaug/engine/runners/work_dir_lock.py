@@ -15,6 +15,12 @@ host that crashed is freed when the server's lease or grace period ends
 (about 90 s by default). On a file system that does not support locks
 (e.g. NFS mounted with ``nolock``, Lustre without ``flock``), the training
 goes on with a warning.
+
+``tools/train.py`` claims the lock (:func:`claim_work_dir`) before it builds
+the runner, so that a refused training creates nothing in the work_dir (no
+timestamp folder, no line in the other run's log); the runner's ``train``
+then holds that lock (:func:`held_lock`), or takes one itself when it was
+built otherwise.
 """
 import datetime
 import errno
@@ -24,14 +30,83 @@ import os
 import os.path as osp
 import socket
 import sys
+import tempfile
 
 LOCK_FILE = 'train.lock'
 # errno values of a file system that cannot lock (not: "someone holds it")
 UNSUPPORTED = (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL)
 
 
+# The locks claim_work_dir took, by the work_dir's absolute path.
+_CLAIMED = {}
+
+
 class WorkDirInUseError(RuntimeError):
     """Raised when another training holds the work_dir."""
+
+
+def check_writable_dir(path):
+    """Create ``path`` if needed and check that files can be written in it.
+
+    Args:
+        path (str): The folder (e.g. the work_dir).
+    """
+    try:
+        os.makedirs(path, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as err:
+        raise PermissionError(
+            f'work_dir {path} is not writable ({err.strerror}); logs and '
+            'checkpoints are written there. Choose another with --work-dir '
+            'or fix its permissions.') from err
+
+
+def launcher_rank(environ):
+    """This process's rank as its launcher set it, before any process
+    group exists (torchrun: ``RANK``; Slurm: ``SLURM_PROCID``; Open MPI:
+    ``OMPI_COMM_WORLD_RANK``; 0 for a single process).
+
+    Args:
+        environ (Mapping[str, str]): The environment.
+    """
+    for variable in ('RANK', 'SLURM_PROCID', 'OMPI_COMM_WORLD_RANK'):
+        if environ.get(variable):
+            return int(environ[variable])
+    return 0
+
+
+def claim_work_dir(work_dir, environ):
+    """Take a training's lock on its work_dir before anything else is
+    created there, in the process of rank 0 (the other ranks learn of a
+    refusal when rank 0 ends: their launcher stops them).
+
+    Args:
+        work_dir (str): The work_dir (created if needed).
+        environ (Mapping[str, str]): The environment (for the rank).
+
+    Raises:
+        WorkDirInUseError: Another training holds it.
+    """
+    if launcher_rank(environ) != 0:
+        return
+    work_dir = osp.abspath(work_dir)
+    check_writable_dir(work_dir)
+    lock = WorkDirLock(work_dir)
+    refusal = lock.acquire()
+    if refusal is not None:
+        raise WorkDirInUseError(refusal)
+    _CLAIMED[work_dir] = lock
+
+
+def held_lock(work_dir):
+    """The lock :func:`claim_work_dir` took on ``work_dir`` in this process,
+    if any (it is handed over: a second call gives None).
+
+    Args:
+        work_dir (str): The work_dir.
+    """
+    return _CLAIMED.pop(osp.abspath(work_dir), None)
 
 
 class WorkDirLock:

@@ -1,6 +1,9 @@
 """compress_videos.py (size, fps, no audio, resume, atomic output) and
-check_corpus.py (lists every unreadable file, exit code)."""
+check_corpus.py (lists every unreadable file, exit code; the integrity
+manifest and --verify)."""
+import hashlib
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -118,6 +121,48 @@ def test_check_corpus_lists_every_unreadable_file(tmp_path, capsys):
     assert (tmp_path / 'bad.txt').read_text().splitlines() == lines
     assert check_corpus.main(base + ['--min-frames', '4']) == 1
     assert 'short.mp4: 2 frames, fewer than 4' in capsys.readouterr().out
+
+
+def test_check_corpus_flags_lost_frames_and_keeps_checksums(tmp_path,
+                                                           capsys):
+    """A video cut after its first frame decodes without an error, 1 of the
+    16 frames its index declares: a failure. The files that pass get their
+    SHA-256 in the manifest (which sha256sum reads too); a file that
+    changes afterwards and still decodes (here: another valid video), one
+    that goes missing, and one that failed, are named by --verify."""
+    videos = tmp_path / 'videos'
+    for i in range(3):
+        media_files.write_video(videos / f'ok{i}.mp4', num_frames=16)
+    media_files.cut_after_frames(
+        media_files.write_video(videos / 'cut.mp4', num_frames=16), 1)
+    (tmp_path / 'ann.json').write_text(json.dumps(
+        [{'video': f'{name}.mp4', 'caption': 'x'}
+         for name in ('ok0', 'ok1', 'ok2', 'cut')]))
+    base = ['ann.json', '--data-root', str(tmp_path), '--video-prefix',
+            'videos', '--workers', '1', '--num-frames', '8']
+    assert check_corpus.main(base) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f'{videos / "cut.mp4"}: decodes 1 of the 16 frames its container '
+        'declares']
+    manifest = tmp_path / 'ann.json.sha256'
+    assert manifest.read_text().splitlines() == [
+        f'{hashlib.sha256((videos / f"ok{i}.mp4").read_bytes()).hexdigest()}'
+        f'  videos/ok{i}.mp4' for i in range(3)]
+    assert subprocess.run(['sha256sum', '--check', '--quiet', manifest],
+                          cwd=tmp_path).returncode == 0
+
+    media_files.write_video(videos / 'ok1.mp4', num_frames=16, size=48)
+    (videos / 'ok2.mp4').unlink()
+    assert check_corpus.main(base + ['--verify']) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f'{videos / "ok1.mp4"}: its SHA-256 differs from the manifest\'s: the '
+        'file changed since it was checked (a bit flip, a bad copy); '
+        'restore it or check it again',
+        f'{videos / "ok2.mp4"}: file not found',
+        f'{videos / "cut.mp4"}: not in the manifest (it failed the check '
+        'that wrote the manifest, or came after it)']
+    # the changed file itself decodes: only its checksum tells
+    assert check_corpus.check_video(str(videos / 'ok1.mp4'), 8) is None
 
 
 def test_check_corpus_passes_a_good_image_corpus(tmp_path, capsys):

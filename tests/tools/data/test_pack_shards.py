@@ -1,7 +1,7 @@
 """pack_shards.py: webdataset-layout tar shards read by index (wids), the
 same frames as the loose files, missing media listed, resume after a killed
-run, idempotence (byte-identical shards, nothing rewritten) and the
-round-trip check."""
+run, idempotence (byte-identical shards, nothing rewritten), the
+round-trip check, and the checksums that reading compares."""
 import json
 import re
 import sys
@@ -171,6 +171,29 @@ def test_round_trip_check_names_shard_and_key(corpus, tmp_path, capsys):
     with pytest.raises(RuntimeError, match=r'shard-000000.tar: sample '
                        r'000000003 holds entry 3 .*, not entry 4'):
         dataset(corpus, str(index_path), pipeline=[])[4]
+
+
+def test_a_bit_flipped_in_a_shard_is_found_by_its_checksum(corpus, tmp_path,
+                                                           capsys):
+    out = tmp_path / 'shards'
+    assert pack(corpus, out) == 0
+    capsys.readouterr()
+    shard = shard_files(out)[0]
+    with tarfile.open(shard) as tar:
+        member = tar.getmember('000000001.mp4')
+    data = bytearray(shard.read_bytes())
+    data[member.offset_data + member.size // 2] ^= 0x10
+    shard.write_bytes(data)
+    assert pack(corpus, out, '--check') == 1
+    assert f'{shard}: 000000001.mp4: its SHA-256 differs from the one ' \
+        'recorded when it was packed' in capsys.readouterr().err
+    sharded = dataset(corpus, str(out / 'shardindex.json'))
+    sharded[0]  # its neighbour reads
+    with pytest.raises(RuntimeError,
+                       match=rf'cannot read {shard}:000000001.mp4: its '
+                       'SHA-256 differs from the one recorded when it was '
+                       'packed: the shard changed on disk'):
+        sharded[1]
 
 
 def test_frames_mode_reads_jpeg_frames_without_decoding_video(
