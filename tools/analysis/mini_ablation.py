@@ -29,13 +29,15 @@ dir keeps every run's figures::
 
     python tools/analysis/mini_ablation.py --epochs 10
     python tools/analysis/mini_ablation.py --epochs 1 --seeds 0 1 2 \\
-        --configs configs/analysis/dense_mini_synthetic.py \\
-        configs/analysis/smaug_mini_synthetic.py
+        --configs configs/demo/smaug_tiny_synthetic.py \\
+        configs/demo/dense_tiny_synthetic.py
 
 The defaults are the tiny dense baseline and the tiny SMAUG of
-configs/demo/ (``make synthetic`` first); configs/analysis/ has the mini
-Table 7 pair, whose visual encoder dominates a step (see its comments for
-its corpus). Wall times depend on the machine and its load; compare ratios.
+configs/demo/ (``make synthetic`` first), both from random weights; the
+second example makes SMAUG the baseline of the ratios. The
+comparison under the paper's protocol (a shared pre-trained start,
+fine-tuning, equal compute) is ``table7_study.py``. Wall times depend on
+the machine and its load; compare ratios.
 """
 import json
 import os.path as osp
