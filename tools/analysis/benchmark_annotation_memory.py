@@ -21,7 +21,7 @@ time and peak RSS; also before the build: torch and smaug alone take
 about 0.6 GiB) and for each of its workers after the iteration; last, the
 sum of the PSS of all processes after the iteration.
 
-Example (the figures of the README)::
+Example (the figures of docs/data.md)::
 
     python tools/analysis/benchmark_annotation_memory.py \\
         --entries 2000000 --ranks 2 --workers 2 --samples 20000 --runs 2

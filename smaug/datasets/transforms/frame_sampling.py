@@ -20,7 +20,7 @@ class SampleClipFrames(BaseTransform):
       window at test. A video too short for that window is sampled with the
       widest spacing that fits.
 
-    Short videos (decided here, see the README's design decisions): a video
+    Short videos (decided here, see docs/design.md, "Data"): a video
     with no frames is always bad. One with fewer than ``num_frames`` frames
     is bad in training (it cannot give K distinct frames; the dataset logs
     it and draws another sample), while at test its frames are repeated (the
