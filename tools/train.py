@@ -26,6 +26,7 @@ from smaug.cli.command_help import command_parser
 from smaug.cli.command_line import (add_common_arguments, exit_on_config_error,
                                     load_config_with_arguments)
 from smaug.config import ConfigError
+from smaug.datasets import AnnotationError
 from smaug.engine.runners.work_dir_lock import (WorkDirInUseError,
                                                claim_work_dir)
 from smaug.engine.utils.process_group import close_distributed
@@ -116,16 +117,31 @@ def build_runner(args):
         claim_work_dir(cfg.work_dir, os.environ)
         return RUNNERS.build(cfg)
     except (ConfigError, WorkDirInUseError) as error:
-        print(f'error: {error}', file=sys.stderr, flush=True)
-        report_stop(1, str(error), final=True)
-        sys.exit(1)
+        end_for_good(error)
+
+
+def end_for_good(error):
+    """End the tool with the error's message and status 1; under torchrun
+    end the job, which a restart would only fail again.
+
+    Args:
+        error (Exception): What stops the run.
+    """
+    print(f'error: {error}', file=sys.stderr, flush=True)
+    report_stop(1, str(error), final=True)
+    sys.exit(1)
 
 
 @exit_on_config_error
 def main():
-    """Build the runner from the config and train."""
+    """Build the runner from the config and train; a missing or malformed
+    annotation file (found when the dataloaders are built) ends it as a
+    config error does."""
     runner = build_runner(parse_args())
-    runner.train()
+    try:
+        runner.train()
+    except AnnotationError as error:
+        end_for_good(error)
     close_distributed()
 
 

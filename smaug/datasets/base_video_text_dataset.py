@@ -284,7 +284,11 @@ class BaseVideoTextDataset(BaseDataset):
             if name.startswith('smaug.'):
                 code.update(Path(sys.modules[name].__file__).read_bytes())
         settings['code'] = code.hexdigest()
-        return store_path(folder, self.ann_file, settings)
+        try:
+            return store_path(folder, self.ann_file, settings)
+        except FileNotFoundError as err:
+            raise AnnotationError(
+                f'{self.ann_file}: annotation file not found') from err
 
     def __getstate__(self):
         """Pickle a mapped store by its file name (spawned workers map it

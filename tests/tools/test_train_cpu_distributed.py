@@ -1,10 +1,15 @@
 """tools/dist_train.sh on a CPU-only machine: 2 gloo processes, then resume."""
 import socket
 import subprocess
+import sys
+from pathlib import Path
 
 import torch
 
 from smaug.checkpoints.checkpoint_loading import load_local_checkpoint
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
+from media_files import make_synthetic  # noqa: E402
 
 ITERS_PER_EPOCH = 16 // (2 * 2)  # 16 points, batch 2 per process, 2 processes
 
@@ -56,6 +61,29 @@ def test_a_config_error_ends_the_job_without_restarts(tmp_path, tool_env,
     assert 1 <= result.stderr.count('error: ') <= 2, result.stderr[-3000:]
     assert "max_epoch" in result.stderr.splitlines()[-1]
     assert result.stderr.splitlines()[-1].startswith('dist_train.sh: ')
+
+
+def test_a_missing_annotation_file_ends_the_job_without_restarts(
+        tmp_path, tool_env, free_port, repo_root):
+    """A missing annotation file, found when the dataloaders are built after
+    the model, would be missing again after a restart: the job ends at once
+    and the launcher's last line names the file."""
+    corpus = make_synthetic(tmp_path / 'corpus')
+    (corpus / 'annotations' / 'pretrain_video.json').unlink()
+    result = subprocess.run(
+        ['bash', str(repo_root / 'tools' / 'dist_train.sh'),
+         'configs/demo/smaug_tiny_synthetic.py', '2',
+         '--work-dir', str(tmp_path / 'work'), '--cfg-options',
+         f'data_root={corpus}',
+         f'model.data_preprocessor.tokenizer={corpus}/vocab.txt'],
+        cwd=repo_root, env=dict(tool_env, PORT=str(free_port)),
+        capture_output=True, text=True, timeout=240)
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert 'will restart worker group' not in result.stderr
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith('dist_train.sh: '), result.stderr[-3000:]
+    assert (f'{corpus}/annotations/pretrain_video.json: annotation file '
+            'not found') in last
 
 
 def test_a_port_in_use_stops_the_launcher(tmp_path, tool_env, repo_root):
