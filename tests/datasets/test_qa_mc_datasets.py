@@ -5,15 +5,8 @@ import pytest
 
 from smaug.datasets import AnnotationError, VideoMCDataset, VideoQADataset
 
-PIPELINE = [
-    dict(type='DecordInit'),
-    dict(type='SampleClipFrames', num_frames=2, test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='ClipResize', scale=16),
-    dict(type='ClipCenterCrop', crop_size=16),
-    dict(type='CleanText', keys=('question', 'options')),
-    dict(type='PackVideoTextInputs'),
-]
+PIPELINE = [dict(type='VideoTestPipeline', num_frames=2, img_size=16,
+                 text_keys=('question', 'options'))]
 
 
 def write(folder, name, obj):

@@ -4,15 +4,9 @@ import json
 import pytest
 
 from smaug.datasets import AnnotationError, VideoRetrievalDataset
+from smaug.datasets.transforms import clean_text
 
-TEST_PIPELINE = [
-    dict(type='DecordInit'),
-    dict(type='SampleClipFrames', num_frames=12, test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='ClipResize', scale=16),
-    dict(type='ClipCenterCrop', crop_size=16),
-    dict(type='PackVideoTextInputs'),
-]
+TEST_PIPELINE = [dict(type='VideoTestPipeline', num_frames=12, img_size=16)]
 # A hand-written MSRVTT-style file: videos with different caption counts.
 MULTI = [{'video': 'v0.mp4', 'caption': ['a dog runs', 'a dog is running']},
          {'video': 'v1.mp4', 'caption': 'a cat sleeps'},
@@ -84,7 +78,8 @@ def test_synthetic_test_split(synthetic_root):
     item = ds[len(ds) - 1]
     assert item['inputs'].shape == (12, 3, 16, 16)
     assert item['data_samples'].video_index == len(ds) - 1
-    assert item['data_samples'].text == ann[-1]['caption']
+    assert item['data_samples'].text == [clean_text(caption)
+                                         for caption in ann[-1]['caption']]
     para = VideoRetrievalDataset(
         data_root=str(synthetic_root),
         ann_file='annotations/ret_paragraph_test.json',

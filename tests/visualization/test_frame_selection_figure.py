@@ -16,13 +16,6 @@ import tiny_smaug  # noqa: E402
 CAPTIONS = ['a red circle moves left', 'the blue square goes up then down']
 
 
-@pytest.fixture(scope='module')
-def model(tmp_path_factory):
-    vocab = tiny_smaug.write_vocab(
-        tmp_path_factory.mktemp('vocab') / 'vocab.txt')
-    return tiny_smaug.build_tiny_smaug(vocab)
-
-
 def test_selects_the_top_scoring_frames_in_eval_mode(model):
     clips = tiny_smaug.random_clips(num_frames=6)
     model.train()

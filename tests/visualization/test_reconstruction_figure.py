@@ -16,13 +16,6 @@ import tiny_smaug  # noqa: E402
 PATCH, GRID = 8, 8  # the tiny model: 64x64 frames, 8x8 patches
 
 
-@pytest.fixture(scope='module')
-def model(tmp_path_factory):
-    vocab = tiny_smaug.write_vocab(
-        tmp_path_factory.mktemp('vocab') / 'vocab.txt')
-    return tiny_smaug.build_tiny_smaug(vocab)
-
-
 def pixel_mask(mask):
     """(N, ) patch mask -> (H, W) pixel mask."""
     return mask.reshape(GRID, GRID).repeat(PATCH, 0).repeat(PATCH, 1)

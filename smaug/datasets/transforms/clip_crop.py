@@ -2,10 +2,10 @@
 import math
 
 import numpy as np
-from mmcv.transforms import BaseTransform
 
 from smaug.registry import TRANSFORMS
 from .clip_resize import INTERPOLATIONS, resize_clip
+from .settings_repr import SettingsReprTransform
 
 
 def _pair(size):
@@ -14,7 +14,7 @@ def _pair(size):
 
 
 @TRANSFORMS.register_module()
-class ClipRandomResizedCrop(BaseTransform):
+class ClipRandomResizedCrop(SettingsReprTransform):
     """Crop a random area/aspect box (one box for all K frames), resize it.
 
     The box covers ``scale`` of the frame area with an aspect ratio in
@@ -35,6 +35,7 @@ class ClipRandomResizedCrop(BaseTransform):
         interpolation (str): See :class:`ClipResize`. Defaults to
             ``'bicubic'`` (Singularity's choice for this crop).
     """
+    repr_settings = ('size', 'scale', 'ratio', 'interpolation')
 
     def __init__(self,
                  size,
@@ -88,13 +89,9 @@ class ClipRandomResizedCrop(BaseTransform):
         results['crop_bbox'] = (x, y, x + w, y + h)
         return results
 
-    def __repr__(self):
-        return (f'{type(self).__name__}(size={self.size}, scale={self.scale}, '
-                f'ratio={self.ratio}, interpolation={self.interpolation!r})')
-
 
 @TRANSFORMS.register_module()
-class ClipCenterCrop(BaseTransform):
+class ClipCenterCrop(SettingsReprTransform):
     """Crop the centred ``crop_size`` box of every frame (a view, no copy).
 
     Required keys: ``imgs``. Modified keys: ``imgs``, ``img_shape``.
@@ -104,6 +101,7 @@ class ClipCenterCrop(BaseTransform):
         crop_size (int | tuple[int, int]): Output (width, height); must not
             exceed the frame size.
     """
+    repr_settings = ('crop_size',)
 
     def __init__(self, crop_size):
         self.crop_size = _pair(crop_size)
@@ -127,6 +125,3 @@ class ClipCenterCrop(BaseTransform):
         results['img_shape'] = (h, w)
         results['crop_bbox'] = (x, y, x + w, y + h)
         return results
-
-    def __repr__(self):
-        return f'{type(self).__name__}(crop_size={self.crop_size})'

@@ -1,13 +1,13 @@
 """Horizontal flip of a whole clip."""
 import cv2
 import numpy as np
-from mmcv.transforms import BaseTransform
 
 from smaug.registry import TRANSFORMS
+from .settings_repr import SettingsReprTransform
 
 
 @TRANSFORMS.register_module()
-class ClipFlip(BaseTransform):
+class ClipFlip(SettingsReprTransform):
     """Mirror all K frames left-right with probability ``prob``.
 
     One ``cv2.flip`` per frame into a preallocated array: on 224-pixel
@@ -20,6 +20,7 @@ class ClipFlip(BaseTransform):
     Args:
         prob (float): Flip probability. Defaults to 0.5.
     """
+    repr_settings = ('prob',)
 
     def __init__(self, prob=0.5):
         if not 0 <= prob <= 1:
@@ -41,6 +42,3 @@ class ClipFlip(BaseTransform):
             results['imgs'] = out
         results['flip'] = bool(flip)
         return results
-
-    def __repr__(self):
-        return f'{type(self).__name__}(prob={self.prob})'

@@ -1,9 +1,9 @@
 """Resizing every frame of a clip."""
 import cv2
 import numpy as np
-from mmcv.transforms import BaseTransform
 
 from smaug.registry import TRANSFORMS
+from .settings_repr import SettingsReprTransform
 
 INTERPOLATIONS = dict(
     nearest=cv2.INTER_NEAREST,
@@ -39,7 +39,7 @@ def resize_clip(imgs, size, interpolation='bilinear'):
 
 
 @TRANSFORMS.register_module()
-class ClipResize(BaseTransform):
+class ClipResize(SettingsReprTransform):
     """Resize all frames: the short side to ``scale`` or to an exact size.
 
     Required keys: ``imgs``. Modified keys: ``imgs``, ``img_shape``.
@@ -50,6 +50,7 @@ class ClipResize(BaseTransform):
         interpolation (str): ``'nearest'``, ``'bilinear'``, ``'bicubic'`` or
             ``'area'``. Defaults to ``'bilinear'``.
     """
+    repr_settings = ('scale', 'interpolation')
 
     def __init__(self, scale, interpolation='bilinear'):
         if interpolation not in INTERPOLATIONS:
@@ -76,7 +77,3 @@ class ClipResize(BaseTransform):
                                       self.interpolation)
         results['img_shape'] = results['imgs'].shape[1:3]
         return results
-
-    def __repr__(self):
-        return (f'{type(self).__name__}(scale={self.scale}, '
-                f'interpolation={self.interpolation!r})')

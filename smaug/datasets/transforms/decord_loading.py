@@ -13,11 +13,12 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from smaug.registry import TRANSFORMS
+from .settings_repr import SettingsReprTransform
 from .video_file import open_video
 
 
 @TRANSFORMS.register_module()
-class DecordInit(BaseTransform):
+class DecordInit(SettingsReprTransform):
     """Open ``results['video_path']`` (decord, else PyAV), or the
     ``media_file`` that replaces it (a shard's member, or its pre-sampled
     frames: see :class:`~.shard_loading.LoadFromShards`).
@@ -33,6 +34,7 @@ class DecordInit(BaseTransform):
             paths that are not local files (e.g. a petrel or HTTP backend).
             Defaults to None.
     """
+    repr_settings = ('num_threads', 'backend_args')
 
     def __init__(self, num_threads=1, backend_args=None):
         self.num_threads = num_threads
@@ -50,10 +52,6 @@ class DecordInit(BaseTransform):
         results['total_frames'] = video.num_frames
         results['avg_fps'] = video.fps
         return results
-
-    def __repr__(self):
-        return (f'{type(self).__name__}(num_threads={self.num_threads}, '
-                f'backend_args={self.backend_args})')
 
 
 @TRANSFORMS.register_module()

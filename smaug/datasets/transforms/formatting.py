@@ -2,14 +2,14 @@
 import cv2
 import numpy as np
 import torch
-from mmcv.transforms import BaseTransform
 from mmpretrain.structures import DataSample
 
 from smaug.registry import TRANSFORMS
+from .settings_repr import SettingsReprTransform
 
 
 @TRANSFORMS.register_module()
-class PackVideoTextInputs(BaseTransform):
+class PackVideoTextInputs(SettingsReprTransform):
     """Pack frames and annotations into ``dict(inputs, data_samples)``.
 
     ``inputs`` is a uint8 tensor (K, 3, H, W); ``data_samples`` a
@@ -30,6 +30,7 @@ class PackVideoTextInputs(BaseTransform):
         meta_keys (Sequence[str]): Keys copied into the data sample when
             present.
     """
+    repr_settings = ('meta_keys',)
 
     def __init__(self,
                  meta_keys=('text', 'video_index', 'question', 'answer',
@@ -59,6 +60,3 @@ class PackVideoTextInputs(BaseTransform):
             if key in results and not hasattr(results[key], 'read')
         }
         return dict(inputs=inputs, data_samples=DataSample(metainfo=meta))
-
-    def __repr__(self):
-        return f'{type(self).__name__}(meta_keys={self.meta_keys})'

@@ -1,13 +1,13 @@
 """Choosing which K frames of a video to decode."""
 import numpy as np
-from mmcv.transforms import BaseTransform
 
 from smaug.registry import TRANSFORMS
 from .bad_media import BadMediaError
+from .settings_repr import SettingsReprTransform
 
 
 @TRANSFORMS.register_module()
-class SampleClipFrames(BaseTransform):
+class SampleClipFrames(SettingsReprTransform):
     """Pick ``num_frames`` frame indices of a video (Singularity/TSN style).
 
     Modes:
@@ -37,6 +37,7 @@ class SampleClipFrames(BaseTransform):
         fps (float, optional): Sampling rate for ``mode='fps'``.
         test_mode (bool): Deterministic test sampling. Defaults to False.
     """
+    repr_settings = ('num_frames', 'mode', 'fps', 'test_mode')
 
     def __init__(self, num_frames, mode='segment', fps=None, test_mode=False):
         if num_frames < 1:
@@ -93,8 +94,3 @@ class SampleClipFrames(BaseTransform):
         results['frame_inds'] = inds
         results['num_frames'] = self.num_frames
         return results
-
-    def __repr__(self):
-        return (f'{type(self).__name__}(num_frames={self.num_frames}, '
-                f'mode={self.mode!r}, fps={self.fps}, '
-                f'test_mode={self.test_mode})')

@@ -1,16 +1,16 @@
 """Reading an image as a one-frame clip."""
 import cv2
 import numpy as np
-from mmcv.transforms import BaseTransform
 from mmengine.fileio import get
 
 from smaug.registry import TRANSFORMS
 from .bad_media import BadMediaError
 from .media_signature import wrong_key_hint
+from .settings_repr import SettingsReprTransform
 
 
 @TRANSFORMS.register_module()
-class LoadImageAsClip(BaseTransform):
+class LoadImageAsClip(SettingsReprTransform):
     """Read ``results['img_path']`` into a clip of one RGB frame.
 
     Image-text pairs (CC3M, CC12M, SBU, VG, COCO) are clips with K=1, so the
@@ -26,6 +26,7 @@ class LoadImageAsClip(BaseTransform):
         backend_args (dict, optional): mmengine file backend arguments.
             Defaults to None.
     """
+    repr_settings = ('backend_args',)
 
     def __init__(self, backend_args=None):
         self.backend_args = backend_args
@@ -70,6 +71,3 @@ class LoadImageAsClip(BaseTransform):
             raise BadMediaError(path, 'file not found') from err
         except OSError as err:
             raise BadMediaError(path, f'cannot read it ({err})') from err
-
-    def __repr__(self):
-        return f'{type(self).__name__}(backend_args={self.backend_args})'

@@ -13,11 +13,11 @@ import os.path as osp
 import cv2
 import numpy as np
 import wids
-from mmcv.transforms import BaseTransform
 
 from smaug.registry import TRANSFORMS
 from ..shard_index import ShardIndex, check_member, frame_member, sample_key
 from .bad_media import BadMediaError
+from .settings_repr import SettingsReprTransform
 
 
 def shard_itself(url):
@@ -68,7 +68,7 @@ class PresampledFrames:
 
 
 @TRANSFORMS.register_module()
-class LoadFromShards(BaseTransform):
+class LoadFromShards(SettingsReprTransform):
     """Give the pipeline the media of annotation entry
     ``results['entry_index']`` from the shards of a shard index.
 
@@ -93,6 +93,7 @@ class LoadFromShards(BaseTransform):
         shard_index (str): The ``shardindex.json`` of the shards.
         lru_size (int): Shards kept open per process. Defaults to 10.
     """
+    repr_settings = ('shard_index', 'lru_size')
 
     def __init__(self, shard_index, lru_size=10):
         self.shard_index = shard_index
@@ -154,7 +155,3 @@ class LoadFromShards(BaseTransform):
         media.name = f'{shard}:{key}{suffixes[0]}'
         results['media_file'] = media
         return results
-
-    def __repr__(self):
-        return (f'{type(self).__name__}(shard_index={self.shard_index!r}, '
-                f'lru_size={self.lru_size})')

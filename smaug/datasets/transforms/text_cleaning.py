@@ -2,9 +2,9 @@
 import re
 import string
 
-from mmcv.transforms import BaseTransform
 
 from smaug.registry import TRANSFORMS
+from .settings_repr import SettingsReprTransform
 
 # '-' and '/' join words ("t-shirt", "and/or"): they become spaces; the other
 # ASCII punctuation is dropped.
@@ -32,7 +32,7 @@ def clean_text(text, max_words=None):
 
 
 @TRANSFORMS.register_module()
-class CleanText(BaseTransform):
+class CleanText(SettingsReprTransform):
     """Clean text fields (a str or a list of str each) with
     :func:`clean_text`.
 
@@ -43,6 +43,7 @@ class CleanText(BaseTransform):
             (captions); QA configs add ``'question'``, MC ``'options'``.
         max_words (int, optional): Word limit per text. Defaults to None.
     """
+    repr_settings = ('keys', 'max_words')
 
     def __init__(self, keys=('text', ), max_words=None):
         self.keys = tuple(keys)
@@ -63,7 +64,3 @@ class CleanText(BaseTransform):
             else:
                 results[key] = [clean_text(v, self.max_words) for v in value]
         return results
-
-    def __repr__(self):
-        return (f'{type(self).__name__}(keys={self.keys}, '
-                f'max_words={self.max_words})')

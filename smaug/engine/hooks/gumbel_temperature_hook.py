@@ -22,7 +22,6 @@ class GumbelTemperatureHook(AttributeScheduleHook):
             i.e. exponential decay). Defaults to ``'linear'``.
     """
     attribute = 'gumbel_tau'
-    log_name = 'gumbel_tau'
 
     def __init__(self, start=1.0, end=0.1, mode='linear'):
         if start <= 0 or end <= 0 or mode not in ('linear', 'exp'):

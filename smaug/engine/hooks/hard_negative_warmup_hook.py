@@ -35,13 +35,8 @@ class HardNegativeWarmupHook(AttributeScheduleHook):
     log_name = 'vtm_negative_hardness'
 
     def __init__(self, warmup_ratio=1.0):
-        if not 0 < warmup_ratio <= 1:
-            raise ValueError(
-                'smaug/engine/hooks/hard_negative_warmup_hook.py: '
-                f'warmup_ratio must lie in (0, 1], got {warmup_ratio}.')
-        self.warmup_ratio = warmup_ratio
+        self.warmup_ratio = self.checked_ratio('warmup_ratio', warmup_ratio)
 
     def value(self, runner):
         """The share of hard negatives at the runner's current iteration."""
-        warmup_iters = self.warmup_ratio * max(runner.max_iters, 1)
-        return min(runner.iter / warmup_iters, 1.)
+        return self.warmup_progress(runner, self.warmup_ratio)

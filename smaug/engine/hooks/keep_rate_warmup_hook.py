@@ -19,14 +19,9 @@ class KeepRateWarmupHook(AttributeScheduleHook):
             warm-up, in (0, 1].
     """
     attribute = 'keep_rate'
-    log_name = 'keep_rate'
 
     def __init__(self, warmup_ratio):
-        if not 0 < warmup_ratio <= 1:
-            raise ValueError(
-                'smaug/engine/hooks/keep_rate_warmup_hook.py: warmup_ratio '
-                f'must lie in (0, 1], got {warmup_ratio}.')
-        self.warmup_ratio = warmup_ratio
+        self.warmup_ratio = self.checked_ratio('warmup_ratio', warmup_ratio)
         self.target = None
 
     def before_train(self, runner):
@@ -42,7 +37,6 @@ class KeepRateWarmupHook(AttributeScheduleHook):
 
     def value(self, runner):
         """The keep rate at the runner's current iteration."""
-        progress = min(runner.iter / (self.warmup_ratio * runner.max_iters),
-                       1.)
+        progress = self.warmup_progress(runner, self.warmup_ratio)
         return self.target + (1 - self.target) * (
             1 + math.cos(math.pi * progress)) / 2

@@ -19,14 +19,10 @@ class UnmaskedTuningHook(AttributeScheduleHook):
             end, without masking, in (0, 1).
     """
     attribute = 'mask_ratio'
-    log_name = 'mask_ratio'
 
     def __init__(self, tuning_ratio):
-        if not 0 < tuning_ratio < 1:
-            raise ValueError(
-                'smaug/engine/hooks/unmasked_tuning_hook.py: tuning_ratio '
-                f'must lie in (0, 1), got {tuning_ratio}.')
-        self.tuning_ratio = tuning_ratio
+        self.tuning_ratio = self.checked_ratio('tuning_ratio', tuning_ratio,
+                                               allow_one=False)
         self.masked_ratio = None
 
     def before_train(self, runner):

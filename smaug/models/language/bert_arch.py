@@ -1,27 +1,18 @@
 """BERT architecture settings by name, and checks of the size arguments."""
-BERT_ARCHS = {
-    'base': dict(
-        hidden_size=768,
-        num_heads=12,
-        intermediate_size=3072,
-        vocab_size=30522,
-        max_position_embeddings=512,
-        type_vocab_size=2,
-        pad_token_id=0,
-        layer_norm_eps=1e-12,
-        dropout=0.1),
-    # The size the tests use: 32-d, 4 heads, a small vocabulary.
-    'tiny': dict(
-        hidden_size=32,
-        num_heads=4,
-        intermediate_size=64,
-        vocab_size=128,
-        max_position_embeddings=64,
-        type_vocab_size=2,
-        pad_token_id=0,
-        layer_norm_eps=1e-12,
-        dropout=0.1),
-}
+BERT_ARCHS = dict(base=dict(
+    hidden_size=768,
+    num_heads=12,
+    intermediate_size=3072,
+    vocab_size=30522,
+    max_position_embeddings=512,
+    type_vocab_size=2,
+    pad_token_id=0,
+    layer_norm_eps=1e-12,
+    dropout=0.1))
+# The size the tests use: 32-d, 4 heads, a small vocabulary.
+BERT_ARCHS['tiny'] = dict(BERT_ARCHS['base'], hidden_size=32, num_heads=4,
+                          intermediate_size=64, vocab_size=128,
+                          max_position_embeddings=64)
 BERT_ARCHS['b'] = BERT_ARCHS['bert-base'] = BERT_ARCHS['base']
 
 ESSENTIAL_KEYS = ('hidden_size', 'num_heads', 'intermediate_size')

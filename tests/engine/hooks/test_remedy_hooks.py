@@ -65,10 +65,14 @@ def test_mask_ratio_drops_to_zero_for_the_last_share():
 
 
 def test_remedy_hooks_warn_without_a_vit_and_reject_bad_ratios():
-    for kind, argument in (('KeepRateWarmupHook', 'warmup_ratio'),
-                           ('UnmaskedTuningHook', 'tuning_ratio')):
+    # A warm-up may last all of training; unmasked tuning may not.
+    for kind, argument, bad in (
+            ('KeepRateWarmupHook', 'warmup_ratio', (0., 1.5)),
+            ('UnmaskedTuningHook', 'tuning_ratio', (0., 1., 1.5))):
         warnings = warnings_without_target({'type': kind, argument: 0.5})
         assert len(warnings) == 1 and kind in warnings[0]
-        for ratio in (0., 1.5):
-            with pytest.raises(ValueError, match=argument):
+        for ratio in bad:
+            with pytest.raises(ValueError, match=f'{kind}: {argument}'):
                 HOOKS.build({'type': kind, argument: ratio})
+    assert HOOKS.build(dict(type='KeepRateWarmupHook',
+                            warmup_ratio=1.)).warmup_ratio == 1.
