@@ -2,7 +2,7 @@
 mid-epoch and resumed, trains like it does with whole batches (the same
 loss terms at every step); mmengine's ``accumulative_counts`` is refused
 for a contrastive model."""
-from killed_runs import read_steps, resume, run_whole_and_killed
+from killed_runs import kill_and_resume, read_steps
 from resume_demo import write_demo_config
 
 # The demo config, shrunk: batches of 4 from the workspace's training clips
@@ -37,10 +37,9 @@ def test_micro_batches_train_like_whole_batches_and_resume(
     micro = ('--cfg-options', 'model.micro_batches=2')
     whole, split = tmp_path / 'whole', tmp_path / 'split'
     split_run = (synthetic_workspace, split, 'split.log', micro)
-    run_whole_and_killed(train_tool, config,
-                         (synthetic_workspace, whole, 'whole.log', ()),
-                         split_run, KILL_AFTER)
-    resume(train_tool, config, split_run, 'resumed.log')
+    kill_and_resume(train_tool, config,
+                    (synthetic_workspace, whole, 'whole.log', ()), split_run,
+                    KILL_AFTER, 'resumed.log')
 
     # iterations 1-3, then 3 again (resumed from iter_2.pth) and 4
     reference, steps = read_losses(whole), read_losses(split)

@@ -6,7 +6,7 @@ import shutil
 import subprocess
 import sys
 
-from killed_runs import read_steps, resume, run_whole_and_killed
+from killed_runs import kill_and_resume, read_steps
 from resume_demo import KILL_AFTER, LAST_ITER, write_demo_config
 
 SHARDS = ('--cfg-options', 'media_format=shards')
@@ -37,10 +37,9 @@ def test_shards_train_like_loose_files_and_resume_exactly_after_sigkill(
     config = write_demo_config(tmp_path / 'resume_demo.py', repo_root)
     loose, shards = tmp_path / 'loose', tmp_path / 'shards'
     killed_run = (packed, shards, 'shards_killed.log', SHARDS)
-    run_whole_and_killed(train_tool, config,
-                         (synthetic_workspace, loose, 'loose.log', ()),
-                         killed_run, KILL_AFTER)
-    resume(train_tool, config, killed_run, 'shards_resumed.log')
+    kill_and_resume(train_tool, config,
+                    (synthetic_workspace, loose, 'loose.log', ()), killed_run,
+                    KILL_AFTER, 'shards_resumed.log')
 
     reference = read_steps(loose)
     steps = read_steps(shards)
