@@ -7,7 +7,8 @@ import os.path as osp
 import sys
 from collections import Counter
 
-from split_annotations import add_out_dir_argument, write_split_files
+from converter_arguments import add_out_dir_argument
+from split_annotations import write_split_files
 
 from smaug.datasets import dump_annotation_file
 
