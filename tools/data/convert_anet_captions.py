@@ -18,7 +18,7 @@ Example::
 """
 import json
 
-from converter_arguments import (add_out_dir_argument,
+from converter_arguments import (add_destination_argument,
                                  add_video_template_argument)
 from split_annotations import parse_and_convert_splits, write_split_files
 
@@ -65,7 +65,7 @@ def convert_split(path, video_template='{}.mp4'):
 
 def add_options(parser):
     """Add ``--out-dir`` and ``--video-template``."""
-    add_out_dir_argument(parser)
+    add_destination_argument(parser, '--out-dir')
     add_video_template_argument(parser, '{}.mp4',
                                 'the video id, which starts with v_')
 

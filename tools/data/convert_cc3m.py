@@ -20,7 +20,7 @@ Example::
         --out data/cc3m/annotations/cc3m_train.json
 """
 from captioned_media import keep_captioned_media
-from converter_arguments import add_out_file_argument
+from converter_arguments import add_destination_argument
 
 from smaug.datasets import dump_annotation_file
 from smaug.cli.command_help import command_parser
@@ -74,7 +74,7 @@ def main(argv=None):
     parser = command_parser(__doc__)
     parser.add_argument('--tsv', required=True,
                         help='the TSV file of image URLs and captions')
-    add_out_file_argument(parser)
+    add_destination_argument(parser, '--out')
     parser.add_argument('--columns', default='caption,url',
                         help="column order: 'caption,url' (CC3M, default) "
                         "or 'url,caption' (CC12M)")

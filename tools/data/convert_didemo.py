@@ -21,7 +21,7 @@ Example::
 import json
 import os.path as osp
 
-from converter_arguments import add_out_dir_argument
+from converter_arguments import add_destination_argument
 from split_annotations import parse_and_convert_splits, write_split_files
 
 INPUTS = {
@@ -62,7 +62,7 @@ def convert_split(path, video_ext='.mp4'):
 
 def add_options(parser):
     """Add ``--out-dir`` and ``--video-ext``."""
-    add_out_dir_argument(parser)
+    add_destination_argument(parser, '--out-dir')
     parser.add_argument('--video-ext', default='.mp4',
                         help="replaces the extension of the annotations' "
                         'video names (default: %(default)s)')

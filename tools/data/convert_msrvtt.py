@@ -26,7 +26,7 @@ import json
 import os.path as osp
 from collections import defaultdict
 
-from converter_arguments import (add_out_dir_argument,
+from converter_arguments import (add_destination_argument,
                                  add_video_template_argument)
 
 from smaug.datasets import dump_annotation_file
@@ -96,7 +96,7 @@ def main(argv=None):
     parser.add_argument('--test-csv', required=True,
                         help='MSRVTT_JSFUSION_test.csv (the 1K-A test '
                         'videos and sentences)')
-    add_out_dir_argument(parser)
+    add_destination_argument(parser, '--out-dir')
     add_video_template_argument(parser, '{}.mp4',
                                 'the video id, e.g. video0')
     args = parser.parse_args(argv)

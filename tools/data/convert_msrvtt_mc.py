@@ -21,7 +21,7 @@ Example::
 import csv
 import json
 
-from converter_arguments import (add_out_file_argument,
+from converter_arguments import (add_destination_argument,
                                  add_video_template_argument)
 
 from smaug.datasets import dump_annotation_file
@@ -98,7 +98,7 @@ def main(argv=None):
                         help="JSFusion's MSR_MC_test.csv or ClipBERT's "
                         'msrvtt_retrieval_mc_test.jsonl (told apart by the '
                         '.jsonl extension)')
-    add_out_file_argument(parser)
+    add_destination_argument(parser, '--out')
     add_video_template_argument(parser, 'video{}.mp4', 'the video number')
     args = parser.parse_args(argv)
     entries = convert(args.input, args.video_template)

@@ -19,7 +19,7 @@ Example::
 import csv
 
 from captioned_media import keep_captioned_media
-from converter_arguments import (add_out_file_argument,
+from converter_arguments import (add_destination_argument,
                                  add_video_template_argument)
 
 from smaug.datasets import dump_annotation_file
@@ -67,7 +67,7 @@ def main(argv=None):
     parser.add_argument('--csv', required=True,
                         help='the WebVid CSV (results_2M_train.csv, '
                         'results_10M_train.csv, ...)')
-    add_out_file_argument(parser)
+    add_destination_argument(parser, '--out')
     add_video_template_argument(parser, '{page_dir}/{videoid}.mp4',
                                 'the columns {page_dir} and {videoid}')
     parser.add_argument('--videos-root',

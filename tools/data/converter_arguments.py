@@ -7,26 +7,23 @@ A module of those commands, not a command itself.
 import sys
 
 
-def add_out_file_argument(parser):
-    """Add ``--out``, the one annotation file a converter writes.
+#: The help of each option a converter's output can be named by.
+DESTINATIONS = {
+    '--out': 'annotation file to write (.json)',
+    '--out-dir': 'folder the annotation files are written to',
+}
+
+
+def add_destination_argument(parser, option):
+    """Add the required option that says where the annotations go.
 
     Args:
         parser (argparse.ArgumentParser): A converter's parser, changed in
             place.
+        option (str): ``'--out'``, the one annotation file a converter
+            writes, or ``'--out-dir'``, the folder of its split files.
     """
-    parser.add_argument('--out', required=True,
-                        help='annotation file to write (.json)')
-
-
-def add_out_dir_argument(parser):
-    """Add ``--out-dir``, the folder the annotation files are written to.
-
-    Args:
-        parser (argparse.ArgumentParser): A converter's parser, changed in
-            place.
-    """
-    parser.add_argument('--out-dir', required=True,
-                        help='folder the annotation files are written to')
+    parser.add_argument(option, required=True, help=DESTINATIONS[option])
 
 
 def add_video_template_argument(parser, default, source):
