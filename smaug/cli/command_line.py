@@ -33,16 +33,41 @@ def add_trust_argument(parser):
         'files from a source you trust)')
 
 
+def add_cfg_options_argument(parser,
+                             help_text='override config entries (key=value)'):
+    """Add ``--cfg-options KEY=VALUE ...``, parsed by
+    :class:`ConfigOptionsAction` into the dict that
+    :func:`smaug.config.load_config` applies.
+
+    Args:
+        parser (argparse.ArgumentParser): The tool's parser.
+        help_text (str): The option's help (the tool's examples).
+    """
+    parser.add_argument('--cfg-options', nargs='+', action=ConfigOptionsAction,
+                        metavar='KEY=VALUE', help=help_text)
+
+
+def add_seed_argument(parser, seeded):
+    """Add ``--seed`` (an int, 0 by default).
+
+    Args:
+        parser (argparse.ArgumentParser): The tool's parser.
+        seeded (str): What the seed draws, for the help (e.g. ``'the
+            embeddings and queries'``).
+    """
+    parser.add_argument('--seed', type=int, default=0,
+                        help=f'seed of {seeded} (default: %(default)s)')
+
+
 def add_common_arguments(parser):
     """Add the options of every tool that runs a config."""
     parser.add_argument('--work-dir', help='folder for logs and outputs')
     add_trust_argument(parser)
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=ConfigOptionsAction,
-        metavar='KEY=VALUE',
-        help='override config entries (train_dataloader.batch_size=8) or '
-        'config variables (max_epochs=2, num_frames=8, img_size=288: every '
-        'entry that takes one follows it)')
+    add_cfg_options_argument(
+        parser,
+        'override config entries (train_dataloader.batch_size=8) or config '
+        'variables (max_epochs=2, num_frames=8, img_size=288: every entry '
+        'that takes one follows it)')
     parser.add_argument(
         '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
         default='none',

@@ -15,6 +15,7 @@ from PIL import Image
 
 from smaug.apis import inference_pipeline_cfg, read_clip
 from smaug.registry import DATASETS
+from .command_line import add_seed_argument
 from .model_arguments import add_model_arguments, init_model_from_args
 
 
@@ -31,8 +32,7 @@ def add_figure_arguments(parser):
     parser.add_argument('--num-frames', type=int,
                         help="frames read from --video (default: the "
                         "config's test pipeline's)")
-    parser.add_argument('--seed', type=int, default=0,
-                        help='seed of the tube mask and of --index sampling')
+    add_seed_argument(parser, 'the tube mask and of --index sampling')
 
 
 def _load_clip(model, args):

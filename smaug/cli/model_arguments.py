@@ -1,6 +1,6 @@
 """The options of :func:`smaug.apis.init_model` on a tool's command line."""
 from smaug.apis import init_model
-from .command_line import ConfigOptionsAction, add_trust_argument
+from .command_line import add_cfg_options_argument, add_trust_argument
 
 
 def add_model_arguments(parser):
@@ -12,9 +12,7 @@ def add_model_arguments(parser):
     parser.add_argument('--device', default='cpu',
                         help='e.g. cuda:0 (default: %(default)s)')
     add_trust_argument(parser)
-    parser.add_argument('--cfg-options', nargs='+', action=ConfigOptionsAction,
-                        metavar='KEY=VALUE',
-                        help='override config entries (key=value)')
+    add_cfg_options_argument(parser)
 
 
 def init_model_from_args(args):

@@ -26,7 +26,8 @@ from functools import partial
 
 import torch
 from device_arguments import add_device_arguments, use_threads
-from model_timing import alternating_rounds, forward_flops, timed_step
+from model_timing import (add_timing_arguments, alternating_rounds,
+                          forward_flops, timed_step)
 
 from smaug.cli.command_help import command_parser
 from smaug.registry import MODELS
@@ -47,11 +48,7 @@ def parse_args():
     parser.add_argument('--frames', type=int, default=2,
                         help='frames per step, each a ViT row (default: '
                         '%(default)s)')
-    parser.add_argument('--steps', type=int, default=5,
-                        help='timed steps per setting (default: '
-                        '%(default)s)')
-    parser.add_argument('--warmup', type=int, default=1,
-                        help='untimed rounds first (default: %(default)s)')
+    add_timing_arguments(parser, 5, 'timed steps per setting')
     parser.add_argument('--sparse-layers', type=int, nargs='+',
                         default=[4, 7, 10],
                         help='1-based blocks that sparsify in the third '

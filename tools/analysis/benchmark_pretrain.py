@@ -74,15 +74,17 @@ import warnings
 from dataclasses import dataclass, field
 
 import torch
-from mmengine.config import DictAction
 from mmengine.logging import MMLogger
 from mmengine.registry import init_default_scope
 from mmpretrain.structures import DataSample
 
 from smaug.cli.command_help import command_parser
+from smaug.cli.command_line import (add_cfg_options_argument,
+                                    add_seed_argument)
 from smaug.config import frame_settings, load_config
 from device_arguments import BEST_DEVICE, add_device_arguments, use_threads
 from flop_counting import count_flops as count_training_flops
+from model_timing import add_timing_arguments
 from smaug.models.language.bert_arch import resolve_bert_arch
 from smaug.registry import MODELS
 
@@ -124,10 +126,7 @@ def parse_args(argv=None):
     parser.add_argument('--text-len', type=int,
                         help='caption length in tokens (default: the data '
                         'preprocessor\'s max_text_len)')
-    parser.add_argument('--warmup', type=int, default=1,
-                        help='untimed rounds (default: %(default)s)')
-    parser.add_argument('--steps', type=int, default=3,
-                        help='timed rounds (default: %(default)s)')
+    add_timing_arguments(parser, 3, 'timed rounds')
     parser.add_argument('--dtype', default='auto',
                         choices=['auto', 'float32', 'bfloat16', 'float16'],
                         help='autocast dtype; auto (default): bfloat16 on '
@@ -152,12 +151,8 @@ def parse_args(argv=None):
                         'the process\'s CPU time (CPU only; steadier on a '
                         'shared machine with --threads 1)')
     add_device_arguments(parser, BEST_DEVICE)
-    parser.add_argument('--seed', type=int, default=0,
-                        help='seed of the weights and the synthetic batches '
-                        '(default: %(default)s)')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        metavar='KEY=VALUE',
-                        help='overrides applied to every config')
+    add_seed_argument(parser, 'the weights and the synthetic batches')
+    add_cfg_options_argument(parser, 'overrides applied to every config')
     return parser.parse_args(argv)
 
 

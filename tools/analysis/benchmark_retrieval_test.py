@@ -21,7 +21,6 @@ Examples::
 import tempfile
 
 import torch
-from mmengine.config import DictAction
 from mmengine.runner import Runner
 from mmpretrain.structures import DataSample
 from device_arguments import add_device_arguments, use_threads
@@ -31,7 +30,7 @@ import smaug.engine  # noqa: F401  (registers the loops)
 import smaug.evaluation  # noqa: F401  (registers the metric)
 from smaug.apis import init_model
 from smaug.cli.command_help import command_parser
-from smaug.cli.command_line import add_trust_argument
+from smaug.cli.command_line import add_cfg_options_argument, add_trust_argument
 
 DEFAULT_CONFIG = 'configs/demo/ret_tiny_synthetic.py'
 
@@ -104,10 +103,9 @@ def parse_args():
                         help='runs per k; the fastest of each phase is shown, '
                         'as shared machines are noisy (default: '
                         '%(default)s)')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        metavar='KEY=VALUE',
-                        help='override config entries, e.g. '
-                        'model.num_test_selected_frames=4')
+    add_cfg_options_argument(
+        parser,
+        'override config entries, e.g. model.num_test_selected_frames=4')
     return parser.parse_args()
 
 

@@ -45,6 +45,7 @@ from smaug.apis.neighbour_index import (BLOCK_ROWS, EXACT_LIMIT,
                                         NeighbourIndex, exact_neighbours,
                                         recall_at_k)
 from smaug.cli.command_help import command_parser
+from smaug.cli.command_line import add_seed_argument
 
 MIB = 2**20
 
@@ -75,9 +76,7 @@ def parse_args(argv=None):
                         '(default: %(default)s)')
     parser.add_argument('--keep-files', action='store_true',
                         help='keep the embeddings and index files')
-    parser.add_argument('--seed', type=int, default=0,
-                        help='seed of the embeddings and queries (default: '
-                        '%(default)s)')
+    add_seed_argument(parser, 'the embeddings and queries')
     return parser.parse_args(argv)
 
 

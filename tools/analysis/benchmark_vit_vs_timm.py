@@ -30,7 +30,8 @@ import timm
 import torch
 from device_arguments import (BEST_DEVICE, add_device_arguments,
                               use_threads)
-from model_timing import alternating_rounds, forward_flops, timed_step
+from model_timing import (add_timing_arguments, alternating_rounds,
+                          forward_flops, timed_step)
 
 from smaug.cli.command_help import command_parser
 from smaug.models.backbones import QuickGELU, SparseMAEViT
@@ -43,11 +44,8 @@ def parse_args(argv=None):
                         help='frames per step (default: %(default)s)')
     parser.add_argument('--img-size', type=int, default=224,
                         help='frame side in pixels (default: %(default)s)')
-    parser.add_argument('--warmup', type=int, default=1,
-                        help='untimed rounds first (default: %(default)s)')
-    parser.add_argument('--reps', type=int, default=5,
-                        help='timed rounds; the median is printed (default: '
-                        '%(default)s)')
+    add_timing_arguments(parser, 5, 'timed rounds; the median is printed',
+                         '--reps')
     add_device_arguments(parser, BEST_DEVICE)
     return parser.parse_args(argv)
 

@@ -44,13 +44,13 @@ import os.path as osp
 import time
 
 import torch
-from mmengine.config import DictAction
 
 from compute_ledger import process_tree_cpu
 from flop_counting import training_batch_flops
 from query_ranks import QueryRankMetric  # noqa: F401 (registers it)
 from recall_intervals import recall, recall_cell, spread
 from smaug.cli.command_help import command_parser
+from smaug.cli.command_line import add_cfg_options_argument
 from smaug.config import load_config
 from smaug.registry import RUNNERS
 
@@ -80,8 +80,7 @@ def parse_args():
     parser.add_argument('--work-dir', default='work_dirs/mini_ablation',
                         help='parent folder of the runs, one sub-folder per '
                         'seed and config (default: %(default)s)')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='overrides for every config, key=value')
+    add_cfg_options_argument(parser, 'overrides for every config, key=value')
     return parser.parse_args()
 
 

@@ -2,7 +2,8 @@
 benchmark_vit_vs_timm.py): rounds that step every model once in turn, so
 that the load of a shared machine hits them all alike, the first rounds
 untimed; one step timed between device synchronisations; a model's
-forward FLOPs.
+forward FLOPs. Also the options that set the untimed and the timed rounds
+(of those two and benchmark_pretrain.py).
 
 A module of those commands, not a command itself.
 """
@@ -12,6 +13,24 @@ import time
 import torch
 
 from flop_counting import count_flops
+
+
+def add_timing_arguments(parser, rounds, rounds_help,
+                         rounds_option='--steps'):
+    """Add ``--warmup`` (untimed rounds, 1 by default) and the option of
+    the timed rounds.
+
+    Args:
+        parser (argparse.ArgumentParser): The benchmark's parser.
+        rounds (int): Default number of timed rounds.
+        rounds_help (str): Help of the timed rounds' option, without the
+            default.
+        rounds_option (str): Name of the timed rounds' option.
+    """
+    parser.add_argument('--warmup', type=int, default=1,
+                        help='untimed rounds first (default: %(default)s)')
+    parser.add_argument(rounds_option, type=int, default=rounds,
+                        help=f'{rounds_help} (default: %(default)s)')
 
 
 def alternating_rounds(measures, warmup, rounds):

@@ -38,14 +38,14 @@ matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-from mmengine.config import DictAction  # noqa: E402
 
 import smaug.models  # noqa: E402,F401
 from smaug.apis import inference_pipeline_cfg, read_clip  # noqa: E402
 from smaug.apis.video_reading import DEFAULT_NUM_FRAMES  # noqa: E402
 from smaug.checkpoints import load_checkpoint_file  # noqa: E402
 from smaug.cli.command_help import command_parser  # noqa: E402
-from smaug.cli.command_line import add_trust_argument  # noqa: E402
+from smaug.cli.command_line import (  # noqa: E402
+    add_cfg_options_argument, add_trust_argument)
 from smaug.config import load_config  # noqa: E402
 from smaug.models.backbones import load_clip_visual_weights  # noqa: E402
 from smaug.registry import MODELS  # noqa: E402
@@ -75,8 +75,7 @@ def parse_args(argv=None):
     parser.add_argument(
         '--seed', type=int, default=0,
         help='seed of the tube mask and the synthetic clip (default: 0)')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config entries (key=value)')
+    add_cfg_options_argument(parser)
     return parser.parse_args(argv)
 
 

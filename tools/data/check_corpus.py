@@ -52,7 +52,8 @@ from functools import partial
 from multiprocessing import Pool
 
 import numpy as np
-from corpus_arguments import add_corpus_arguments, annotation_file_path
+from corpus_arguments import (add_corpus_arguments, add_workers_argument,
+                              annotation_file_path)
 from failure_list import report_failures
 from tqdm import tqdm
 
@@ -196,8 +197,7 @@ def parse_args(argv):
     parser.add_argument('--min-decoded-fraction', type=float, default=0.9,
                         help='fewer decoded frames, as a share of those the '
                         'container declares, is a failure (%(default)s)')
-    parser.add_argument('--workers', type=int, default=4,
-                        help='parallel reading processes (default: 4)')
+    add_workers_argument(parser)
     parser.add_argument('--out', help='also write the failures here')
     parser.add_argument('--stat-only', action='store_true',
                         help='only check that each file exists (no decoding)')

@@ -17,12 +17,17 @@ Example::
         --out-dir data/anet/annotations
 """
 import json
-from functools import partial
 
-from split_annotations import (add_out_dir_argument, convert_given_splits,
-                               write_split_files)
+from converter_arguments import (add_destination_argument,
+                                 add_video_template_argument)
+from split_annotations import parse_and_convert_splits, write_split_files
 
-from smaug.cli.command_help import command_parser
+INPUTS = {
+    'train': ("the release's train.json (writes ret_train.json)", False),
+    'val1': ("the release's val_1.json (writes ret_val1.json, the paper's "
+             'test split)', False),
+    'val2': ("the release's val_2.json (writes ret_val2.json)", False),
+}
 
 
 def convert_split(path, video_template='{}.mp4'):
@@ -58,23 +63,18 @@ def convert_split(path, video_template='{}.mp4'):
     return entries
 
 
+def add_options(parser):
+    """Add ``--out-dir`` and ``--video-template``."""
+    add_destination_argument(parser, '--out-dir')
+    add_video_template_argument(parser, '{}.mp4',
+                                'the video id, which starts with v_')
+
+
 def main(argv=None):
     """Run the command line ``argv`` (``sys.argv[1:]`` if None)."""
-    parser = command_parser(__doc__)
-    parser.add_argument('--train', help="the release's train.json "
-                        '(writes ret_train.json)')
-    parser.add_argument('--val1', help="the release's val_1.json (writes "
-                        'ret_val1.json, the paper\'s test split)')
-    parser.add_argument('--val2', help="the release's val_2.json (writes "
-                        'ret_val2.json)')
-    add_out_dir_argument(parser)
-    parser.add_argument('--video-template', default='{}.mp4',
-                        help='video file name from the video id, which '
-                        'starts with v_ (default: %(default)s)')
-    args = parser.parse_args(argv)
-    splits = convert_given_splits(
-        args, ('train', 'val1', 'val2'),
-        partial(convert_split, video_template=args.video_template))
+    args, splits = parse_and_convert_splits(
+        __doc__, INPUTS, add_options,
+        lambda path, args: convert_split(path, args.video_template), argv)
     write_split_files(splits, args.out_dir, 'ret_{}.json', 'videos')
     return 0
 

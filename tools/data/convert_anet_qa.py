@@ -18,6 +18,7 @@ Example::
 import json
 import os.path as osp
 
+from converter_arguments import add_video_template_argument
 from qa_annotations import add_output_arguments, write_qa_annotations
 
 from smaug.cli.command_help import command_parser
@@ -60,9 +61,8 @@ def main(argv=None):
                         '{train,val,test}_{q,a}.json (train is required, '
                         'val and test are converted when present)')
     add_output_arguments(parser)
-    parser.add_argument('--video-template', default='v_{}.mp4',
-                        help='video file name from the YouTube id '
-                        'video_name (default: %(default)s)')
+    add_video_template_argument(parser, 'v_{}.mp4',
+                                'the YouTube id video_name')
     args = parser.parse_args(argv)
     splits = {}
     for split in ('train', 'val', 'test'):

@@ -20,6 +20,7 @@ Example::
         --out data/cc3m/annotations/cc3m_train.json
 """
 from captioned_media import keep_captioned_media
+from converter_arguments import add_destination_argument
 
 from smaug.datasets import dump_annotation_file
 from smaug.cli.command_help import command_parser
@@ -73,8 +74,7 @@ def main(argv=None):
     parser = command_parser(__doc__)
     parser.add_argument('--tsv', required=True,
                         help='the TSV file of image URLs and captions')
-    parser.add_argument('--out', required=True,
-                        help='annotation file to write (.json)')
+    add_destination_argument(parser, '--out')
     parser.add_argument('--columns', default='caption,url',
                         help="column order: 'caption,url' (CC3M, default) "
                         "or 'url,caption' (CC12M)")

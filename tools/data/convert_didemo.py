@@ -20,14 +20,15 @@ Example::
 """
 import json
 import os.path as osp
-from functools import partial
 
-from split_annotations import (add_out_dir_argument, convert_given_splits,
-                               write_split_files)
+from converter_arguments import add_destination_argument
+from split_annotations import parse_and_convert_splits, write_split_files
 
-from smaug.cli.command_help import command_parser
-
-SPLITS = ('train', 'val', 'test')
+INPUTS = {
+    split: (f"LocalizingMoments' {split}_data.json (writes "
+            f'ret_{split}.json)', False)
+    for split in ('train', 'val', 'test')
+}
 
 
 def convert_split(path, video_ext='.mp4'):
@@ -59,20 +60,19 @@ def convert_split(path, video_ext='.mp4'):
     ]
 
 
-def main(argv=None):
-    """Run the command line ``argv`` (``sys.argv[1:]`` if None)."""
-    parser = command_parser(__doc__)
-    for split in SPLITS:
-        parser.add_argument(
-            f'--{split}', help=f"LocalizingMoments' {split}_data.json "
-            f'(writes ret_{split}.json)')
-    add_out_dir_argument(parser)
+def add_options(parser):
+    """Add ``--out-dir`` and ``--video-ext``."""
+    add_destination_argument(parser, '--out-dir')
     parser.add_argument('--video-ext', default='.mp4',
                         help="replaces the extension of the annotations' "
                         'video names (default: %(default)s)')
-    args = parser.parse_args(argv)
-    splits = convert_given_splits(
-        args, SPLITS, partial(convert_split, video_ext=args.video_ext))
+
+
+def main(argv=None):
+    """Run the command line ``argv`` (``sys.argv[1:]`` if None)."""
+    args, splits = parse_and_convert_splits(
+        __doc__, INPUTS, add_options,
+        lambda path, args: convert_split(path, args.video_ext), argv)
     write_split_files(splits, args.out_dir, 'ret_{}.json', 'videos')
     return 0
 

@@ -26,7 +26,8 @@ import json
 import os.path as osp
 from collections import defaultdict
 
-from split_annotations import add_out_dir_argument
+from converter_arguments import (add_destination_argument,
+                                 add_video_template_argument)
 
 from smaug.datasets import dump_annotation_file
 from smaug.cli.command_help import command_parser
@@ -95,10 +96,9 @@ def main(argv=None):
     parser.add_argument('--test-csv', required=True,
                         help='MSRVTT_JSFUSION_test.csv (the 1K-A test '
                         'videos and sentences)')
-    add_out_dir_argument(parser)
-    parser.add_argument('--video-template', default='{}.mp4',
-                        help='video file name from the video id, e.g. '
-                        'video0 (default: %(default)s)')
+    add_destination_argument(parser, '--out-dir')
+    add_video_template_argument(parser, '{}.mp4',
+                                'the video id, e.g. video0')
     args = parser.parse_args(argv)
     splits = convert(args.data_json, args.train_csv, args.test_csv,
                      args.video_template)

@@ -21,6 +21,9 @@ Example::
 import csv
 import json
 
+from converter_arguments import (add_destination_argument,
+                                 add_video_template_argument)
+
 from smaug.datasets import dump_annotation_file
 from smaug.cli.command_help import command_parser
 
@@ -95,11 +98,8 @@ def main(argv=None):
                         help="JSFusion's MSR_MC_test.csv or ClipBERT's "
                         'msrvtt_retrieval_mc_test.jsonl (told apart by the '
                         '.jsonl extension)')
-    parser.add_argument('--out', required=True,
-                        help='annotation file to write (.json)')
-    parser.add_argument('--video-template', default='video{}.mp4',
-                        help='video file name from the video number '
-                        '(default: %(default)s)')
+    add_destination_argument(parser, '--out')
+    add_video_template_argument(parser, 'video{}.mp4', 'the video number')
     args = parser.parse_args(argv)
     entries = convert(args.input, args.video_template)
     dump_annotation_file(entries, args.out)

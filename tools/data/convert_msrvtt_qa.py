@@ -18,12 +18,16 @@ Example::
         --out-dir data/msrvtt/annotations
 """
 import json
-from functools import partial
 
+from converter_arguments import add_video_template_argument
 from qa_annotations import add_output_arguments, write_qa_annotations
-from split_annotations import convert_given_splits
+from split_annotations import parse_and_convert_splits
 
-from smaug.cli.command_help import command_parser
+INPUTS = {
+    split: (f'{split}_qa.json of Xu et al. (writes qa_{split}.json)',
+            split == 'train')
+    for split in ('train', 'val', 'test')
+}
 
 
 def video_name(video_id, template='video{}.mp4'):
@@ -60,22 +64,18 @@ def convert_split(path, template='video{}.mp4'):
     return entries
 
 
+def add_options(parser):
+    """Add ``--out-dir``, ``--max-answers`` and ``--video-template``."""
+    add_output_arguments(parser)
+    add_video_template_argument(parser, 'video{}.mp4',
+                                'the video_id number')
+
+
 def main(argv=None):
     """Run the command line ``argv`` (``sys.argv[1:]`` if None)."""
-    parser = command_parser(__doc__)
-    for split, required in (('train', True), ('val', False),
-                            ('test', False)):
-        parser.add_argument(f'--{split}', required=required,
-                            help=f'{split}_qa.json of Xu et al. (writes '
-                            f'qa_{split}.json)')
-    add_output_arguments(parser)
-    parser.add_argument('--video-template', default='video{}.mp4',
-                        help='video file name from the video_id number '
-                        '(default: %(default)s)')
-    args = parser.parse_args(argv)
-    splits = convert_given_splits(
-        args, ('train', 'val', 'test'),
-        partial(convert_split, template=args.video_template))
+    args, splits = parse_and_convert_splits(
+        __doc__, INPUTS, add_options,
+        lambda path, args: convert_split(path, args.video_template), argv)
     write_qa_annotations(splits, args.out_dir, args.max_answers)
     return 0
 

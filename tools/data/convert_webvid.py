@@ -19,6 +19,8 @@ Example::
 import csv
 
 from captioned_media import keep_captioned_media
+from converter_arguments import (add_destination_argument,
+                                 add_video_template_argument)
 
 from smaug.datasets import dump_annotation_file
 from smaug.cli.command_help import command_parser
@@ -65,12 +67,9 @@ def main(argv=None):
     parser.add_argument('--csv', required=True,
                         help='the WebVid CSV (results_2M_train.csv, '
                         'results_10M_train.csv, ...)')
-    parser.add_argument('--out', required=True,
-                        help='annotation file to write (.json)')
-    parser.add_argument('--video-template',
-                        default='{page_dir}/{videoid}.mp4',
-                        help='video path from the columns {page_dir} and '
-                        '{videoid} (default: %(default)s)')
+    add_destination_argument(parser, '--out')
+    add_video_template_argument(parser, '{page_dir}/{videoid}.mp4',
+                                'the columns {page_dir} and {videoid}')
     parser.add_argument('--videos-root',
                         help='folder of the downloaded videos: rows whose '
                         'video is not there are dropped (default: keep '

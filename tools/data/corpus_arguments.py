@@ -1,5 +1,6 @@
-"""The command-line arguments that name an annotation file and its media,
-shared by the tools that read a corpus, and the annotation file they name."""
+"""The command-line arguments that name an annotation file and its media
+and the processes that read them, shared by the tools that read a corpus,
+and the annotation file they name."""
 import os.path as osp
 import sys
 
@@ -19,6 +20,17 @@ def add_corpus_arguments(parser):
     parser.add_argument('--image-prefix', default='',
                         help="folder of the images under --data-root (the "
                         "config's data_prefix['image'])")
+
+
+def add_workers_argument(parser):
+    """Add ``--workers``, the processes that read the media (4 by default).
+
+    Args:
+        parser (argparse.ArgumentParser): The tool's parser.
+    """
+    parser.add_argument('--workers', type=int, default=4,
+                        help='parallel reading processes (default: '
+                        '%(default)s)')
 
 
 def annotation_file_path(args):

@@ -63,7 +63,8 @@ from multiprocessing import Pool
 
 import cv2
 from compress_videos import encode
-from corpus_arguments import add_corpus_arguments, annotation_file_path
+from corpus_arguments import (add_corpus_arguments, add_workers_argument,
+                              annotation_file_path)
 from tqdm import tqdm
 
 from smaug.datasets import load_annotation_file
@@ -333,8 +334,7 @@ def parse_args(argv):
                         help='short side of --media reencoded (%(default)s)')
     parser.add_argument('--fps', type=int, default=3,
                         help='frame rate of --media reencoded (%(default)s)')
-    parser.add_argument('--workers', type=int, default=4,
-                        help='parallel reading processes (%(default)s)')
+    add_workers_argument(parser)
     parser.add_argument('--check', action='store_true',
                         help='only run the round-trip check of --out')
     return parser.parse_args(argv)

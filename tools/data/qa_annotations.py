@@ -7,7 +7,8 @@ import os.path as osp
 import sys
 from collections import Counter
 
-from split_annotations import add_out_dir_argument, write_split_files
+from converter_arguments import add_destination_argument
+from split_annotations import write_split_files
 
 from smaug.datasets import dump_annotation_file
 
@@ -35,7 +36,7 @@ def add_output_arguments(parser):
         parser (argparse.ArgumentParser): A converter's parser, changed in
             place.
     """
-    add_out_dir_argument(parser)
+    add_destination_argument(parser, '--out-dir')
     parser.add_argument('--max-answers', type=int,
                         help='keep only this many of the most frequent '
                         'training answers in the answer list (default: all)')

@@ -1,43 +1,49 @@
-"""Converters with one input and one annotation file per split: the
-``--out-dir`` they write to, converting the splits given and writing
-one file per split (shared by convert_anet_captions.py, convert_didemo.py,
-convert_msrvtt.py, convert_msrvtt_qa.py and qa_annotations.py).
+"""Converters with one input file and one annotation file per split: their
+command line (an option per split's input), converting the splits given and
+writing one file per split (shared by convert_anet_captions.py,
+convert_didemo.py, convert_msrvtt_qa.py and qa_annotations.py).
 
 A module of those commands, not a command itself.
 """
 import os.path as osp
 import sys
 
+from smaug.cli.command_help import command_parser
 from smaug.datasets import dump_annotation_file
 
 
-def add_out_dir_argument(parser):
-    """Add ``--out-dir``, the folder the annotation files are written to.
+def parse_and_convert_splits(docstring, inputs, add_options, convert_split,
+                             argv=None):
+    """Parse a split converter's command line and convert the input of each
+    split whose option was given.
 
     Args:
-        parser (argparse.ArgumentParser): A converter's parser, changed in
-            place.
-    """
-    parser.add_argument('--out-dir', required=True,
-                        help='folder the annotation files are written to')
-
-
-def convert_given_splits(args, split_names, convert_split):
-    """Convert the input of each split whose option was given.
-
-    Args:
-        args (argparse.Namespace): Parsed arguments with one attribute per
-            split, the split's input file or None.
-        split_names (Sequence[str]): The splits, in output order.
-        convert_split (Callable[[str], list[dict]]): Entries of one input.
+        docstring (str): The converter's module docstring (its ``--help``).
+        inputs (dict[str, tuple[str, bool]]): By split name, in output
+            order: the help of the split's input option ``--<split>`` and
+            whether it is required.
+        add_options (Callable[[argparse.ArgumentParser], None]): Adds the
+            converter's other options (the output, the video naming), after
+            the inputs.
+        convert_split (Callable[[str, argparse.Namespace], list[dict]]):
+            Entries of one split's input file, given the parsed arguments.
+        argv (list[str], optional): The command line (``sys.argv[1:]`` if
+            None).
 
     Returns:
-        dict[str, list[dict]]: Entries per given split.
+        tuple[argparse.Namespace, dict[str, list[dict]]]: The parsed
+        arguments and the entries per given split.
     """
-    return {
-        split: convert_split(getattr(args, split))
-        for split in split_names if getattr(args, split)
+    parser = command_parser(docstring)
+    for split, (help_text, required) in inputs.items():
+        parser.add_argument(f'--{split}', required=required, help=help_text)
+    add_options(parser)
+    args = parser.parse_args(argv)
+    splits = {
+        split: convert_split(getattr(args, split), args)
+        for split in inputs if getattr(args, split)
     }
+    return args, splits
 
 
 def write_split_files(splits, out_dir, file_name, unit):
@@ -58,6 +64,6 @@ def write_split_files(splits, out_dir, file_name, unit):
 
 if __name__ == '__main__':
     sys.exit('split_annotations.py is a module of convert_anet_captions.py, '
-             'convert_didemo.py, convert_msrvtt.py, convert_msrvtt_qa.py and '
-             'convert_anet_qa.py, not a command: run python '
-             'tools/data/convert_didemo.py --help, for example')
+             'convert_didemo.py, convert_msrvtt_qa.py and convert_anet_qa.py, '
+             'not a command: run python tools/data/convert_didemo.py --help, '
+             'for example')

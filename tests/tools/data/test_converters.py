@@ -118,6 +118,23 @@ def test_msrvtt_qa(tmp_path):
     assert ds.get_data_info(0)['question_id'] == 158581
 
 
+def test_split_converter_writes_the_given_splits_and_needs_train(
+        tmp_path, capsys):
+    assert convert_msrvtt_qa.main([
+        '--train', str(SAMPLES / 'msrvtt_qa/train_qa.json'), '--out-dir',
+        str(tmp_path), '--video-template', 'clips/{}.webm'
+    ]) == 0
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        'qa_answer_list.json', 'qa_train.json']
+    assert load(tmp_path / 'qa_train.json')[1]['video'] == 'clips/0.webm'
+    with pytest.raises(SystemExit) as exit_:
+        convert_msrvtt_qa.main([
+            '--test', str(SAMPLES / 'msrvtt_qa/test_qa.json'), '--out-dir',
+            str(tmp_path)])
+    assert exit_.value.code == 2
+    assert 'required: --train' in capsys.readouterr().err
+
+
 def test_anet_qa_joins_questions_and_answers(tmp_path):
     assert convert_anet_qa.main([
         '--ann-dir', str(SAMPLES / 'anet_qa'), '--out-dir', str(tmp_path)
