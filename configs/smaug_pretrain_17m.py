@@ -8,9 +8,6 @@ _base_ = [
     './_base_/pretrain_runtime.py',
 ]
 
-# 128 clips per step in total, split over the processes by SMAUGRunner.
-train_dataloader = dict(total_batch_size=128)
-
 # The paper's evaluation protocol of this config's test (zero-shot on MSRVTT
 # 1K-A), a number the paper does not report (its fine-tuned rows are those
 # of smaug_ret_*.py).

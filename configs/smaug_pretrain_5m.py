@@ -8,9 +8,6 @@ _base_ = [
     './_base_/pretrain_runtime.py',
 ]
 
-# 128 clips per step in total, split over the processes by SMAUGRunner.
-train_dataloader = dict(total_batch_size=128)
-
 # The paper's rows for this pre-training, the default single-frame setting
 # that five ablation tables repeat (measured after fine-tuning on MSRVTT
 # with configs/smaug_ret_msrvtt.py), and its evaluation protocol; a test of

@@ -14,8 +14,6 @@ load_from = 'work_dirs/smaug_pretrain_5m/best_retrieval_mean_recall.pth'
 
 # The WebVid clips' frames, and the temporal encoder's.
 num_frames = 4
-# 128 clips per step in total, split over the processes by SMAUGRunner.
-train_dataloader = dict(total_batch_size=128)
 custom_hooks = [
     dict(type='PretrainVisualizationHook', interval=1000),
     dict(type='GumbelTemperatureHook', start=1.0, end=0.1),

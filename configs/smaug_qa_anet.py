@@ -11,7 +11,6 @@ _base_ = [
     './_base_/qa_runtime.py',
 ]
 load_from = 'work_dirs/smaug_pretrain_17m/best_retrieval_mean_recall.pth'
-train_dataloader = dict(total_batch_size=32)
 
 # The paper's row for this config and its evaluation protocol (a test run
 # prints them beside its own; smaug/evaluation/paper_protocols.py).

@@ -8,7 +8,6 @@ _base_ = [
     './_base_/retrieval_runtime.py',
 ]
 load_from = 'work_dirs/smaug_pretrain_17m/best_retrieval_mean_recall.pth'
-train_dataloader = dict(total_batch_size=32)
 model = dict(data_preprocessor=dict(max_text_len=64))  # paragraphs
 
 # The paper's row for this config and its evaluation protocol (a test run

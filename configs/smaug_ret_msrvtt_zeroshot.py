@@ -5,10 +5,9 @@ _base_ = ['./smaug_ret_msrvtt.py']
 # The checkpoint tested (tools/test.py's CHECKPOINT argument replaces it).
 load_from = 'work_dirs/smaug_pretrain_5m/best_retrieval_mean_recall.pth'
 
-# The paper's row for this config and its evaluation protocol (a test run
-# prints them beside its own; smaug/evaluation/paper_protocols.py).
+# The paper's row for this config (a test run prints it beside its own); the
+# evaluation protocol is smaug_ret_msrvtt.py's (inherited).
 paper_reference = dict(
-    benchmark='msrvtt_ret',
     table='Table 2',
     row='SMAUG, 5M corpus, 1 frame, zero-shot',
     metrics={

@@ -15,8 +15,11 @@ num_test_frames = 12  # Table 13
 img_size = 224
 data_root = 'data/msrvtt'
 
+# The fine-tuning batch: 32 clips per step in total (paper Table 13);
+# SMAUGRunner sets each process's batch_size to its share.
 train_dataloader = dict(
     batch_size=32,
+    total_batch_size=32,
     dataset=dict(
         type='VideoRetrievalDataset',
         data_prefix=dict(video='videos'),

@@ -15,8 +15,10 @@ _base_ = ['./msrvtt_ret.py', './pretrain_corpora.py']
 # file name>/ (--cfg-options media_format=shards).
 media_format = 'loose'  # or 'shards'
 
+# 128 clips per step in total (paper Table 12), split over the processes by
+# SMAUGRunner.
 train_dataloader = dict(
-    batch_size=32,
+    total_batch_size=128,
     batch_sampler=dict(type='CorpusBatchSampler', drop_last=True),
     dataset=dict(
         _delete_=True,

@@ -9,36 +9,22 @@ webvid_train = dict(
     data_prefix=dict(video='videos'),
     ann_file='annotations/webvid_train.json',
     pipeline=[dict(type='VideoTrainPipeline')])
-cc3m_train = dict(
+# What the image-text corpora share; each adds its folder and annotations.
+# (A name starting with __ is not kept in the merged config.)
+__image_corpus = dict(
     type='VideoTextPretrainDataset',
-    data_root='data/cc3m',
     data_prefix=dict(image='images'),
-    ann_file='annotations/cc3m_train.json',
     pipeline=[dict(type='ImageTrainPipeline')])
-cc12m_train = dict(
-    type='VideoTextPretrainDataset',
-    data_root='data/cc12m',
-    data_prefix=dict(image='images'),
-    ann_file='annotations/cc12m_train.json',
-    pipeline=[dict(type='ImageTrainPipeline')])
-sbu_train = dict(
-    type='VideoTextPretrainDataset',
-    data_root='data/sbu',
-    data_prefix=dict(image='images'),
-    ann_file='annotations/sbu_train.json',
-    pipeline=[dict(type='ImageTrainPipeline')])
-vg_train = dict(
-    type='VideoTextPretrainDataset',
-    data_root='data/vg',
-    data_prefix=dict(image='images'),
-    ann_file='annotations/vg_train.json',
-    pipeline=[dict(type='ImageTrainPipeline')])
-coco_train = dict(
-    type='VideoTextPretrainDataset',
-    data_root='data/coco',
-    data_prefix=dict(image='images'),
-    ann_file='annotations/coco_train.json',
-    pipeline=[dict(type='ImageTrainPipeline')])
+cc3m_train = dict(__image_corpus, data_root='data/cc3m',
+                  ann_file='annotations/cc3m_train.json')
+cc12m_train = dict(__image_corpus, data_root='data/cc12m',
+                   ann_file='annotations/cc12m_train.json')
+sbu_train = dict(__image_corpus, data_root='data/sbu',
+                 ann_file='annotations/sbu_train.json')
+vg_train = dict(__image_corpus, data_root='data/vg',
+                ann_file='annotations/vg_train.json')
+coco_train = dict(__image_corpus, data_root='data/coco',
+                  ann_file='annotations/coco_train.json')
 
 corpora_5m = [webvid_train, cc3m_train]
 corpora_17m = [

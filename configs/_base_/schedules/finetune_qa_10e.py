@@ -1,8 +1,9 @@
 # Video QA fine-tuning schedule (paper Table 12): the optimizer of
 # finetune_ret_5e.py (AdamW (0.9, 0.999), lr 1e-5, weight decay 0.02), with
 # a linear warm-up over the first half epoch, then cosine decay to 1e-6, 10
-# epochs, batch 32 in total (the configs give
-# train_dataloader.total_batch_size). Validation every epoch.
+# epochs, batch 32 in total (the data files give
+# train_dataloader.total_batch_size: datasets/msrvtt_ret.py). Validation
+# every epoch.
 _base_ = ['./finetune_ret_5e.py']
 
 max_epochs = 10

@@ -1,7 +1,8 @@
 # Retrieval fine-tuning schedule (paper Table 13): AdamW, lr 1e-5, weight
 # decay 0.02, no warm-up, cosine decay to 1e-6, 5 epochs (MSRVTT; DiDeMo and
-# ActivityNet configs set 10), batch 32 in total (the configs give
-# train_dataloader.total_batch_size). Validation every epoch.
+# ActivityNet configs set 10), batch 32 in total (the data files give
+# train_dataloader.total_batch_size: datasets/msrvtt_ret.py). Validation
+# every epoch.
 # The run's length; the config loader writes it into train_cfg (a config
 # variable: --cfg-options max_epochs=N).
 max_epochs = 5

@@ -1,9 +1,10 @@
 # Pre-training schedule (paper Table 12): AdamW, lr 1e-4, weight decay 0.02,
 # 1 warm-up epoch then cosine decay to 1e-5 over 10 epochs, batch 128 in total.
 #
-# The pre-training configs give the batch as train_dataloader.total_batch_size
-# = 128: SMAUGRunner splits it over the processes (32 per GPU on 4 GPUs, 16 on
-# 8), so the learning rate stays the paper's whatever the number of GPUs.
+# The pre-training data (datasets/pretrain_5m.py) gives the batch as
+# train_dataloader.total_batch_size = 128: SMAUGRunner splits it over the
+# processes (32 per GPU on 4 GPUs, 16 on 8), so the learning rate stays the
+# paper's whatever the number of GPUs.
 # The paper's text says the cosine ends at 1e-6 while its Table 12 says 1e-5;
 # the table is followed here.
 

@@ -1,17 +1,12 @@
-# A short CPU schedule for the tiny models on the synthetic corpus: AdamW,
-# warm-up for 1 epoch, cosine decay; validation at the end (mmengine also
-# validates after the last epoch of a shorter run).
+# A short CPU schedule for the tiny models on the synthetic corpus: AdamW
+# (synthetic_optimizer.py), warm-up for 1 epoch, cosine decay; validation at
+# the end (mmengine also validates after the last epoch of a shorter run).
+_base_ = ['./synthetic_optimizer.py']
 
 # The run's length; the config loader writes it into train_cfg (a config
 # variable: --cfg-options max_epochs=N).
 max_epochs = 40
 
-optim_wrapper = dict(
-    type='AutoAmpOptimWrapper',
-    optimizer=dict(type='AdamW', lr=1e-3, betas=(0.9, 0.999),
-                   weight_decay=0.02),
-    clip_grad=dict(max_norm=5.0),
-)
 # The last scheduler has no `end`: it ends with the run, however its length
 # is set (max_epochs=N or train_cfg.max_epochs=N in --cfg-options).
 param_scheduler = [

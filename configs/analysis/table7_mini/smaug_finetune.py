@@ -7,7 +7,7 @@ _base_ = [
     '../../_base_/models/smaug_mini.py',
     '../../_base_/datasets/synthetic_table7_ret.py',
     '../../_base_/schedules/synthetic_table7_finetune.py',
-    '../../_base_/retrieval_runtime.py',
+    '../../_base_/table7_study_runtime.py',
 ]
 model = dict(
     type='SMAUGRetrieval',
@@ -17,10 +17,5 @@ model = dict(
     mlm_head=None,
     mvm_head=None,
 )
-val_cfg = dict(k=0)
-test_cfg = dict(k=8, score_mode='vtm+vtc')
-default_hooks = dict(
-    logger=dict(interval=25),
-    checkpoint=dict(by_epoch=False, interval=150, max_keep_ckpts=1,
-                    save_best=None))
-log_processor = dict(by_epoch=False)
+# The checkpoint at the end of the 150 steps.
+default_hooks = dict(checkpoint=dict(interval=150))
