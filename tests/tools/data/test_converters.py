@@ -28,13 +28,21 @@ def load(path):
     return json.loads(Path(path).read_text())
 
 
+def convert(converter, out, **samples):
+    """Run ``converter``'s command line on the ``samples`` (``--<name>
+    samples/<path>``, underscores as dashes) with ``--out`` for a .json
+    ``out`` or ``--out-dir``; assert it exits 0."""
+    argv = [arg for name, path in samples.items()
+            for arg in (f'--{name.replace("_", "-")}', str(SAMPLES / path))]
+    option = '--out' if Path(out).suffix == '.json' else '--out-dir'
+    assert converter.main([*argv, option, str(out)]) == 0
+
+
 def test_msrvtt(tmp_path):
-    assert convert_msrvtt.main([
-        '--data-json', str(SAMPLES / 'msrvtt/MSRVTT_data.json'),
-        '--train-csv', str(SAMPLES / 'msrvtt/MSRVTT_train.7k.csv'),
-        '--test-csv', str(SAMPLES / 'msrvtt/MSRVTT_JSFUSION_test.csv'),
-        '--out-dir', str(tmp_path)
-    ]) == 0
+    convert(convert_msrvtt, tmp_path,
+            data_json='msrvtt/MSRVTT_data.json',
+            train_csv='msrvtt/MSRVTT_train.7k.csv',
+            test_csv='msrvtt/MSRVTT_JSFUSION_test.csv')
     train = load(tmp_path / 'ret_train_7k.json')
     assert train == [
         {'video': 'video0.mp4', 'caption': [
@@ -65,10 +73,7 @@ def test_msrvtt_csv_without_the_column(tmp_path):
 
 
 def test_didemo_groups_by_video_in_time_order(tmp_path):
-    assert convert_didemo.main([
-        '--train', str(SAMPLES / 'didemo/train_data.json'), '--out-dir',
-        str(tmp_path)
-    ]) == 0
+    convert(convert_didemo, tmp_path, train='didemo/train_data.json')
     assert load(tmp_path / 'ret_train.json') == [
         {'video': '22257445@N00_3012390286_1d5e4e2a4d.mp4',
          'caption': ['a dog runs toward the lake',
@@ -82,10 +87,8 @@ def test_didemo_groups_by_video_in_time_order(tmp_path):
 
 
 def test_anet_captions_paragraphs(tmp_path):
-    assert convert_anet_captions.main([
-        '--train', str(SAMPLES / 'anet/train.json'), '--val1',
-        str(SAMPLES / 'anet/val_1.json'), '--out-dir', str(tmp_path)
-    ]) == 0
+    convert(convert_anet_captions, tmp_path, train='anet/train.json',
+            val1='anet/val_1.json')
     train = load(tmp_path / 'ret_train.json')
     assert train[0] == {'video': 'v_QOlSCBRmfWY.mp4', 'caption': [
         'A young woman is seen standing in a room and leads into her '
@@ -102,10 +105,8 @@ def test_anet_captions_paragraphs(tmp_path):
 
 
 def test_msrvtt_qa(tmp_path):
-    assert convert_msrvtt_qa.main([
-        '--train', str(SAMPLES / 'msrvtt_qa/train_qa.json'), '--test',
-        str(SAMPLES / 'msrvtt_qa/test_qa.json'), '--out-dir', str(tmp_path)
-    ]) == 0
+    convert(convert_msrvtt_qa, tmp_path, train='msrvtt_qa/train_qa.json',
+            test='msrvtt_qa/test_qa.json')
     train = load(tmp_path / 'qa_train.json')
     assert train[1] == {'video': 'video0.mp4', 'question':
                         'who is driving a car?', 'answer': 'man',
@@ -136,9 +137,7 @@ def test_split_converter_writes_the_given_splits_and_needs_train(
 
 
 def test_anet_qa_joins_questions_and_answers(tmp_path):
-    assert convert_anet_qa.main([
-        '--ann-dir', str(SAMPLES / 'anet_qa'), '--out-dir', str(tmp_path)
-    ]) == 0
+    convert(convert_anet_qa, tmp_path, ann_dir='anet_qa')
     train = load(tmp_path / 'qa_train.json')
     assert train[1] == {'video': 'v_x--RoqrwiLI.mp4', 'question':
                         'is the person in black pants a boy or a girl',
@@ -163,9 +162,7 @@ def test_anet_qa_missing_answer(tmp_path):
                                   'msrvtt_retrieval_mc_test.jsonl'])
 def test_msrvtt_mc_both_formats(tmp_path, name):
     out = tmp_path / 'mc_test.json'
-    assert convert_msrvtt_mc.main(
-        ['--input', str(SAMPLES / 'msrvtt_mc' / name), '--out',
-         str(out)]) == 0
+    convert(convert_msrvtt_mc, out, input=f'msrvtt_mc/{name}')
     entries = load(out)
     assert entries[1] == {'video': 'video7011.mp4', 'caption': [
         'people swim in a pool', 'a chef cuts vegetables',
@@ -177,9 +174,7 @@ def test_msrvtt_mc_both_formats(tmp_path, name):
 
 def test_webvid(tmp_path):
     out = tmp_path / 'webvid_train.json'
-    assert convert_webvid.main(
-        ['--csv', str(SAMPLES / 'webvid/results_2M_train.csv'), '--out',
-         str(out)]) == 0
+    convert(convert_webvid, out, csv='webvid/results_2M_train.csv')
     entries = load(out)
     assert entries == [
         {'video': '016401_016450/31353427.mp4', 'caption':
@@ -198,9 +193,7 @@ def test_webvid(tmp_path):
 
 def test_cc3m_and_cc12m_column_order(tmp_path):
     out = tmp_path / 'cc3m.json'
-    assert convert_cc3m.main(
-        ['--tsv', str(SAMPLES / 'cc3m/Train_GCC-training.tsv'), '--out',
-         str(out)]) == 0
+    convert(convert_cc3m, out, tsv='cc3m/Train_GCC-training.tsv')
     entries = load(out)
     assert entries[0] == {'image': '00000/000000000.jpg',
                           'caption': 'a very typical bus station'}
