@@ -7,6 +7,7 @@ from torch.nn import functional as F
 
 from smaug.models.distributed import gather_with_grad
 from smaug.registry import MODELS
+from .linear_init import TRUNC_NORMAL_LINEAR
 
 
 @MODELS.register_module()
@@ -32,8 +33,7 @@ class VTCHead(BaseModule):
                  temperature=0.07,
                  learnable_temperature=False,
                  temperature_range=(0.001, 0.5),
-                 init_cfg=dict(
-                     type='TruncNormal', layer='Linear', std=0.02, bias=0.)):
+                 init_cfg=TRUNC_NORMAL_LINEAR):
         super().__init__(init_cfg=init_cfg)
         low, high = temperature_range
         if not 0 < low <= temperature <= high:

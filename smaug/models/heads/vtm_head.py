@@ -5,6 +5,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from smaug.registry import MODELS
+from .linear_init import TRUNC_NORMAL_LINEAR
 
 
 def positive_pairs(num, keys, device):
@@ -75,8 +76,7 @@ class VTMHead(BaseModule):
     def __init__(self,
                  in_channels=768,
                  negative_hardness=1.0,
-                 init_cfg=dict(
-                     type='TruncNormal', layer='Linear', std=0.02, bias=0.)):
+                 init_cfg=TRUNC_NORMAL_LINEAR):
         super().__init__(init_cfg=init_cfg)
         if not 0 <= negative_hardness <= 1:
             raise ValueError(

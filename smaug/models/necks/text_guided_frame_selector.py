@@ -3,6 +3,7 @@ import torch
 from mmengine.model import BaseModule
 from torch import nn
 
+from smaug.models.heads.linear_init import TRUNC_NORMAL_LINEAR
 from smaug.registry import MODELS
 from .gumbel_topk import relaxed_topk, sample_gumbel
 
@@ -39,8 +40,7 @@ class TextGuidedFrameSelector(BaseModule):
                  feedforward_channels=2048,
                  dropout=0.,
                  gumbel_tau=1.0,
-                 init_cfg=dict(
-                     type='TruncNormal', layer='Linear', std=0.02, bias=0.)):
+                 init_cfg=TRUNC_NORMAL_LINEAR):
         super().__init__(init_cfg=init_cfg)
         if gumbel_tau <= 0:
             raise ValueError('smaug/models/necks/text_guided_frame_selector.py'
