@@ -30,11 +30,11 @@ from smaug.config import ConfigError, check_config, load_config
 from smaug.engine import SMAUGRunner
 from smaug.registry import DATASETS, MODELS
 
+from tool_scripts import load_tool
+import media_files
+from toy_runs import run_logs, toy_cfg
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT / 'tests' / 'fixtures'))
-from tool_scripts import load_tool  # noqa: E402
-import media_files  # noqa: E402
-from toy_runs import run_logs, toy_cfg  # noqa: E402
 
 DEMO = REPO_ROOT / 'configs' / 'demo' / 'smaug_tiny_synthetic.py'
 # The training pipelines of the demo (configs/_base_/datasets/

@@ -28,7 +28,7 @@ from smaug.cli.command_line import (add_common_arguments, exit_on_config_error,
 from smaug.config import ConfigError
 from smaug.datasets import AnnotationError
 from smaug.engine.runners.work_dir_lock import (WorkDirInUseError,
-                                               claim_work_dir)
+                                                claim_work_dir)
 from smaug.engine.utils.process_group import close_distributed
 from smaug.engine.utils.stop_report import report_stop
 from smaug.registry import RUNNERS

@@ -1,13 +1,10 @@
 """Fixtures of the inference API tests: a tiny corpus, random checkpoints
 and the loaded tiny model, with the working directory at the corpus root."""
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
 
-import search_setup  # noqa: E402
+import search_setup
 
 
 @pytest.fixture(scope='session')

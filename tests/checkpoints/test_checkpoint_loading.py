@@ -6,7 +6,6 @@ import re
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 import torch
@@ -19,8 +18,7 @@ from smaug.checkpoints.checkpoint_loading import (
     use_weights_only_loader)
 from smaug.engine import SMAUGRunner
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
-import media_files  # noqa: E402
+import media_files
 
 
 class WritesMarkerWhenUnpickled:

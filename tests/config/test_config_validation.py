@@ -2,15 +2,12 @@
 from ``by_epoch``, dataloaders) and on values that must be positive
 integers: each problem is named with the config file and the entry's path,
 where mmengine raises a bare ``TypeError`` or trains nothing."""
-import sys
-from pathlib import Path
 
 import pytest
 
 from smaug.config import ConfigError, check_config
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
-from toy_runs import TOY_CONFIG, toy_cfg  # noqa: E402
+from toy_runs import TOY_CONFIG, toy_cfg
 
 
 def problems(tmp_path, **overrides):

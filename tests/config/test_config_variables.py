@@ -4,7 +4,6 @@ every pipeline and the ViT the same frame size, which frame_settings gives;
 the shipped files state each only as a config variable, so that one
 override (``--cfg-options num_frames=8``, read by stock mmengine) changes
 the data and the model together."""
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,9 +14,9 @@ from smaug.config import (CONFIG_VARIABLES, ConfigError, frame_settings,
 from smaug.config.config_variables import (fill_config_variables,
                                            variable_targets)
 
+import small_configs
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO_ROOT / 'tests' / 'fixtures'))
-import small_configs  # noqa: E402
 
 CONFIGS = small_configs.shipped_configs()
 FRAME_VARIABLES = [name for name, variable in CONFIG_VARIABLES.items()

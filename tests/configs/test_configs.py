@@ -1,5 +1,4 @@
 """Every config builds; the tiny ones train a step on the synthetic corpus."""
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,9 +18,9 @@ from smaug.registry import (DATA_SAMPLERS, DATASETS, EVALUATORS, HOOKS,
                             OPTIMIZERS, PARAM_SCHEDULERS, TRANSFORMS,
                             VISBACKENDS, VISUALIZERS, WEIGHT_INITIALIZERS)
 
+import media_files
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO_ROOT / 'tests' / 'fixtures'))
-import media_files  # noqa: E402
 
 CONFIGS = sorted(str(path.relative_to(REPO_ROOT))
                  for path in (REPO_ROOT / 'configs').rglob('*.py')

@@ -6,7 +6,6 @@ pass: the config's own datasets, pipelines (224 px, its frame counts),
 optimizer, schedule, loops, metrics and hooks, on a small synthetic corpus,
 with the tiny model's widths in place of ViT-B/16 + BERT-base."""
 import math
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,10 +17,10 @@ import smaug.evaluation  # noqa: F401
 from smaug.config import load_config
 from smaug.engine import SMAUGRunner
 
+import media_files
+import small_configs
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO_ROOT / 'tests' / 'fixtures'))
-import media_files  # noqa: E402
-import small_configs  # noqa: E402
 
 PAPER_CONFIGS = sorted(
     str(path.relative_to(REPO_ROOT))
@@ -53,7 +52,7 @@ def small_runner(config, corpus, work_dir):
 
 @pytest.mark.parametrize('config', PAPER_CONFIGS)
 def test_paper_config_trains_and_tests(config, corpus, tmp_path,
-                                      monkeypatch):
+                                       monkeypatch):
     monkeypatch.chdir(tmp_path)
     runner = small_runner(config, corpus, tmp_path / 'work_dir')
     if runner.cfg.get('train_dataloader'):

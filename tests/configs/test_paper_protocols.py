@@ -4,8 +4,6 @@ k equal the paper's protocol of the benchmark its ``paper_reference``
 names, and its paper row is its own (not one inherited by mistake)."""
 import functools
 import shutil
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -13,8 +11,7 @@ from smaug.config import load_config
 from smaug.evaluation.paper_protocols import protocol_differences
 from smaug.evaluation.protocol_record import config_protocol
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
-from small_configs import REPO_ROOT, shipped_configs  # noqa: E402
+from small_configs import REPO_ROOT, shipped_configs
 
 # The paper's configs: configs/smaug_*.py and configs/ablations/ (demo and
 # analysis configs run on the synthetic corpus).

@@ -2,7 +2,6 @@
 synthetic corpus: QA trains two steps from a pre-training checkpoint, then
 validates and tests (AnswerListHook, QAAccuracy); MC tests a checkpoint."""
 import math
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,10 +15,10 @@ from smaug.config import load_config
 from smaug.engine import SMAUGRunner
 from smaug.registry import MODELS
 
+import media_files
+from tiny_smaug import tiny_model_cfg
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO_ROOT / 'tests' / 'fixtures'))
-import media_files  # noqa: E402
-from tiny_smaug import tiny_model_cfg  # noqa: E402
 
 
 @pytest.fixture(scope='module')

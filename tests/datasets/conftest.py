@@ -1,12 +1,9 @@
 """Fixtures of the dataset tests: media files and a small synthetic corpus."""
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
 
-import media_files  # noqa: E402
+import media_files
 
 
 @pytest.fixture(scope='session')

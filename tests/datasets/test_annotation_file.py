@@ -78,7 +78,7 @@ def test_field_checks_name_file_entry_and_key():
 
 
 MANY = [{'video': f'v{i}.mp4', 'caption': ['é ] ", {' * (i % 7), 'x'],
-            'n': [i, {'a': None}]} for i in range(200)]
+         'n': [i, {'a': None}]} for i in range(200)]
 BROKEN = ['[{"a": 1},\n {"b": 2}\n {"c": 3}]', '[{"a": 1},\n  {oops}]',
           '[{"a": 1}] x', '[{"a": 1}', '  [\n{"a": 1},\n]']
 

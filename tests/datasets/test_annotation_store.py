@@ -96,7 +96,6 @@ def test_store_is_shared_file_mapping(tmp_path):
                                        serialize_data=False))
 
 
-
 def test_indices_as_mmengine_list(tmp_path):
     """A count of entries at or beyond the file's length keeps them all,
     as mmengine's list does (the small test configs ask for 8 of 8)."""
@@ -107,6 +106,7 @@ def test_indices_as_mmengine_list(tmp_path):
                 VideoTextPretrainDataset(ann_file=path, indices=indices,
                                          serialize_data=False)), indices
 
+
 def test_store_reused_and_rebuilt_when_stale(tmp_path):
     path = write(tmp_path, 'captions.json', CAPTIONS)
     VideoTextPretrainDataset(ann_file=path)
@@ -116,7 +116,7 @@ def test_store_reused_and_rebuilt_when_stale(tmp_path):
     assert stores(tmp_path) == [store]
     reused = os.stat(tmp_path / '.smaug_cache' / store)
     assert (reused.st_ino, reused.st_mtime_ns) == (written.st_ino,
-                                                    written.st_mtime_ns)
+                                                   written.st_mtime_ns)
     assert again.get_data_info(0)['text'] == 'c0 a'
     # an edited file (same size) gets a new store; the old one goes
     write(tmp_path, 'captions.json',

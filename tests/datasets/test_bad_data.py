@@ -114,7 +114,7 @@ def test_all_files_missing_stops_with_a_clear_error(tmp_path, media,
 
 
 def test_bad_samples_between_good_ones_do_not_stop_the_run(tmp_path, media,
-                                                          log_file):
+                                                           log_file):
     """Only bad samples in a row count towards ``max_refetch``: 5 bad
     samples, more than max_refetch=2 in all but never two in a row, are all
     skipped, and the run goes on."""

@@ -7,11 +7,9 @@ from pathlib import Path
 
 import pytest
 
-FIXTURES = Path(__file__).resolve().parents[1] / 'fixtures'
-sys.path.insert(0, str(FIXTURES))
 
-import cluster_runs  # noqa: E402
-import media_files  # noqa: E402
+import cluster_runs
+import media_files
 
 
 @pytest.fixture(scope='session')

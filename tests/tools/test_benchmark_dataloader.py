@@ -4,12 +4,12 @@ import re
 import sys
 from pathlib import Path
 
+import media_files
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / 'tools' / 'analysis'))
-sys.path.insert(0, str(ROOT / 'tests' / 'fixtures'))
 
 import benchmark_dataloader  # noqa: E402
-import media_files  # noqa: E402
 
 ROW = re.compile(r'^\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+[\d.]+'
                  r'\s+DecordInit')

@@ -1,13 +1,12 @@
 """tools/analysis/benchmark_pretrain.py on the tiny config: one step each."""
-import sys
 from pathlib import Path
 
 import pytest
 import torch
 
+from tool_scripts import load_tool
+
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / 'tests' / 'fixtures'))
-from tool_scripts import load_tool  # noqa: E402
 
 TINY = str(REPO / 'configs' / 'demo' / 'smaug_tiny_synthetic.py')
 COLUMNS = ['config', 'step', 's', 'optim', 's', 'samples/s', 'peak', 'GiB',

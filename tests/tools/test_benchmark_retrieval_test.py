@@ -1,10 +1,8 @@
 """tools/analysis/benchmark_retrieval_test.py runs and prints its table."""
 import subprocess
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
-from tiny_smaug import write_vocab  # noqa: E402
+from tiny_smaug import write_vocab
 
 
 def test_benchmark_prints_a_row_per_k(repo_root, tool_env, tmp_path):

@@ -2,7 +2,6 @@
 import argparse
 import json
 import sys
-from pathlib import Path
 
 import pytest
 import torch
@@ -10,9 +9,8 @@ from open_clip.transformer import QuickGELU, VisionTransformer
 
 from smaug.models.backbones import SparseMAEViT
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
-from tool_scripts import TOOLS, load_tool  # noqa: E402
-from trust_checks import assert_refused_unless_trusted  # noqa: E402
+from tool_scripts import TOOLS, load_tool
+from trust_checks import assert_refused_unless_trusted
 
 ARCH = dict(embed_dims=32, num_layers=2, num_heads=2, feedforward_channels=64)
 
@@ -34,8 +32,8 @@ def write_open_clip_checkpoint(path, drop=None):
 def test_converts_and_loads(tmp_path, capsys):
     src, dst = tmp_path / 'open_clip.pt', tmp_path / 'out' / 'smaug.pth'
     visual = write_open_clip_checkpoint(src)
-    assert load_tool('model_converters/clip_to_smaug.py').main([str(src), str(dst), '--arch',
-                             json.dumps(ARCH)]) == 0
+    convert = load_tool('model_converters/clip_to_smaug.py').main
+    assert convert([str(src), str(dst), '--arch', json.dumps(ARCH)]) == 0
     printed = capsys.readouterr().out
     assert '31 keys converted' in printed and '0 missing' in printed
     assert 'ignored: logit_scale, proj' in printed
@@ -68,12 +66,14 @@ def test_wrong_arch_reports_unknown_and_missing(tmp_path):
     src, dst = tmp_path / 'open_clip.pt', tmp_path / 'smaug.pth'
     write_open_clip_checkpoint(src)
     with pytest.raises(SystemExit) as error:
-        load_tool('model_converters/clip_to_smaug.py').main([str(src), str(dst), '--arch',
-                          json.dumps(dict(ARCH, num_layers=1))])
+        load_tool('model_converters/clip_to_smaug.py').main(
+            [str(src), str(dst), '--arch',
+             json.dumps(dict(ARCH, num_layers=1))])
     assert 'unknown: layers.1.ln_1.weight' in str(error.value)
     with pytest.raises(SystemExit) as error:
-        load_tool('model_converters/clip_to_smaug.py').main([str(src), str(dst), '--arch',
-                          json.dumps(dict(ARCH, num_layers=3))])
+        load_tool('model_converters/clip_to_smaug.py').main(
+            [str(src), str(dst), '--arch',
+             json.dumps(dict(ARCH, num_layers=3))])
     assert 'missing: layers.2.ln_1.weight' in str(error.value)
 
 

@@ -22,6 +22,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = sorted(path.relative_to(REPO_ROOT).as_posix()
                  for path in (REPO_ROOT / 'tools').rglob('*.py'))
 
+
 def run_help(script, monkeypatch, capsys):
     """Run ``python <script> --help`` in this process.
 

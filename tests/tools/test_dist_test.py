@@ -3,7 +3,6 @@ retrieval table, with the metrics of a single-process tools/test.py run."""
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import torch
 from mmengine.registry import init_default_scope
@@ -11,8 +10,7 @@ from mmengine.registry import init_default_scope
 from smaug.config import load_config
 from smaug.registry import MODELS
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
-import media_files  # noqa: E402
+import media_files
 
 CONFIG = 'configs/demo/ret_tiny_synthetic.py'
 METRIC = re.compile(r'(retrieval/[\w/@]+): ([\d.]+)')

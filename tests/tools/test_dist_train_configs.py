@@ -11,8 +11,6 @@ parameter unused, unless it looks for unused parameters. Test-only configs
 checkpoint of their model."""
 import re
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import torch
@@ -20,9 +18,8 @@ from mmengine.registry import init_default_scope
 
 from smaug.registry import MODELS
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
-import media_files  # noqa: E402
-import small_configs  # noqa: E402
+import media_files
+import small_configs
 
 CONFIGS = small_configs.shipped_configs()
 # What tools/test.py prints for the test-only models (retrieval, MC).

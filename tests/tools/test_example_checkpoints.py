@@ -29,6 +29,7 @@ RUN_CONFIGS = {
                     {'max_epochs': 2}),
 }
 
+
 def kept_epochs(config_path, options):
     """The epochs whose checkpoints a training run of a config keeps.
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from media_files import make_synthetic
+
 ANALYSIS = Path(__file__).resolve().parents[2] / 'tools' / 'analysis'
 sys.path.insert(0, str(ANALYSIS))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
-from media_files import make_synthetic  # noqa: E402
 from recall_intervals import video_bootstrap  # noqa: E402
 
 CELL = re.compile(r'(-?[\d.]+) \+- ([\d.]+) \[(-?[\d.]+), (-?[\d.]+)\]')

@@ -6,7 +6,6 @@ import io
 import json
 import os
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,11 +15,9 @@ from PIL import Image
 from smaug.apis.search_session import default_index_dir
 from smaug.config import load_config
 
-FIXTURES = Path(__file__).resolve().parents[1] / 'fixtures'
-sys.path.insert(0, str(FIXTURES))
-import media_files  # noqa: E402
-import search_setup  # noqa: E402
-from tool_scripts import load_tool  # noqa: E402
+import media_files
+import search_setup
+from tool_scripts import load_tool
 
 QUERY = 'a red square moves up'
 
@@ -118,9 +115,9 @@ def test_av1_gif_and_symbolic_link_loops(run, setup, tmp_path):
     folder = tmp_path / 'videos'
     copy_videos(setup, folder, 2)
     media_files.write_video(folder / 'av1.mkv', num_frames=8,
-                             codec='libaom-av1', faststart=False)
+                            codec='libaom-av1', faststart=False)
     media_files.write_video(folder / 'animation.gif', num_frames=8,
-                             codec='gif', pix_fmt='gray')
+                            codec='gif', pix_fmt='gray')
     (folder / 'loop.mp4').symlink_to('loop.mp4')
     (folder / 'sub').mkdir()
     (folder / 'sub' / 'up').symlink_to('..')  # a folder loop: not followed

@@ -18,9 +18,7 @@ import torch
 from smaug.apis import (VideoIndex, init_model, model_fingerprint,
                         search_videos)
 
-FIXTURES = Path(__file__).resolve().parents[1] / 'fixtures'
-sys.path.insert(0, str(FIXTURES))
-import search_setup  # noqa: E402
+import search_setup
 
 TOOL = search_setup.REPO_ROOT / 'tools' / 'search.py'
 CHROMIUM = '/usr/bin/chromium'

@@ -5,14 +5,12 @@ import json
 import subprocess
 import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
-from media_files import make_synthetic  # noqa: E402
-from tool_scripts import load_tool  # noqa: E402
+from media_files import make_synthetic
+from tool_scripts import load_tool
 
 STUDY = load_tool('analysis/table7_study.py')
 # the study's own modules (loading them again would register the hook and

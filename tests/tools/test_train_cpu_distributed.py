@@ -1,15 +1,12 @@
 """tools/dist_train.sh on a CPU-only machine: 2 gloo processes, then resume."""
 import socket
 import subprocess
-import sys
-from pathlib import Path
 
 import torch
 
 from smaug.checkpoints.checkpoint_loading import load_local_checkpoint
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
-from media_files import make_synthetic  # noqa: E402
+from media_files import make_synthetic
 
 ITERS_PER_EPOCH = 16 // (2 * 2)  # 16 points, batch 2 per process, 2 processes
 
@@ -22,7 +19,8 @@ def run_dist_train(env, port, repo_root, work_dir, *options):
         ['bash', str(repo_root / 'tools' / 'dist_train.sh'), str(config), '2',
          '--work-dir', str(work_dir), *options],
         env=env, capture_output=True, text=True, timeout=240)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert result.returncode == 0, (result.stdout[-3000:]
+                                    + result.stderr[-3000:])
     return result.stdout + result.stderr
 
 
@@ -35,8 +33,9 @@ def test_two_process_training_then_resume(tmp_path, tool_env, free_port,
     assert checkpoint['meta']['iter'] == 2 * ITERS_PER_EPOCH
     assert not list(work_dir.glob('.*.partial'))
 
-    output = run_dist_train(tool_env, free_port, repo_root, work_dir, '--resume',
-                            '--cfg-options', 'train_cfg.max_epochs=3')
+    output = run_dist_train(tool_env, free_port, repo_root, work_dir,
+                            '--resume', '--cfg-options',
+                            'train_cfg.max_epochs=3')
     assert 'resumed epoch: 2, iter: 8' in output
     resumed = load_local_checkpoint(str(work_dir / 'epoch_3.pth'))
     assert resumed['meta']['iter'] == 3 * ITERS_PER_EPOCH

@@ -1,6 +1,4 @@
 """tools/analysis/visualize_reconstruction.py on a tiny random checkpoint."""
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -8,10 +6,8 @@ from PIL import Image
 
 from smaug.visualization import GREY, reconstruction_grid
 
-FIXTURES = Path(__file__).resolve().parents[1] / 'fixtures'
-sys.path.insert(0, str(FIXTURES))
-import tiny_smaug  # noqa: E402
-from tool_scripts import load_tool  # noqa: E402
+import tiny_smaug
+from tool_scripts import load_tool
 
 
 @pytest.fixture(scope='module')

@@ -1,6 +1,4 @@
 """tools/analysis/visualize_sparsification.py on a tiny random backbone."""
-import sys
-from pathlib import Path
 
 import av
 import numpy as np
@@ -11,8 +9,7 @@ from smaug.apis import read_clip
 from smaug.config import load_config
 from smaug.datasets.transforms import VideoTestPipeline
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
-from tool_scripts import load_tool  # noqa: E402
+from tool_scripts import load_tool
 
 CONFIG = """model = dict(
     type='SomeAlgorithm',

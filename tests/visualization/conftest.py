@@ -1,11 +1,8 @@
 """The tiny SMAUG that the figure tests draw."""
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
-import tiny_smaug  # noqa: E402
+import tiny_smaug
 
 
 @pytest.fixture(scope='module')

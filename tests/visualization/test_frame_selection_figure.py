@@ -1,6 +1,4 @@
 """Fig. 3: frame scores and selection on the tiny SMAUG, and its drawing."""
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,8 +8,7 @@ from smaug.visualization import (frame_selection, frame_selection_figure,
                                  frame_selection_grid)
 from smaug.visualization.tile_grid import BACKGROUND, OUTLINE
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
-import tiny_smaug  # noqa: E402
+import tiny_smaug
 
 CAPTIONS = ['a red circle moves left', 'the blue square goes up then down']
 

@@ -1,6 +1,4 @@
 """Fig. 4: MAE reconstruction on the tiny SMAUG, and its drawing."""
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,8 +8,7 @@ from smaug.models.heads.patchify import patchify
 from smaug.visualization import (GREY, mae_reconstruction,
                                  reconstruction_figure, reconstruction_grid)
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'fixtures'))
-import tiny_smaug  # noqa: E402
+import tiny_smaug
 
 PATCH, GRID = 8, 8  # the tiny model: 64x64 frames, 8x8 patches
 

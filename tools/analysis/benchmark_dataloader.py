@@ -15,8 +15,9 @@ and the mean time of every transform.
 The pipeline is the ``VideoTrainPipeline`` of the first video dataset of
 ``config``'s ``train_dataloader`` at the config's frame size, or a
 paper-style one at ``--img-size`` (decord, segment sampling, random resized
-crop, flip, caption cleaning, packing), at each ``--num-frames``. Videos come from the
-config's annotation file or from ``--videos`` (every ``*.mp4`` in a folder).
+crop, flip, caption cleaning, packing), at each ``--num-frames``. Videos
+come from the config's annotation file or from ``--videos`` (every ``*.mp4``
+in a folder).
 
 With ``--shards`` (and ``--videos``) a second table compares, per K, the
 samples per second of one process reading the clips through a training

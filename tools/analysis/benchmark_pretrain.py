@@ -89,7 +89,6 @@ from smaug.models.language.bert_arch import resolve_bert_arch
 from smaug.registry import MODELS
 
 
-
 # Dense bf16 tensor-core peaks in TFLOP/s, by a substring of the device name
 # (first match wins, so the specific names come first).
 PEAK_BF16_TFLOPS = (('H100 PCIe', 756.), ('H100 NVL', 835.), ('H100', 989.),
@@ -527,7 +526,7 @@ def format_table(benches, peak=None):
                'GFLOP', 'FLOP x', 'time x', 'time/FLOP', 'TFLOP/s', 'MFU')
     width = max(len(columns[0]), *(len(bench.name) for bench in benches))
     lines = [f'{columns[0]:<{width}}' + ''.join(f'{name:>11}'
-                                                  for name in columns[1:])]
+                                                for name in columns[1:])]
     reference = None if benches[0].failure else benches[0]
     for bench in benches:
         if bench.failure:

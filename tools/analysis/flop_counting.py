@@ -50,7 +50,6 @@ def count_flops(step):
     return counter.get_total_flops()
 
 
-
 def training_batch_flops(model, batch):
     """FLOPs of one training forward and backward of ``model`` on a
     collated ``batch`` (the optimizer step not included); the gradients
@@ -68,6 +67,7 @@ def training_batch_flops(model, batch):
     flops = count_flops(forward_backward)
     model.zero_grad(set_to_none=True)
     return flops
+
 
 if __name__ == '__main__':
     sys.exit('flop_counting.py is a module of benchmark_pretrain.py, '

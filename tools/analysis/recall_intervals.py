@@ -103,6 +103,7 @@ def recall_cell(runs, weights, k, key='ranks'):
     _, low, high = video_bootstrap(hits, runs[0]['query_video'], weights)
     return f'{spread(per_seed, 1)} [{low:.1f}, {high:.1f}]'
 
+
 if __name__ == '__main__':
     sys.exit('recall_intervals.py is a module of mini_ablation.py and '
              'table7_study.py (the intervals of their R@K), not a command: '

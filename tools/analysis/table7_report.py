@@ -87,7 +87,7 @@ def recall_table(arms, key):
         key (str): ``'ranks'`` (re-ranked) or ``'vtc_ranks'``.
     """
     header = ' | '.join(f'{stage} R@{k}' for stage in ('zero-shot',
-                                                        'fine-tuned')
+                                                       'fine-tuned')
                         for k in TOPK)
     rows = [f'| arm | {header} |', '|---' * (1 + 2 * len(TOPK)) + '|']
 

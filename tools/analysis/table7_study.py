@@ -205,8 +205,9 @@ class Study:
         result = train_and_test(self.config(
             STAGE0_CONFIG, self.size.stage0_steps, 0, run_dir), test=False)
         checkpoint = osp.join(run_dir, f'iter_{self.size.stage0_steps}.pth')
-        command = [sys.executable,
-                   osp.join(TOOLS, 'model_converters', 'smaug_to_clip_bert.py'),
+        converter = osp.join(TOOLS, 'model_converters',
+                             'smaug_to_clip_bert.py')
+        command = [sys.executable, converter,
                    STAGE0_CONFIG, checkpoint, self.export_dir,
                    '--cfg-options',
                    f'model.data_preprocessor.tokenizer='

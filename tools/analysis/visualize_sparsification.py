@@ -24,8 +24,9 @@ checkpoint pass ``--prefix backbone.``.
 Example::
 
     python tools/analysis/visualize_sparsification.py \\
-        configs/demo/smaug_tiny_synthetic.py --checkpoint work_dirs/demo/epoch_40.pth \\
-        --prefix backbone. --video data/synthetic/videos/vid_00000.mp4 \\
+        configs/demo/smaug_tiny_synthetic.py \\
+        --checkpoint work_dirs/demo/epoch_40.pth --prefix backbone. \\
+        --video data/synthetic/videos/vid_00000.mp4 \\
         --out sparsification.png
 """
 import os

@@ -108,7 +108,7 @@ def frames_as_jpeg(path, num_frames, quality):
     jpegs = []
     for img in imgs:
         _, data = cv2.imencode('.jpg', cv2.cvtColor(img, cv2.COLOR_RGB2BGR),
-                                [cv2.IMWRITE_JPEG_QUALITY, quality])
+                               [cv2.IMWRITE_JPEG_QUALITY, quality])
         jpegs.append(data.tobytes())
     total, fps = results['total_frames'], results['avg_fps']
     return jpegs, dict(frame_inds=results['frame_inds'].tolist(),

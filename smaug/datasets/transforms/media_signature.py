@@ -25,7 +25,7 @@ def media_kind(head):
         str | None: ``'image'``, ``'video'`` or None when unknown.
     """
     if head.startswith(IMAGE_SIGNATURES) or (head[:4] == b'RIFF'
-                                              and head[8:12] == b'WEBP'):
+                                             and head[8:12] == b'WEBP'):
         return 'image'
     if (head[4:8] == b'ftyp' or head.startswith(VIDEO_SIGNATURES)
             or head[:4] == b'RIFF' and head[8:12] == b'AVI '):

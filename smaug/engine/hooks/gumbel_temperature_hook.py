@@ -27,8 +27,8 @@ class GumbelTemperatureHook(AttributeScheduleHook):
         if start <= 0 or end <= 0 or mode not in ('linear', 'exp'):
             raise ValueError(
                 'smaug/engine/hooks/gumbel_temperature_hook.py: need '
-                f"start > 0, end > 0 and mode in ('linear', 'exp'), got start={start}, "
-                f'end={end}, mode={mode!r}.')
+                "start > 0, end > 0 and mode in ('linear', 'exp'), got "
+                f'start={start}, end={end}, mode={mode!r}.')
         self.start = start
         self.end = end
         self.mode = mode

@@ -22,6 +22,7 @@ def _stacked(figure, result, keys, captions):
         for index, caption in enumerate(captions)
     ])
 
+
 @HOOKS.register_module()
 class PretrainVisualizationHook(Hook):
     """Every ``interval`` training iterations, log two figures of the batch.

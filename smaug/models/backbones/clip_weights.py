@@ -162,7 +162,8 @@ def load_clip_visual_weights(module, checkpoint, prefix=None,
                       if key not in converted]
     if not report.ok and not allow_partial:
         raise RuntimeError(report.summary() + '\nPass allow_partial=True '
-                       '(--allow-partial) to load the matching keys anyway.')
+                           '(--allow-partial) to load the matching keys '
+                           'anyway.')
     module.load_state_dict(
         OrderedDict((key, value) for key, value in converted.items()
                     if key in expected), strict=False)

@@ -123,7 +123,7 @@ class MAEPixelDecoder(BaseModule):
         target = patchify(frames.flatten(0, 1), self.patch_size)
         target = target.view(batch_size, num_frames, *target.shape[1:])
         if pred.shape != target.shape or mask.shape != (batch_size,
-                                                         target.shape[2]):
+                                                        target.shape[2]):
             raise ValueError(
                 'MAEPixelDecoder.loss: pred, frames and mask do not match: '
                 f'pred {tuple(pred.shape)}, patchified frames '

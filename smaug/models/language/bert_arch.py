@@ -47,4 +47,3 @@ def resolve_bert_arch(arch):
             f'{arch["hidden_size"]} is not divisible by num_heads '
             f'{arch["num_heads"]}.')
     return {**BERT_ARCHS['base'], **arch}
-

@@ -84,7 +84,7 @@ def test_resize_clip_matches_cv2_per_frame_and_skips_same_size():
 def test_resize_short_side_and_exact():
     out = ClipResize(scale=30)(dict(imgs=clip(h=60, w=80)))
     assert out['imgs'].shape == (3, 30, 40, 3) and out['img_shape'] == (30,
-                                                                         40)
+                                                                        40)
     out = ClipResize(scale=(16, 12))(dict(imgs=clip()))
     assert out['imgs'].shape == (3, 12, 16, 3)
 

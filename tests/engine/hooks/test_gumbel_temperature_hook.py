@@ -1,6 +1,4 @@
 """GumbelTemperatureHook anneals every gumbel_tau of the model."""
-import sys
-from pathlib import Path
 
 import pytest
 from torch import nn
@@ -8,8 +6,7 @@ from torch import nn
 from smaug.models.necks import TextGuidedFrameSelector
 from smaug.registry import HOOKS
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
-from schedule_hook_runs import (fake_runner,  # noqa: E402
+from schedule_hook_runs import (fake_runner,
                                 warnings_without_target)
 
 

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
-from media_files import make_synthetic  # noqa: E402
-from tiny_smaug import build_tiny_smaug  # noqa: E402
+from media_files import make_synthetic
+from tiny_smaug import build_tiny_smaug
 
 from smaug.datasets import (VideoMCDataset, VideoQADataset,  # noqa: E402
                             VideoRetrievalDataset)

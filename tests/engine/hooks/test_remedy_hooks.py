@@ -1,8 +1,6 @@
 """KeepRateWarmupHook (EViT's keep-rate warm-up) and UnmaskedTuningHook
 (FLIP's unmasked tuning) schedule the ViT's keep and mask rates."""
 import math
-import sys
-from pathlib import Path
 
 import pytest
 from torch import nn
@@ -10,8 +8,7 @@ from torch import nn
 from smaug.models.backbones import SparseMAEViT
 from smaug.registry import HOOKS
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
-from schedule_hook_runs import (fake_runner,  # noqa: E402
+from schedule_hook_runs import (fake_runner,
                                 warnings_without_target)
 
 

@@ -1,6 +1,5 @@
 """PretrainVisualizationHook: figures logged, training unchanged."""
 import contextlib
-import sys
 import uuid
 from pathlib import Path
 from types import SimpleNamespace
@@ -16,8 +15,7 @@ from smaug.engine import PretrainVisualizationHook
 from smaug.registry import HOOKS
 from smaug.visualization import frame_selection_grid, reconstruction_grid
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
-import tiny_smaug  # noqa: E402
+import tiny_smaug
 
 CAPTIONS = ['a red circle moves left', 'the blue square goes up',
             'a green triangle appears', 'the orange diamond moves down']

@@ -1,5 +1,4 @@
 """RetrievalValLoop / RetrievalTestLoop on a fake model and gallery."""
-import sys
 
 import pytest
 import torch
@@ -9,9 +8,7 @@ from mmengine.hooks import Hook
 from smaug.engine import gather_rows
 from smaug.evaluation import ground_truth_masks, retrieval_ranks
 
-FIXTURES = __import__('pathlib').Path(__file__).parents[2] / 'fixtures'
-sys.path.insert(0, str(FIXTURES))
-import retrieval_fakes  # noqa: E402
+import retrieval_fakes
 
 # 11 videos with 1..4 captions: odd sizes, so the sampler pads 2 processes
 # and caption batches are ragged.

@@ -5,7 +5,6 @@ reaching eta_min at the end of the run), and a run made shorter, by
 its cosine with it. Each run here is the toy model's, 4 iterations an
 epoch, with the LR logged at every iteration."""
 import math
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,9 +12,7 @@ import pytest
 from smaug.config import ConfigError, load_config
 from smaug.engine import SMAUGRunner
 
-FIXTURES = Path(__file__).resolve().parents[2] / 'fixtures'
-sys.path.insert(0, str(FIXTURES))
-from toy_runs import run_logs, toy_cfg  # noqa: E402
+from toy_runs import run_logs, toy_cfg
 
 SCHEDULES = Path(__file__).resolve().parents[3] / 'configs' / '_base_' / \
     'schedules'

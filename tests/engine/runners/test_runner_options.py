@@ -1,7 +1,5 @@
 """SMAUGRunner's total batch size, the AMP-if-GPU optim wrapper, and
 tools/train.py's --amp on a machine without a GPU."""
-import sys
-from pathlib import Path
 
 import pytest
 import torch
@@ -12,8 +10,7 @@ from mmengine.optim import AmpOptimWrapper, OptimWrapper
 from smaug.engine import (AutoAmpOptimWrapper, GuardedAmpOptimWrapper,
                           GuardedOptimWrapper, SMAUGRunner)
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
-from tool_scripts import load_tool  # noqa: E402
+from tool_scripts import load_tool
 
 
 def toy_dataloader_cfg(**batch):

@@ -2,16 +2,13 @@
 step over N checkpointed micro-batches gives the gradient of one batch,
 for all four losses, where summing the micro-batches' losses (mmengine's
 ``accumulative_counts``) does not."""
-import sys
-from pathlib import Path
 
 import pytest
 import torch
 from mmpretrain.structures import DataSample
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
-from tiny_smaug import WORDS, build_tiny_smaug, tiny_model_cfg  # noqa: E402
-from tiny_smaug import random_clips, write_vocab  # noqa: E402
+from tiny_smaug import WORDS, build_tiny_smaug, tiny_model_cfg
+from tiny_smaug import random_clips, write_vocab
 
 MICRO_BATCHES, MICRO_BATCH_SIZE = 4, 2
 LOSSES = ('loss_vtc', 'loss_vtm', 'loss_mlm', 'loss_mvm')

@@ -1,15 +1,12 @@
 """Exact accumulation holds one micro-batch's activations: the forward pass
 of ``micro_batches=4`` keeps a fraction of what the whole batch keeps for
 its backward pass (the rest is recomputed, micro-batch by micro-batch)."""
-import sys
-from pathlib import Path
 
 import torch
 from mmpretrain.structures import DataSample
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
-from tiny_smaug import WORDS, build_tiny_smaug  # noqa: E402
-from tiny_smaug import random_clips, write_vocab  # noqa: E402
+from tiny_smaug import WORDS, build_tiny_smaug
+from tiny_smaug import random_clips, write_vocab
 
 
 def saved_bytes(model, data):

@@ -1,13 +1,10 @@
 """SMAUGMultipleChoice: the highest VTM score among the options wins."""
-import sys
-from pathlib import Path
 
 import pytest
 import torch
 from mmpretrain.structures import DataSample
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
-from tiny_smaug import build_tiny_smaug, write_vocab  # noqa: E402
+from tiny_smaug import build_tiny_smaug, write_vocab
 
 WORDS = 'a the red blue green circle square moves left right up'.split()
 OPTIONS = [['a red circle', 'a blue square', 'a green circle moves left',

@@ -1,6 +1,4 @@
 """SMAUGPretrain on the tiny config: losses, gradients, retrieval contract."""
-import sys
-from pathlib import Path
 
 import pytest
 import torch
@@ -9,8 +7,7 @@ from torch.nn import functional as F
 
 from smaug.models.necks import text_guided_frame_selector as selector_module
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
-from tiny_smaug import build_tiny_smaug, write_vocab  # noqa: E402
+from tiny_smaug import build_tiny_smaug, write_vocab
 
 WORDS = ('a red blue green circle square triangle moves left right up down '
          'then appears disappears').split()

@@ -2,8 +2,6 @@
 checkpointing changes nothing but memory, ``compile`` changes nothing but
 speed, and a training step has no host-device sync after its start."""
 import os
-import sys
-from pathlib import Path
 
 import pytest
 import torch
@@ -12,8 +10,7 @@ from torch.utils._python_dispatch import TorchDispatchMode
 
 from smaug.models.heads import BertMLMHead, VTMHead
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
-from tiny_smaug import build_tiny_smaug, write_vocab  # noqa: E402
+from tiny_smaug import build_tiny_smaug, write_vocab
 
 WORDS = 'a red blue green circle square moves left right up down'.split()
 CAPTIONS = ['a red circle moves left right', 'a blue square moves up',

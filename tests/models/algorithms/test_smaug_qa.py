@@ -1,5 +1,4 @@
 """SMAUGQA on the tiny config: loss, answer ranking, checkpoint mapping."""
-import sys
 from pathlib import Path
 
 import pytest
@@ -9,8 +8,7 @@ from mmpretrain.structures import DataSample
 
 from smaug.models.algorithms import pretrain_to_qa_state_dict
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
-from tiny_smaug import build_tiny_smaug, write_vocab  # noqa: E402
+from tiny_smaug import build_tiny_smaug, write_vocab
 
 MODEL_CONFIGS = Path(__file__).resolve().parents[3] / 'configs' / '_base_' / \
     'models'

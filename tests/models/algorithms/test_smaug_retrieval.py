@@ -1,13 +1,10 @@
 """SMAUGRetrieval trains VTC and VTM: a retrieval config that keeps an MLM
 or MVM head of the pre-training config it inherits is refused, not
 silently left untrained."""
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
-from tiny_smaug import (build_tiny_smaug, tiny_model_cfg,  # noqa: E402
+from tiny_smaug import (build_tiny_smaug, tiny_model_cfg,
                         write_vocab)
 
 

@@ -3,14 +3,13 @@ parameter names and shapes recorded in
 tests/fixtures/tiny_state_dict_keys.json (written from the models as they
 were before the algorithms were restructured)."""
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
+from tiny_smaug import REPO_ROOT, build_tiny_smaug, write_vocab
+
 FIXTURES = Path(__file__).resolve().parents[2] / 'fixtures'
-sys.path.insert(0, str(FIXTURES))
-from tiny_smaug import REPO_ROOT, build_tiny_smaug, write_vocab  # noqa: E402
 
 RECORDED = json.loads((FIXTURES / 'tiny_state_dict_keys.json').read_text())
 QA_CONFIG = REPO_ROOT / 'configs' / '_base_' / 'models' / 'smaug_qa_tiny.py'

@@ -1,6 +1,4 @@
 """VideoTextDataPreprocessor: frames normalised with CLIP's RGB constants."""
-import sys
-from pathlib import Path
 
 import pytest
 import torch
@@ -8,8 +6,7 @@ import torch
 from smaug.datasets.transforms import LoadImageAsClip, PackVideoTextInputs
 from smaug.registry import MODELS
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
-import media_files  # noqa: E402
+import media_files
 
 # OpenAI CLIP's image normalisation, channels in R, G, B order.
 CLIP_RGB_MEAN = (0.48145466, 0.4578275, 0.40821073)

@@ -1,12 +1,10 @@
 """tools/model_converters/bert_to_smaug.py reads its input weights-only."""
 import argparse
 import sys
-from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
-from trust_checks import assert_refused_unless_trusted  # noqa: E402
+from trust_checks import assert_refused_unless_trusted
 
 
 def test_pickled_objects_need_trust(hf_bert, tmp_path, repo_root):

@@ -1,16 +1,13 @@
 """relaxed_topk: Plötz & Roth's successive softmax, against a written-out
 reference of the paper's formula."""
-import sys
-from pathlib import Path
 
 import pytest
 import torch
 
 from smaug.models.necks.gumbel_topk import relaxed_topk
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
-from successive_softmax import reference_rows  # noqa: E402
-from successive_softmax import successive_softmax  # noqa: E402
+from successive_softmax import reference_rows
+from successive_softmax import successive_softmax
 
 # The example of issue 22: top-3 of these logits is frames 1, 3, 0 (in
 # that order of size).
@@ -24,7 +21,7 @@ def test_reference_matches_hand_computed_draws():
     assert first == pytest.approx([0.1053, 0.5761, 0.0287, 0.2120, 0.0780],
                                   abs=1e-4)
     assert second == pytest.approx([0.1556, 0.4036, 0.0460, 0.2760, 0.1188],
-                                    abs=1e-4)
+                                   abs=1e-4)
 
 
 @pytest.mark.parametrize('tau, frame_sums', [

@@ -1,6 +1,4 @@
 """TextGuidedFrameSelector: scores, Gumbel top-k with straight-through."""
-import sys
-from pathlib import Path
 
 import pytest
 import torch
@@ -9,8 +7,7 @@ from smaug.models.necks import TextGuidedFrameSelector
 from smaug.models.necks import text_guided_frame_selector as selector_module
 from smaug.registry import MODELS
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'fixtures'))
-from successive_softmax import reference_rows  # noqa: E402
+from successive_softmax import reference_rows
 
 
 def build(**kwargs):

@@ -12,13 +12,13 @@ import decord
 import numpy as np
 import pytest
 
+import media_files
+
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / 'tools' / 'data'))
-sys.path.insert(0, str(ROOT / 'tests' / 'fixtures'))
 
 import check_corpus  # noqa: E402
 import compress_videos  # noqa: E402
-import media_files  # noqa: E402
 
 
 def write_source(path, width=160, height=96, fps=24, seconds=2):
@@ -124,7 +124,7 @@ def test_check_corpus_lists_every_unreadable_file(tmp_path, capsys):
 
 
 def test_check_corpus_flags_lost_frames_and_keeps_checksums(tmp_path,
-                                                           capsys):
+                                                            capsys):
     """A video cut after its first frame decodes without an error, 1 of the
     16 frames its index declares: a failure. The files that pass get their
     SHA-256 in the manifest (which sha256sum reads too); a file that

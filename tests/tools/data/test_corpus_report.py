@@ -5,13 +5,13 @@ import json
 import sys
 from pathlib import Path
 
+import media_files
+from log_lines import LogLines
+
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / 'tools' / 'data'))
-sys.path.insert(0, str(ROOT / 'tests' / 'fixtures'))
 
 import check_corpus  # noqa: E402
-import media_files  # noqa: E402
-from log_lines import LogLines  # noqa: E402
 
 from smaug.datasets import VideoTextPretrainDataset  # noqa: E402
 

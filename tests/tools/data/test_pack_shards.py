@@ -15,11 +15,11 @@ import pytest
 from smaug.datasets import VideoTextPretrainDataset
 from smaug.datasets.transforms import video_file
 
+import media_files
+
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / 'tools' / 'data'))
-sys.path.insert(0, str(ROOT / 'tests' / 'fixtures'))
 
-import media_files  # noqa: E402
 import pack_shards  # noqa: E402
 
 MISSING, GARBAGE = 2, 5  # entries whose media cannot be packed
