@@ -25,8 +25,9 @@ class RankWatchdogHook(Hook):
     """Stop a distributed training within its collective timeout when a rank
     holds it up, saying which rank, on which host, and what to look at.
 
-    A thread of each process publishes the process's progress every
-    ``timeout / 16`` seconds (at most 2 s) to the job's rendezvous store
+    A thread of each process publishes the process's progress when it
+    changes and at least every ``timeout / 16`` seconds (at most 2 s; a
+    store operation may take the margin below) to the job's rendezvous store
     (:mod:`smaug.engine.utils.rank_progress`). When an iteration of this
     process has run for ``timeout`` minus a margin (``timeout / 4``, at most
     30 s), the thread reads every rank's progress, names the rank that holds
@@ -64,6 +65,7 @@ class RankWatchdogHook(Hook):
         self._board = None
         self._thread = None
         self._stop = threading.Event()
+        self._wake = threading.Event()  # progress to publish, or stop
         self._explaining = threading.Lock()
         self._watched_since = None  # monotonic time; None: not watched
         self._step = 0
@@ -96,7 +98,7 @@ class RankWatchdogHook(Hook):
         self._first_iter = runner.iter
         try:
             self._board = ProgressBoard(runner.rank, runner.world_size,
-                                        timeout=self.interval)
+                                        timeout=self.margin)
         except (KeyError, RuntimeError) as error:  # no MASTER_ADDR / store
             runner.logger.warning(
                 f'RankWatchdogHook: no rendezvous store to publish to '
@@ -104,6 +106,7 @@ class RankWatchdogHook(Hook):
                 'named.')
             return
         self._stop.clear()
+        self._wake.clear()
         self._thread = threading.Thread(target=self._watch, daemon=True,
                                         name='rank-watchdog')
         self._thread.start()
@@ -117,6 +120,7 @@ class RankWatchdogHook(Hook):
             data_batch (dict, optional): The batch.
         """
         self._step = progress_step(runner.iter + 1, finished=False)
+        self._wake.set()
         if runner.iter > self._first_iter:
             self._watched_since = time.monotonic()
 
@@ -126,6 +130,7 @@ class RankWatchdogHook(Hook):
         included: this hook comes last); the arguments are mmengine's."""
         self._watched_since = None
         self._step = progress_step(runner.iter + 1, finished=True)
+        self._wake.set()
 
     def before_val(self, runner):
         """Say that this process validates (not watched).
@@ -134,6 +139,7 @@ class RankWatchdogHook(Hook):
             runner (Runner): The runner.
         """
         self._validating = True
+        self._wake.set()
 
     def after_val(self, runner):
         """Validation is over.
@@ -142,6 +148,7 @@ class RankWatchdogHook(Hook):
             runner (Runner): The runner.
         """
         self._validating = False
+        self._wake.set()
 
     def after_run(self, runner):
         """Stop the thread (also at a stop for a signal).
@@ -156,12 +163,17 @@ class RankWatchdogHook(Hook):
         training raised, since mmengine then calls no ``after_run``)."""
         self._watched_since = None
         self._stop.set()
+        self._wake.set()
 
     def _watch(self):
-        """The thread: publish the progress; act when an iteration has run
-        too long."""
+        """The thread: publish the progress (at each change, at least every
+        ``interval``); act when an iteration has run too long."""
         beat = 0
-        while not self._stop.wait(self.interval):
+        while True:
+            self._wake.wait(self.interval)
+            self._wake.clear()
+            if self._stop.is_set():
+                return
             beat += 1
             try:
                 self._board.publish(beat, self._step, self._validating)

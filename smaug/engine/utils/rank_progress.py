@@ -1,10 +1,11 @@
 """Every rank's progress, where every rank can read it, and what it tells
 about a rank that holds the others up.
 
-Each training process publishes a record, every few seconds, to the
-rendezvous store of the job (the TCPStore at ``MASTER_ADDR:MASTER_PORT``:
-torchrun's agent serves it; under ``--launcher slurm`` rank 0 does): its
-host, pid, a beat count and its progress in training. When a rank has
+Each training process publishes a record, at each step and every few
+seconds, to the rendezvous store of the job (the TCPStore at
+``MASTER_ADDR:MASTER_PORT``: torchrun's agent serves it; under
+``--launcher slurm`` rank 0 does): its host, pid, a beat count and its
+progress in training. When a rank has
 waited too long, it reads every record twice, a few beats apart
 (:func:`find_holdups`): a rank whose beat did not move does not run (its
 process is stopped, frozen or gone, or its machine is); a rank behind the
@@ -141,12 +142,15 @@ def find_holdups(board, pause):
     time.sleep(pause)
     after = board.read()
     others = [rank for rank in range(board.world_size) if rank != board.rank]
+    # a rank the second reading missed (the store did not answer in time) is
+    # silent too, and described by its first record
     silent = [rank for rank in others if after[rank] is None
               or before[rank] is not None
               and after[rank]['beat'] == before[rank]['beat']]
     if silent:
-        return '; '.join(_describe_silent(rank, after[rank], board.host)
-                         for rank in silent)
+        return '; '.join(
+            _describe_silent(rank, after[rank] or before[rank], board.host)
+            for rank in silent)
     front = max(after[rank]['step'] for rank in others)
     behind = [rank for rank in others if after[rank]['step'] < front]
     if behind:

@@ -64,6 +64,22 @@ def test_a_rank_whose_record_stopped_is_named_with_its_state():
     assert process_state(sleeper.pid).startswith('gone')
 
 
+def test_a_rank_the_second_reading_missed_is_named_from_the_first():
+    # the store did not answer in time for rank 2's second record
+    first = [record(5, 13), record(5, 13), record(4, 11, pid=77)]
+    second = [record(6, 13), record(6, 13), None]
+    assert find_holdups(RecordedBoard([first, second]), 0).startswith(
+        'rank 2 on host gpu7 (pid 77) does not run: its process is not '
+        'responding (is gpu7 up?); it was last seen in iteration 6')
+
+
+def test_a_rank_never_read_has_no_record():
+    first = [record(5, 13), record(5, 13), None]
+    second = [record(6, 13), record(6, 13), None]
+    assert find_holdups(RecordedBoard([first, second]), 0).startswith(
+        'rank 2 has no record in the rendezvous store')
+
+
 def test_no_rank_behind_names_the_possible_causes():
     step = progress_step(7, finished=False)
     readings = [[record(1, step)] * 3, [record(2, step)] * 3]
