@@ -1,4 +1,6 @@
 """The error raised by loading transforms for a file that cannot be used."""
+import os
+import stat
 
 
 class BadMediaError(Exception):
@@ -20,3 +22,23 @@ class BadMediaError(Exception):
 
     def __reduce__(self):
         return type(self), (self.path, self.reason)
+
+
+def check_regular_file(path):
+    """Raise :class:`BadMediaError` unless the local ``path`` is a regular
+    file (a named pipe would make its reader wait for a writer, forever).
+
+    Args:
+        path (str): The file.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        raise BadMediaError(path, 'file not found') from None
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise BadMediaError(path, 'a folder, not a media file')
+    kind = ('a named pipe' if stat.S_ISFIFO(mode) else
+            'a socket' if stat.S_ISSOCK(mode) else 'a device')
+    raise BadMediaError(path, f'{kind}, not a regular file')

@@ -1,10 +1,10 @@
 """Reading an image as a one-frame clip."""
 import cv2
 import numpy as np
-from mmengine.fileio import get
+from mmengine.fileio import LocalBackend, get, get_file_backend
 
 from smaug.registry import TRANSFORMS
-from .bad_media import BadMediaError
+from .bad_media import BadMediaError, check_regular_file
 from .media_signature import wrong_key_hint
 from .settings_repr import SettingsReprTransform
 
@@ -65,6 +65,9 @@ class LoadImageAsClip(SettingsReprTransform):
         Args:
             path (str): The image.
         """
+        if isinstance(get_file_backend(path, backend_args=self.backend_args),
+                      LocalBackend):
+            check_regular_file(path)
         try:
             return get(path, backend_args=self.backend_args)
         except FileNotFoundError as err:

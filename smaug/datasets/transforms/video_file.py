@@ -20,7 +20,7 @@ import decord
 import numpy as np
 from mmengine.fileio import LocalBackend, get_file_backend
 
-from .bad_media import BadMediaError
+from .bad_media import BadMediaError, check_regular_file
 from .decord_errors import collect_errors
 from .media_signature import wrong_key_hint
 
@@ -227,8 +227,7 @@ def _source(path, backend_args=None):
         if osp.islink(path) and not osp.exists(path):
             raise BadMediaError(path, 'a symbolic link to nowhere (a loop, or '
                                 'a missing target)')
-        if not osp.isfile(path):
-            raise BadMediaError(path, 'file not found')
+        check_regular_file(path)
         if osp.getsize(path) == 0:
             raise BadMediaError(path, 'empty file (0 bytes)')
         return path

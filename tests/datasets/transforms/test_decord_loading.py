@@ -2,6 +2,7 @@
 frames decoded, and every kind of unreadable video (more in
 test_video_file.py)."""
 import io
+import os
 
 import decord
 import numpy as np
@@ -101,6 +102,18 @@ def test_unopenable_videos_raise_bad_media(tmp_path, media, kind, reason):
         DecordInit()(dict(video_path=path))
     assert info.value.path == path
     assert str(info.value).startswith(path)
+
+
+@pytest.mark.parametrize('make, reason', [
+    (os.mkfifo, 'a named pipe, not a regular file'),
+    (os.mkdir, 'a folder, not a media file'),
+])
+def test_what_is_no_regular_file_is_refused_unopened(tmp_path, make, reason):
+    # opening a named pipe would wait for a writer, forever
+    path = tmp_path / 'v.mp4'
+    make(path)
+    with pytest.raises(BadMediaError, match=f'v.mp4: {reason}'):
+        DecordInit()(dict(video_path=str(path)))
 
 
 def test_truncated_video_is_bad(tmp_path, media):

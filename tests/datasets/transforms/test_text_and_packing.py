@@ -1,4 +1,6 @@
 """CleanText, PackVideoTextInputs and LoadImageAsClip."""
+import os
+
 import numpy as np
 import pytest
 import torch
@@ -69,7 +71,9 @@ def test_load_image_as_clip(tmp_path, media):
     assert out['num_frames'] == 1 and out['img_shape'] == (30, 40)
     (tmp_path / 'empty.jpg').write_bytes(b'')
     (tmp_path / 'bad.jpg').write_bytes(b'not an image')
+    os.mkfifo(tmp_path / 'pipe.jpg')
     for name, reason in [('missing.jpg', 'file not found'),
+                         ('pipe.jpg', 'a named pipe, not a regular file'),
                          ('empty.jpg', 'empty file'),
                          ('bad.jpg', 'not a decodable image')]:
         with pytest.raises(BadMediaError, match=reason):
