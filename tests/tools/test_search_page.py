@@ -84,10 +84,13 @@ def search_server(setup, tmp_path, *extra, videos=None,
         process.wait(timeout=30)
 
 
-def open_page(browser, url):
+def open_page(browser, url, status_route=None):
+    """Open the page; ``status_route(route)`` answers its status polls."""
     page = browser.new_page()
     errors = []
     page.on('pageerror', lambda error: errors.append(error))
+    if status_route:
+        page.route('**/api/status', status_route)
     page.goto(url)
     return page, errors
 
@@ -144,6 +147,38 @@ def test_page_shows_the_ranking_and_plays_a_clip(setup, browser, tmp_path,
                       f'VTC {hit["vtc_score"]:.3f}')
                      for rank, hit in enumerate(hits, 1)]
     assert duration == pytest.approx(1.0, abs=0.2)  # 8 frames at 8 fps
+
+
+def test_page_shows_the_progress_then_the_ready_index(setup, browser,
+                                                      tmp_path):
+    # the status polls get a status of the session mid-way (its shape:
+    # tests/apis/test_search_session.py) until the test has seen it shown,
+    # then the server's own
+    shown = []
+
+    def status_route(route):
+        if shown:
+            route.continue_()
+        else:
+            route.fulfill(json=dict(ready=False, error=None, folder='f',
+                                    stage='embedding', done=3, total=10))
+
+    with search_server(setup, tmp_path) as (url, output):
+        assert url, ''.join(output)
+        page, errors = open_page(browser, url, status_route)
+        page.wait_for_selector('#status-text:text("embedding")')
+        shown.append(page.evaluate(
+            '[document.querySelector("#status-text").textContent, '
+            'document.querySelector("#progress").value, '
+            'document.querySelector("#progress").max, '
+            'document.querySelector("#progress").checkVisibility(), '
+            'document.querySelector("#search").disabled]'))
+        page.wait_for_selector('#search:not([disabled])',
+                               timeout=1000 * SERVER_START_S)
+        assert shown == [['embedding (3 of 10)\u2026 ', 3, 10, True, True]]
+        assert page.inner_text('#status-text').startswith(
+            '10 videos indexed, exact search')
+        assert page.is_hidden('#progress') and not errors
 
 
 def test_empty_query_is_a_message(setup, browser, tmp_path):
