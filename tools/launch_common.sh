@@ -12,7 +12,8 @@
 #   Exports OMP_NUM_THREADS (default 1) for the processes, and
 #   TORCH_DISABLE_SHARE_RDZV_TCP_STORE=1: each attempt gets a new store (in
 #   the store torchrun shares across attempts, the processes of a restart
-#   find the previous attempt's addresses and fail to connect).
+#   that numbered the machines in another order find the previous
+#   attempt's addresses and fail to connect; one machine is not affected).
 # supervise COMMAND...: runs the torchrun COMMAND, hands it the stop signals
 #   sent to this script, and ends this script with the status and the line
 #   of smaug/engine/utils/stop_report.py.
