@@ -5,6 +5,8 @@ test's tmp folder (its path is printed)."""
 import contextlib
 import os
 import queue
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -18,6 +20,7 @@ import torch
 from smaug.apis import (VideoIndex, init_model, model_fingerprint,
                         search_videos)
 
+import media_files
 import search_setup
 
 TOOL = search_setup.REPO_ROOT / 'tools' / 'search.py'
@@ -179,6 +182,47 @@ def test_page_shows_the_progress_then_the_ready_index(setup, browser,
         assert page.inner_text('#status-text').startswith(
             '10 videos indexed, exact search')
         assert page.is_hidden('#progress') and not errors
+
+
+def test_results_file_shows_the_rankings_and_plays_what_it_can(
+        setup, browser, tmp_path):
+    # the page of --html, opened from the disk as a user opens it, over the
+    # synthetic clips (MPEG-4 Part 2: no browser plays them) and one H.264,
+    # in a folder whose name a URL must escape
+    folder = tmp_path / 'my videos #1'
+    shutil.copytree(setup['videos'], folder)
+    media_files.write_video(folder / 'h264.mp4', num_frames=8,
+                            codec='libx264')
+    out_file = tmp_path / 'results.html'
+    subprocess.run([sys.executable, str(TOOL), search_setup.DEMO_CONFIG,
+                    setup['checkpoint'], '--videos', str(folder),
+                    '--index-dir', str(tmp_path / 'index'), '--workers', '0',
+                    '--query', QUERY, '--query', 'a blue circle', '--top',
+                    '11', '--html', str(out_file)],
+                   cwd=setup['root'], check=True, capture_output=True)
+    page, errors = open_page(browser, out_file.as_uri())
+    page.wait_for_function('[...document.querySelectorAll(".tile img")]'
+                           '.every(image => image.complete && '
+                           'image.naturalWidth > 0)')
+    headings = page.eval_on_selector_all(
+        '.result-set h2', 'nodes => nodes.map(node => node.textContent)')
+    assert [re.sub(r' \(\d+ ms\)$', '', text) for text in headings] == [
+        f'\u201c{QUERY}\u201d: 11 results',
+        '\u201ca blue circle\u201d: 11 results']
+    assert page.is_hidden('#search-form')
+    assert page.inner_text('#status-text').startswith('11 videos indexed')
+    page.click('.result-set >> nth=0 >> .tile[data-name="h264.mp4"]')
+    page.wait_for_function(
+        'document.querySelector("#player video")?.readyState >= 1')
+    assert page.evaluate('document.querySelector("#player video").duration') \
+        == pytest.approx(1.0, abs=0.2)
+    assert page.is_hidden('#player-message')
+    page.click('#close-player')
+    page.click('.result-set >> nth=0 >> .tile[data-name="vid_00000.mp4"]')
+    assert page.wait_for_selector('#player-message:not(.hidden)') \
+        .inner_text() == ('This browser cannot play vid_00000.mp4. The '
+                          f'file: {folder / "vid_00000.mp4"}')
+    assert not errors
 
 
 def test_empty_query_is_a_message(setup, browser, tmp_path):
